@@ -1,0 +1,51 @@
+// Bundles the extension and the command-line tool. esbuild does not type-check: `npm run check-types` does.
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Prints errors in the `$esbuild-watch` problem-matcher format so watch mode reports to the Problems panel. */
+const problemMatcher = {
+	name: 'problem-matcher',
+	setup(build) {
+		build.onStart(() => console.log('[watch] build started'));
+		build.onEnd((result) => {
+			for (const { text, location } of result.errors) {
+				console.error(`✘ [ERROR] ${text}`);
+				if (location) {
+					console.error(`    ${location.file}:${location.line}:${location.column}:`);
+				}
+			}
+			console.log('[watch] build finished');
+		});
+	},
+};
+
+const shared = {
+	bundle: true,
+	format: 'cjs',
+	platform: 'node',
+	target: 'node20',
+	minify: production,
+	sourcemap: !production,
+	sourcesContent: false,
+	logLevel: 'silent',
+	plugins: watch ? [problemMatcher] : [],
+};
+
+const contexts = await Promise.all([
+	esbuild.context({ ...shared, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+	esbuild.context({ ...shared, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+]);
+
+if (watch) {
+	await Promise.all(contexts.map((ctx) => ctx.watch()));
+} else {
+	const results = await Promise.allSettled(contexts.map((ctx) => ctx.rebuild()));
+	await Promise.all(contexts.map((ctx) => ctx.dispose()));
+	const failed = results.filter((r) => r.status === 'rejected');
+	if (failed.length > 0) {
+		for (const f of failed) console.error(f.reason?.message ?? f.reason);
+		process.exit(1);
+	}
+}
