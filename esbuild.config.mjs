@@ -35,7 +35,8 @@ const shared = {
 
 const contexts = await Promise.all([
 	esbuild.context({ ...shared, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-	esbuild.context({ ...shared, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+	// No banner: src/cli/main.ts starts with `#!/usr/bin/env node` and esbuild keeps it (a banner made it appear twice).
+	esbuild.context({ ...shared, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
 ]);
 
 if (watch) {

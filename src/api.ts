@@ -8,8 +8,93 @@ export interface CorpusApi {
 	readonly testing?: CorpusTestingApi;
 }
 
+/** A painted range as the decoration recorder saw it (zero-based lines and characters). */
+export interface PaintedRange {
+	readonly start: { readonly line: number; readonly character: number };
+	readonly end: { readonly line: number; readonly character: number };
+	readonly text: string;
+}
+
 /** Test seams: handles on live objects that the UI offers no way to read back. */
 export interface CorpusTestingApi {
 	/** Re-runs article recognition on every open document; resolves to how many were switched. */
 	detectArticles(): Promise<number>;
+	/** The Articles view (corpus tree). */
+	articlesTree: ArticlesTreeTestingApi;
+	decorations: {
+		/** Ranges last painted in the document for a decoration key (`entity.PER`, …), or undefined if never painted. */
+		recorded(uri: string, key: string): PaintedRange[] | undefined;
+		/** Repaints the visible editors of the document now and resolves when done. */
+		repaint(uri: string): Promise<void>;
+	};
+	annotations: {
+		/** The annotations of an article as the extension holds them (UTF-16 editor offsets). */
+		list(uri: string): Promise<{
+			errors?: string[];
+			annotations: { id: string; label: string; status: string; start: number; end: number; text: string; quote: string; note?: string }[];
+		}>;
+	};
+	entities: {
+		/** The Entities view's content: types with counts and entity names with mention counts. */
+		view(): Promise<{ type: string; count: number; entities: { name: string; mentions: number }[] }[]>;
+		/** Milliseconds the tagger model took to load, once loaded. */
+		modelLoadMs(): number | undefined;
+	};
+	/** The Annotation Changes view (review in source control). */
+	review: ReviewTestingApi;
+}
+
+/** Test seams of the Annotation Changes view. */
+export interface ReviewTestingApi {
+	/** Re-reads git now (skipping the debounce); resolves when the view shows the result. */
+	refresh(): Promise<void>;
+	/** Compares `from` with `to` (a ref, or undefined for the working tree) and refreshes. */
+	compare(from: string, to?: string): Promise<void>;
+	/**
+	 * The view's content after a refresh: per article (path relative to the repository root), its
+	 * changes (`kind`: added | removed | relabelled | moved | requoted | note | entity | other).
+	 */
+	view(): Promise<{ article: string; changes: { kind: string; id: string; label: string }[] }[]>;
+	/** The view's message (not a git repository, no changes, git errors), if any. */
+	message(): string | undefined;
+	/** Opens a change as a click in the view does (decorations `review.added`/`review.removed`/`review.changed`); resolves to the editor's URI. */
+	open(article: string, id: string): Promise<string | undefined>;
+}
+
+/** A node of the Articles tree, as the tree hands it out (opaque apart from these fields). */
+export interface ArticlesTreeNodeHandle {
+	readonly kind: 'year' | 'month' | 'undated' | 'article';
+	/** The stable `TreeItem.id`: `year:2024`, `month:2024-07`, `undated`, `article:<file uri>`. */
+	readonly id: string;
+}
+
+/** A tree item as plain data. */
+export interface ArticlesTreeItemData {
+	readonly id: string;
+	readonly label: string;
+	readonly description?: string;
+	/** Markdown source of the tooltip (or its plain text). */
+	readonly tooltip?: string;
+	readonly contextValue?: string;
+	readonly collapsible: boolean;
+	/** Codicon id of the icon, when it is one. */
+	readonly icon?: string;
+	/** Command run on click (`vscode.open` for articles). */
+	readonly command?: string;
+	readonly resourceUri?: string;
+}
+
+export interface ArticlesTreeTestingApi {
+	/** Children of a node (top level without one); starts the index and waits for the first one to finish. */
+	getChildren(node?: ArticlesTreeNodeHandle): Promise<ArticlesTreeNodeHandle[]>;
+	getTreeItem(node: ArticlesTreeNodeHandle): ArticlesTreeItemData;
+	getParent(node: ArticlesTreeNodeHandle): ArticlesTreeNodeHandle | undefined;
+	/** Resolves when the index is built and every pending file event has been applied. */
+	whenIndexed(): Promise<void>;
+	/** Relative path of the article selected in the view, if any. */
+	revealedArticle(): string | undefined;
+	/** Sets the filter as the Filter command would (`''` clears it). */
+	setFilter(text: string): void;
+	/** The view's message (shows the active filter). */
+	message(): string | undefined;
 }

@@ -4,4 +4,48 @@ export const CONFIG_SECTION = 'corpusAnnotator';
 /** Every command the extension contributes; package.json must list the same ids (checked by a unit test). */
 export const enum CommandId {
 	DetectArticles = 'corpusAnnotator.detectArticles',
+	RefreshArticles = 'corpusAnnotator.refreshArticles',
+	FilterArticles = 'corpusAnnotator.filterArticles',
+	ClearArticleFilter = 'corpusAnnotator.clearArticleFilter',
+	ToggleArticleSortOrder = 'corpusAnnotator.toggleArticleSortOrder',
+	OpenSampleCorpus = 'corpusAnnotator.openSampleCorpus',
+	ToggleEntityHighlights = 'corpusAnnotator.toggleEntityHighlights',
+	ToggleEntityType = 'corpusAnnotator.toggleEntityType',
+	AddToEntityList = 'corpusAnnotator.addToEntityList',
+	MarkNotEntity = 'corpusAnnotator.markNotEntity',
+	FindEntityMentions = 'corpusAnnotator.findEntityMentions',
+	TagSelection = 'corpusAnnotator.tagSelection',
+	TagParagraph = 'corpusAnnotator.tagParagraph',
+	TagAllOccurrences = 'corpusAnnotator.tagAllOccurrences',
+	EditNote = 'corpusAnnotator.editNote',
+	ChangeLabel = 'corpusAnnotator.changeLabel',
+	DeleteAnnotation = 'corpusAnnotator.deleteAnnotation',
+	NextAnnotation = 'corpusAnnotator.nextAnnotation',
+	PreviousAnnotation = 'corpusAnnotator.previousAnnotation',
+	AcceptEntity = 'corpusAnnotator.acceptEntity',
+	OpenSidecar = 'corpusAnnotator.openSidecar',
+	UndoAnnotationChange = 'corpusAnnotator.undoAnnotationChange',
+	RedoAnnotationChange = 'corpusAnnotator.redoAnnotationChange',
+	ReanchorToSelection = 'corpusAnnotator.reanchorToSelection',
+	RefreshAnnotationChanges = 'corpusAnnotator.refreshAnnotationChanges',
+	CompareAnnotationChanges = 'corpusAnnotator.compareAnnotationChangesWith',
+	SetupGitMergeDriver = 'corpusAnnotator.setupGitMergeDriver',
+	/** Internal: run by a change in the Annotation Changes view (article path, annotation id). */
+	OpenAnnotationChange = '_corpusAnnotator.openAnnotationChange',
+}
+
+/** Views the extension contributes (package.json `contributes.views`). */
+export const enum ViewId {
+	Articles = 'corpusAnnotator.articles',
+	AnnotationChanges = 'corpusAnnotator.annotationChanges',
+}
+
+/** Context keys set with `setContext` and used in package.json `when` clauses. */
+export const enum ContextKey {
+	/** True while the Articles view has a filter. */
+	ArticleFilterActive = 'corpusAnnotator.articleFilterActive',
+	/** True once the first index of the workspace has finished. */
+	ArticlesIndexed = 'corpusAnnotator.articlesIndexed',
+	/** True when the workspace holds at least one article. */
+	HasArticles = 'corpusAnnotator.hasArticles',
 }

@@ -3,10 +3,18 @@ import type { CorpusApi, CorpusTestingApi } from './api';
 import { CommandId } from './constants';
 import { ArticleLanguageDetector } from './features/articleLanguage/articleLanguageDetector';
 import { HeaderDiagnostics } from './features/articleLanguage/headerDiagnostics';
+import type { AnnotationStore } from './features/annotations/annotationStore';
+import { registerAnnotations } from './features/annotations/registerAnnotations';
+import { ArticlesTreeView } from './features/articlesTree/articlesTreeView';
+import { registerEntities } from './features/entities/registerEntities';
+import { registerReview } from './features/review/registerReview';
 import { ArticleDocumentCache } from './platform/articleDocuments';
 import { CommandRegistry } from './platform/commandRegistry';
 import { ConfigurationService } from './platform/configuration';
+import { EditorDecorationSetter, RecordingDecorationSetter } from './platform/decorationSetter';
 import { OutputLogger } from './platform/logger';
+
+let store: AnnotationStore | undefined;
 
 /** Composition root: builds the services, hands them to the features, and registers everything for disposal. */
 export function activate(context: vscode.ExtensionContext): CorpusApi {
@@ -15,18 +23,43 @@ export function activate(context: vscode.ExtensionContext): CorpusApi {
 	const documents = new ArticleDocumentCache();
 	const commands = new CommandRegistry(logger);
 	const detector = new ArticleLanguageDetector(config, logger);
-	context.subscriptions.push(logger, config, documents, commands, detector, new HeaderDiagnostics(documents));
+	const isTest = context.extensionMode === vscode.ExtensionMode.Test;
+	const recorder = isTest ? new RecordingDecorationSetter() : undefined;
+	const setter = recorder ?? new EditorDecorationSetter();
+	const entities = registerEntities(context, commands, setter, logger);
+	context.subscriptions.push(logger, config, documents, commands, detector, new HeaderDiagnostics(documents), entities.disposable);
+	if (recorder) {
+		context.subscriptions.push(recorder);
+	}
+	const annotations = registerAnnotations(context, commands, config, documents, setter, logger, async (document, offset) =>
+		(await entities.service.mentions(document)).find((m) => m.start <= offset && offset <= m.end),
+	);
+	store = annotations.store;
+	context.subscriptions.push(annotations.disposable);
+	const articlesTree = new ArticlesTreeView(config, commands, logger, context.extensionUri);
+	context.subscriptions.push(articlesTree);
+	const review = registerReview(context, commands, setter, logger);
+	context.subscriptions.push(review.disposable);
 
 	commands.register(CommandId.DetectArticles, async () => {
 		const switched = await detector.detectAll();
 		void vscode.window.showInformationMessage(`Corpus Annotator: ${switched} open document(s) recognised as articles.`);
 	});
 
-	const testing: CorpusTestingApi | undefined =
-		context.extensionMode === vscode.ExtensionMode.Test ? { detectArticles: () => detector.detectAll() } : undefined;
+	const testing: CorpusTestingApi | undefined = recorder
+		? {
+				detectArticles: () => detector.detectAll(),
+				decorations: { recorded: (uri, key) => recorder.recorded(uri, key), repaint: entities.testing.repaint },
+				entities: entities.testing.entities,
+				annotations: annotations.testing,
+				articlesTree: articlesTree.testing,
+				review: review.testing,
+			}
+		: undefined;
 	return { apiVersion: 1, testing };
 }
 
-export function deactivate(): void {
-	// Everything is disposed through context.subscriptions.
+/** Writes annotation offsets still pending in memory; everything else is disposed through context.subscriptions. */
+export function deactivate(): Promise<void> | undefined {
+	return store?.flushAll();
 }

@@ -1,5 +1,23 @@
 import type { CliCommand } from './cliTypes';
+import { benchNerCommand } from './commands/benchNer';
+import { checkCommand } from './commands/checkCommand';
+import { diffCommand } from './commands/diffCommand';
+import { entitiesCommand } from './commands/entities';
+import { evalNerCommand } from './commands/evalNer';
+import { indexCommand } from './commands/indexCommand';
+import { mergeDriverCommand } from './commands/mergeDriver';
+import { setupGitCommand } from './commands/setupGit';
+import { trainNerCommand } from './commands/trainNer';
 
 /** Every subcommand, in the order `corpus-annotator --help` lists them. One line per command. */
 export const commands: readonly CliCommand[] = [
+	indexCommand,
+	entitiesCommand,
+	trainNerCommand,
+	evalNerCommand,
+	benchNerCommand,
+	diffCommand,
+	checkCommand,
+	setupGitCommand,
+	mergeDriverCommand,
 ];

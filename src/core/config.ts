@@ -4,10 +4,19 @@
  */
 export interface CorpusConfig {
 	readonly detection: { readonly enabled: boolean };
+	/** Articles view: `oldestFirst` or `newestFirst` (years and months). */
+	readonly tree: { readonly sortOrder: 'oldestFirst' | 'newestFirst' };
+	readonly annotations: {
+		/** Name written as `author`; empty means git's user.name, then the OS user. */
+		readonly author: string;
+		readonly codeLens: boolean;
+	};
 }
 
 export const DEFAULT_CONFIG: CorpusConfig = {
 	detection: { enabled: true },
+	tree: { sortOrder: 'oldestFirst' },
+	annotations: { author: '', codeLens: true },
 };
 
 type Raw = Record<string, unknown> | undefined;
@@ -15,6 +24,11 @@ type Raw = Record<string, unknown> | undefined;
 function section(raw: Raw, key: string): Raw {
 	const value = raw?.[key];
 	return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+}
+
+function str(raw: Raw, key: string, fallback: string): string {
+	const value = raw?.[key];
+	return typeof value === 'string' ? value : fallback;
 }
 
 function bool(raw: Raw, key: string, fallback: boolean): boolean {
@@ -26,5 +40,12 @@ function bool(raw: Raw, key: string, fallback: boolean): boolean {
 export function parseConfig(raw: Raw): CorpusConfig {
 	return {
 		detection: { enabled: bool(section(raw, 'detection'), 'enabled', DEFAULT_CONFIG.detection.enabled) },
+		tree: {
+			sortOrder: section(raw, 'tree')?.sortOrder === 'newestFirst' ? 'newestFirst' : DEFAULT_CONFIG.tree.sortOrder,
+		},
+		annotations: {
+			author: str(section(raw, 'annotations'), 'author', DEFAULT_CONFIG.annotations.author),
+			codeLens: bool(section(raw, 'annotations'), 'codeLens', DEFAULT_CONFIG.annotations.codeLens),
+		},
 	};
 }

@@ -25,18 +25,18 @@ export class CommandRegistry implements vscode.Disposable {
 			}
 			if (error instanceof UserError) {
 				this.logger.warn(`${id}: ${error.message}`);
-				const picked = await vscode.window.showErrorMessage(error.message, ...error.actions.map((a) => a.title));
-				await error.actions.find((a) => a.title === picked)?.run();
+				// Not awaited: the command ends now; the notification's action runs whenever it is clicked.
+				void vscode.window.showErrorMessage(error.message, ...error.actions.map((a) => a.title)).then((picked) => error.actions.find((a) => a.title === picked)?.run());
 				return undefined;
 			}
 			this.logger.error(`${id} failed`, error);
-			const picked = await vscode.window.showErrorMessage(
-				`Corpus Annotator: unexpected error in ${id} (${error instanceof Error ? error.message : String(error)}).`,
-				'Show Log',
-			);
-			if (picked === 'Show Log') {
-				this.logger.show();
-			}
+			void vscode.window
+				.showErrorMessage(`Corpus Annotator: unexpected error in ${id} (${error instanceof Error ? error.message : String(error)}).`, 'Show Log')
+				.then((picked) => {
+					if (picked === 'Show Log') {
+						this.logger.show();
+					}
+				});
 			return undefined;
 		}
 	}

@@ -1,0 +1,44 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CliError } from '../cliTypes';
+import { parseConll, type ConllDocument } from '../../core/ner/conll';
+import { loadModel, type NerModel } from '../../core/ner/tagger';
+
+/** The shipped model: models/nl-ner.model next to the CLI bundle's folder (dist/cli.js → ../models). */
+export function defaultModelPath(): string {
+	const candidates = [path.resolve(__dirname, '..', 'models', 'nl-ner.model'), path.resolve(__dirname, '..', '..', '..', 'models', 'nl-ner.model')];
+	return candidates.find((p) => fs.existsSync(p)) ?? candidates[0];
+}
+
+export function readModel(cwd: string, modelPath: string | undefined): { model: NerModel; path: string; loadMs: number; bytes: number } {
+	const p = modelPath ? path.resolve(cwd, modelPath) : defaultModelPath();
+	let data: Uint8Array;
+	try {
+		data = fs.readFileSync(p);
+	} catch {
+		throw new CliError(`cannot read NER model ${p}`);
+	}
+	const t0 = performance.now();
+	let model: NerModel;
+	try {
+		model = loadModel(data);
+	} catch (e) {
+		throw new CliError(`${p}: ${e instanceof Error ? e.message : String(e)}`);
+	}
+	return { model, path: p, loadMs: performance.now() - t0, bytes: data.length };
+}
+
+export function readConll(cwd: string, file: string): ConllDocument[] {
+	const p = path.resolve(cwd, file);
+	let text: string;
+	try {
+		text = fs.readFileSync(p, 'utf8');
+	} catch {
+		throw new CliError(`cannot read ${file}`);
+	}
+	const docs = parseConll(text);
+	if (docs.length === 0) {
+		throw new CliError(`${file}: no sentences found (expected CoNLL columns WORD ... TAG)`);
+	}
+	return docs;
+}

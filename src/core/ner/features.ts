@@ -1,0 +1,416 @@
+/**
+ * Sparse feature extraction. Every feature is a 32-bit hash; a `Resolver` maps it to a weight
+ * row (or -1 when the model does not know it). Everything that depends on one word only is
+ * computed once per distinct word and cached together with its resolved rows, so a token costs
+ * a handful of hash look-ups for the features that combine neighbours.
+ */
+import { hashCombine, hashString, type HashSetLike } from './hash';
+import { ENTITY_TYPES, labelType } from './labels';
+
+export interface GazetteerLike {
+	/** Bit mask of entity types (bit t = ENTITY_TYPES[t]) for a phrase hash, or -1. */
+	get(phraseHash: number): number;
+}
+
+/** Word lists and statistics the features consult; all optional. */
+export interface NerResources {
+	/** hashString(lower case) of words seen with a lower-case initial in training text. */
+	lowerSeen?: HashSetLike;
+	/** hashString(lower case) of words seen capitalised not at the start of a sentence. */
+	capMid?: HashSetLike;
+	/** Entity phrases: hash of the phrase (see phraseHash) → type mask. */
+	gazetteer?: GazetteerLike;
+	gazMaxLen?: number;
+	/** hashString(lower case) of lexicon words written in lower case. */
+	lexLower?: HashSetLike;
+	/** hashString(lower case) of lexicon words written capitalised (names). */
+	lexCap?: HashSetLike;
+	/** hashString(lower case) of first names. */
+	firstNames?: HashSetLike;
+}
+
+export type Resolver = (hash: number) => number;
+
+/** First-pass information for the second pass, per token of one sentence. */
+export interface SecondPassInput {
+	/** Majority first-pass type of the same word elsewhere in the document: -1 none, 0 O, 1 + type. */
+	doc: ArrayLike<number>;
+	/** First-pass BILOU labels of the sentence (stacking features), if the model uses them. */
+	labels?: ArrayLike<number> | null;
+	/** Document casing evidence (see documentCasing), if the model uses it. */
+	casing?: ArrayLike<number> | null;
+}
+
+/** Feature rows of one sentence in compressed form: token t has rows[offsets[t] .. offsets[t+1]). */
+export interface SentenceFeatures {
+	rows: Int32Array;
+	offsets: Int32Array;
+}
+
+/** Replaces typographic quotes, dashes and ellipses by the ASCII forms used in CoNLL data. */
+export function normalizeWord(text: string): string {
+	if (/^[\x20-\x7e]*$/.test(text)) {
+		return text;
+	}
+	return text
+		.replace(/[‘’‛`´]/g, "'")
+		.replace(/[“”„«»]/g, '"')
+		.replace(/[‐‑]/g, '-')
+		.replace(/[–—]/g, '-')
+		.replace(/…/g, '...');
+}
+
+function charClass(ch: string): string {
+	if (ch >= '0' && ch <= '9') {
+		return 'd';
+	}
+	const lo = ch.toLowerCase();
+	const up = ch.toUpperCase();
+	if (lo !== up) {
+		return ch === up ? 'X' : 'x';
+	}
+	return ch;
+}
+
+/** Word shape with runs longer than 2 cut to 2 (long) and with runs collapsed (short). */
+export function wordShapes(word: string): { long: string; short: string } {
+	let long = '';
+	let short = '';
+	let prev = '';
+	let run = 0;
+	for (const ch of word) {
+		const c = charClass(ch);
+		if (c === prev) {
+			run++;
+		} else {
+			run = 1;
+			short += c;
+		}
+		if (run <= 2) {
+			long += c;
+		}
+		prev = c;
+	}
+	return { long, short };
+}
+
+function isCapitalised(word: string): boolean {
+	const ch = word.charAt(0);
+	return ch !== ch.toLowerCase() && ch === ch.toUpperCase();
+}
+
+/** Hash of a word as a gazetteer key; a phrase hash chains them with hashCombine. */
+export function gazetteerWordHash(word: string): number {
+	return hashString(word);
+}
+
+export function phraseHash(words: readonly string[]): number {
+	let h = gazetteerWordHash(words[0]);
+	for (let i = 1; i < words.length; i++) {
+		h = hashCombine(h, gazetteerWordHash(words[i]));
+	}
+	return h;
+}
+
+/** String names of the features that depend on the word alone (debugging and tests). */
+export function wordFeatureNames(word: string, res: NerResources = {}): { own: string[]; si: string[] } {
+	const n = word;
+	const l = n.toLowerCase();
+	const { long, short } = wordShapes(n);
+	const own = ['bias', `w=${n}`, `l=${l}`, `sh=${long}`, `ss=${short}`];
+	const chars = Array.from(n);
+	const lchars = Array.from(l);
+	for (let k = 1; k <= 4 && k <= chars.length; k++) {
+		own.push(`p${k}=${chars.slice(0, k).join('')}`);
+	}
+	for (let k = 1; k <= 5 && k <= lchars.length; k++) {
+		own.push(`s${k}=${lchars.slice(-k).join('')}`);
+	}
+	const si = [`ss=${short}`];
+	if (n.length > 1 && n.includes('-')) {
+		const parts = n.split('-').filter((p) => p.length > 0);
+		if (parts.length >= 2) {
+			const first = parts[0];
+			const last = parts[parts.length - 1];
+			own.push(`h1=${first.toLowerCase()}`, `hL=${last.toLowerCase()}`, `hs1=${wordShapes(first).short}`, `hsL=${wordShapes(last).short}`);
+		}
+	}
+	const cap = isCapitalised(n);
+	const lh = hashString(l);
+	if (cap && res.lowerSeen && res.capMid) {
+		const code = (res.lowerSeen.has(lh) ? 1 : 0) + (res.capMid.has(lh) ? 2 : 0);
+		own.push(`cs=${code}`);
+		si.push(`cs=${code}`);
+	}
+	if (res.lexLower && res.lexCap && /\p{L}/u.test(n)) {
+		let code = (res.lexLower.has(lh) ? 1 : 0) + (res.lexCap.has(lh) ? 2 : 0) + (cap ? 4 : 0);
+		if (!(code & 1) && stemInLexicon(l, res.lexLower)) {
+			code += 8;
+		}
+		own.push(`lx=${code}`);
+		si.push(`lx=${code}`);
+	}
+	if (cap && res.firstNames?.has(lh)) {
+		own.push('fn');
+		si.push('fn');
+	}
+	return { own, si };
+}
+
+const STRIP_SUFFIXES = ["'s", 'tjes', 'tje', 'jes', 'je', 'sen', 'en', 'es', 'ers', 'er', 'ste', 'st', 'e', 's', 'n', 't'];
+
+/** Whether stripping a common Dutch inflection suffix gives a lexicon word (the lexicon lists stems). */
+function stemInLexicon(lower: string, lex: HashSetLike): boolean {
+	for (const suf of STRIP_SUFFIXES) {
+		if (lower.length > suf.length + 2 && lower.endsWith(suf)) {
+			const stem = lower.slice(0, -suf.length);
+			if (lex.has(hashString(stem))) {
+				return true;
+			}
+			// Doubled consonant (raketten → raket) and lost vowel doubling (bomen → boom).
+			const n = stem.length;
+			if (n > 2 && stem[n - 1] === stem[n - 2] && lex.has(hashString(stem.slice(0, -1)))) {
+				return true;
+			}
+			if (n > 2 && lex.has(hashString(stem.slice(0, -1) + stem[n - 2] + stem[n - 1]))) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+interface WordInfo {
+	own: Int32Array;
+	/** Rows of this word seen from positions -2, -1, +1, +2 (as a neighbour), and of its shape at -1, +1. */
+	win: Int32Array;
+	lowerHash: number;
+	shapeHash: number;
+	/** Hashes conjoined with the sentence-initial flag. */
+	si: number[];
+	gazKey: number;
+	cap: boolean;
+}
+
+const BOS = '\u0002<s>';
+const EOS = '\u0003</s>';
+const H_BIGRAM_L = hashString('b-');
+const H_BIGRAM_R = hashString('b+');
+const H_TRIGRAM = hashString('sh3');
+const H_SI = [hashString('si0'), hashString('si1')];
+const H_DOC = hashString('doc');
+const H_DOC_SHAPE = hashString('docsh');
+const H_DOC_CASE = hashString('dcase');
+const H_STACK_SELF = hashString('st0');
+const H_STACK_PREV = hashString('st-1');
+const H_STACK_NEXT = hashString('st+1');
+const GAZ_PREFIXES = ['B', 'I', 'L', 'U'];
+const H_GAZ: number[] = [];
+for (const p of GAZ_PREFIXES) {
+	for (const t of ENTITY_TYPES) {
+		H_GAZ.push(hashString(`gz=${p}-${t}`));
+	}
+}
+const H_GAZ_ANY = hashString('gz-any');
+
+export class FeatureExtractor {
+	private readonly cache = new Map<string, WordInfo>();
+	private readonly bos: WordInfo;
+	private readonly eos: WordInfo;
+
+	constructor(
+		private readonly res: NerResources,
+		private readonly resolve: Resolver,
+	) {
+		this.bos = this.info(BOS);
+		this.eos = this.info(EOS);
+	}
+
+	private info(word: string): WordInfo {
+		let wi = this.cache.get(word);
+		if (wi) {
+			return wi;
+		}
+		if (this.cache.size > 200_000) {
+			this.cache.clear();
+		}
+		const { own, si } = wordFeatureNames(word, this.res);
+		const rows: number[] = [];
+		for (const f of own) {
+			const r = this.resolve(hashString(f));
+			if (r >= 0) {
+				rows.push(r);
+			}
+		}
+		const l = word.toLowerCase();
+		const short = wordShapes(word).short;
+		const win = new Int32Array([
+			this.resolve(hashString(`w-2=${l}`)),
+			this.resolve(hashString(`w-1=${l}`)),
+			this.resolve(hashString(`w+1=${l}`)),
+			this.resolve(hashString(`w+2=${l}`)),
+			this.resolve(hashString(`sh-1=${short}`)),
+			this.resolve(hashString(`sh+1=${short}`)),
+		]);
+		wi = {
+			own: Int32Array.from(rows),
+			win,
+			lowerHash: hashString(l),
+			shapeHash: hashString(short),
+			si: si.map(hashString),
+			gazKey: gazetteerWordHash(word),
+			cap: isCapitalised(word),
+		};
+		this.cache.set(word, wi);
+		return wi;
+	}
+
+	/**
+	 * Feature rows for one sentence of normalized words. `second` (optional, second pass) gives
+	 * first-pass information: `doc[t]` is the
+	 * document-level majority type of the word elsewhere in the document: -1 none, 0 O, 1+type.
+	 */
+	extract(words: readonly string[], second?: SecondPassInput | null): SentenceFeatures {
+		const n = words.length;
+		const infos: WordInfo[] = new Array<WordInfo>(n);
+		for (let i = 0; i < n; i++) {
+			infos[i] = this.info(words[i]);
+		}
+		const gaz = this.gazetteerMarks(infos);
+		const offsets = new Int32Array(n + 1);
+		let rows = new Int32Array(n * 48 + 16);
+		let len = 0;
+		const push = (r: number): void => {
+			if (r < 0) {
+				return;
+			}
+			if (len === rows.length) {
+				const bigger = new Int32Array(rows.length * 2);
+				bigger.set(rows);
+				rows = bigger;
+			}
+			rows[len++] = r;
+		};
+		let sentenceInitial = true;
+		for (let i = 0; i < n; i++) {
+			const cur = infos[i];
+			const p2 = i >= 2 ? infos[i - 2] : this.bos;
+			const p1 = i >= 1 ? infos[i - 1] : this.bos;
+			const n1 = i + 1 < n ? infos[i + 1] : this.eos;
+			const n2 = i + 2 < n ? infos[i + 2] : this.eos;
+			offsets[i] = len;
+			for (let k = 0; k < cur.own.length; k++) {
+				push(cur.own[k]);
+			}
+			push(p2.win[0]);
+			push(p1.win[1]);
+			push(n1.win[2]);
+			push(n2.win[3]);
+			push(p1.win[4]);
+			push(n1.win[5]);
+			push(this.resolve(hashCombine(H_BIGRAM_L, hashCombine(p1.lowerHash, cur.lowerHash))));
+			push(this.resolve(hashCombine(H_BIGRAM_R, hashCombine(cur.lowerHash, n1.lowerHash))));
+			push(this.resolve(hashCombine(H_TRIGRAM, hashCombine(hashCombine(p1.shapeHash, cur.shapeHash), n1.shapeHash))));
+			const siH = H_SI[sentenceInitial ? 1 : 0];
+			for (const h of cur.si) {
+				push(this.resolve(hashCombine(siH, h)));
+			}
+			const g = gaz[i];
+			if (g !== 0) {
+				push(this.resolve(H_GAZ_ANY));
+				for (let b = 0; b < 16; b++) {
+					if (g & (1 << b)) {
+						push(this.resolve(H_GAZ[b]));
+					}
+				}
+			}
+			if (second) {
+				this.secondRows(cur, i, second, push);
+			}
+			// Sentence-initial: first token that is not punctuation.
+			if (sentenceInitial && /[\p{L}\p{N}]/u.test(words[i])) {
+				sentenceInitial = false;
+			}
+		}
+		offsets[n] = len;
+		return { rows: rows.slice(0, len), offsets };
+	}
+
+	private secondRows(cur: WordInfo, i: number, second: SecondPassInput, push: (r: number) => void): void {
+		const v = second.doc[i];
+		if (v >= 0) {
+			const h = hashCombine(H_DOC, v);
+			push(this.resolve(h));
+			push(this.resolve(hashCombine(H_DOC_SHAPE, hashCombine(h, cur.shapeHash))));
+		}
+		const dc = second.casing ? second.casing[i] : -1;
+		if (dc >= 0) {
+			const h = hashCombine(H_DOC_CASE, dc);
+			push(this.resolve(h));
+			push(this.resolve(hashCombine(h, cur.shapeHash)));
+		}
+		const labels = second.labels;
+		if (labels) {
+			const n = labels.length;
+			push(this.resolve(hashCombine(H_STACK_SELF, labels[i])));
+			const prev = i > 0 ? labelType(labels[i - 1]) + 1 : 9;
+			const next = i + 1 < n ? labelType(labels[i + 1]) + 1 : 9;
+			push(this.resolve(hashCombine(H_STACK_PREV, prev)));
+			push(this.resolve(hashCombine(H_STACK_NEXT, next)));
+		}
+	}
+
+	/** Only the second-pass rows: extract(words, second) = extract(words) + these, token by token. */
+	extractSecond(words: readonly string[], second: SecondPassInput): SentenceFeatures {
+		const n = words.length;
+		const offsets = new Int32Array(n + 1);
+		const rows: number[] = [];
+		const push = (r: number): void => {
+			if (r >= 0) {
+				rows.push(r);
+			}
+		};
+		for (let i = 0; i < n; i++) {
+			offsets[i] = rows.length;
+			this.secondRows(this.info(words[i]), i, second, push);
+		}
+		offsets[n] = rows.length;
+		return { rows: Int32Array.from(rows), offsets };
+	}
+
+	/** Per token a 16-bit mask of gazetteer match positions: bit 4*prefix + type. */
+	private gazetteerMarks(infos: readonly WordInfo[]): Uint16Array {
+		const n = infos.length;
+		const marks = new Uint16Array(n);
+		const gaz = this.res.gazetteer;
+		if (!gaz) {
+			return marks;
+		}
+		const maxLen = this.res.gazMaxLen ?? 6;
+		for (let i = 0; i < n; i++) {
+			let h = 0;
+			for (let len = 1; len <= maxLen && i + len <= n; len++) {
+				h = len === 1 ? infos[i].gazKey : hashCombine(h, infos[i + len - 1].gazKey);
+				const mask = gaz.get(h);
+				if (mask <= 0) {
+					continue;
+				}
+				for (let t = 0; t < 4; t++) {
+					if (!(mask & (1 << t))) {
+						continue;
+					}
+					if (len === 1) {
+						marks[i] |= 1 << (12 + t);
+					} else {
+						marks[i] |= 1 << t;
+						for (let k = i + 1; k < i + len - 1; k++) {
+							marks[k] |= 1 << (4 + t);
+						}
+						marks[i + len - 1] |= 1 << (8 + t);
+					}
+				}
+			}
+		}
+		return marks;
+	}
+}

@@ -1,0 +1,233 @@
+/**
+ * Semantic diff of two versions of one annotation sidecar: which annotations were added,
+ * removed or changed (by id), and how (relabelled, moved, re-quoted, note changed…).
+ * Pure: the CLI's `diff`, the merge driver and the Annotation Changes view all build on it.
+ */
+import { ANNOTATION_KEY_ORDER } from '../annotations/model';
+import type { Annotation, SidecarData } from '../annotations/model';
+import { readSidecarData } from '../annotations/sidecarCodec';
+import type { SidecarError } from '../annotations/sidecarCodec';
+
+/** A field of an annotation (the managed keys, in file order). */
+export type AnnotationField = (typeof ANNOTATION_KEY_ORDER)[number];
+
+/** One annotation present in both versions with different field values. */
+export interface AnnotationChange {
+	readonly id: string;
+	/** Changed fields, in file key order. */
+	readonly fields: readonly AnnotationField[];
+	readonly before: Annotation;
+	readonly after: Annotation;
+}
+
+/** A changed header field (`article`, `date`, `textHash`). */
+export interface HeaderChange {
+	readonly field: 'article' | 'date' | 'textHash';
+	readonly before: string | null;
+	readonly after: string | null;
+}
+
+/** What changed between two versions of a sidecar. */
+export interface SidecarDiff {
+	/** In the order of the after version. */
+	readonly added: readonly Annotation[];
+	/** In the order of the before version. */
+	readonly removed: readonly Annotation[];
+	/** In the order of the after version. */
+	readonly changed: readonly AnnotationChange[];
+	readonly header: readonly HeaderChange[];
+	/** Set when a side given as text could not be read; that side is then treated as empty. */
+	readonly errors?: { readonly side: 'before' | 'after'; readonly errors: readonly SidecarError[] };
+}
+
+/** One version of a sidecar: its text, its parsed data, or absent (`undefined`/`null`: file does not exist). */
+export type SidecarVersion = string | SidecarData | null | undefined;
+
+/** True when two annotations have the same value in every managed field. */
+export function sameAnnotation(a: Annotation, b: Annotation): boolean {
+	return changedFields(a, b).length === 0;
+}
+
+/** Fields whose values differ (an absent optional field equals `undefined`). */
+export function changedFields(before: Annotation, after: Annotation): AnnotationField[] {
+	return ANNOTATION_KEY_ORDER.filter((key) => (before[key] ?? undefined) !== (after[key] ?? undefined));
+}
+
+/**
+ * Compares two versions of a sidecar. A text side that does not parse (YAML error,
+ * merge-conflict markers) counts as empty and is reported in `errors`.
+ */
+export function diffSidecars(before: SidecarVersion, after: SidecarVersion): SidecarDiff {
+	const b = toData(before);
+	const a = toData(after);
+	const diff = diffAnnotations(b.data?.annotations ?? [], a.data?.annotations ?? []);
+	const header: HeaderChange[] = [];
+	if (b.data && a.data) {
+		for (const field of ['article', 'date', 'textHash'] as const) {
+			if (b.data[field] !== a.data[field]) {
+				header.push({ field, before: b.data[field], after: a.data[field] });
+			}
+		}
+	}
+	const errors = b.errors ? { side: 'before' as const, errors: b.errors } : a.errors ? { side: 'after' as const, errors: a.errors } : undefined;
+	return errors ? { ...diff, header, errors } : { ...diff, header };
+}
+
+/** Compares two annotation lists by id. */
+export function diffAnnotations(before: readonly Annotation[], after: readonly Annotation[]): Pick<SidecarDiff, 'added' | 'removed' | 'changed'> {
+	const beforeById = new Map(before.map((x) => [x.id, x]));
+	const afterIds = new Set(after.map((x) => x.id));
+	const added: Annotation[] = [];
+	const changed: AnnotationChange[] = [];
+	for (const x of after) {
+		const old = beforeById.get(x.id);
+		if (!old) {
+			added.push(x);
+			continue;
+		}
+		const fields = changedFields(old, x);
+		if (fields.length > 0) {
+			changed.push({ id: x.id, fields, before: old, after: x });
+		}
+	}
+	const removed = before.filter((x) => !afterIds.has(x.id));
+	return { added, removed, changed };
+}
+
+/** True when nothing changed (header included). */
+export function isEmptyDiff(diff: SidecarDiff): boolean {
+	return diff.added.length === 0 && diff.removed.length === 0 && diff.changed.length === 0 && diff.header.length === 0;
+}
+
+function toData(version: SidecarVersion): { data?: SidecarData; errors?: readonly SidecarError[] } {
+	if (version === undefined || version === null) {
+		return {};
+	}
+	if (typeof version !== 'string') {
+		return { data: version };
+	}
+	if (version.trim() === '') {
+		return {};
+	}
+	const r = readSidecarData(version);
+	return r.ok ? { data: r.data } : { errors: r.errors };
+}
+
+// ---- classification -------------------------------------------------------------------------
+
+/** The label changed. */
+export function isRelabelled(change: AnnotationChange): boolean {
+	return change.fields.includes('label');
+}
+
+/** The offsets changed but the quote is the same (the text around it moved). */
+export function isMoved(change: AnnotationChange): boolean {
+	return (change.fields.includes('start') || change.fields.includes('end')) && !change.fields.includes('quote');
+}
+
+/** The quoted text changed (span resized or re-anchored to edited text). */
+export function isRequoted(change: AnnotationChange): boolean {
+	return change.fields.includes('quote');
+}
+
+/** The note was added, changed or removed. */
+export function isNoteChanged(change: AnnotationChange): boolean {
+	return change.fields.includes('note');
+}
+
+/** The canonical entity changed. */
+export function isEntityChanged(change: AnnotationChange): boolean {
+	return change.fields.includes('entity');
+}
+
+/** How an annotation changed, for lists and icons. One change can be several kinds. */
+export type ChangeKind = 'relabelled' | 'moved' | 'requoted' | 'note' | 'entity' | 'other';
+
+/**
+ * The kinds of a change, most significant first. `other` only when none of the others
+ * applies (e.g. only `author`, `prefix`/`suffix` or `modified` changed).
+ */
+export function classifyChange(change: AnnotationChange): ChangeKind[] {
+	const kinds: ChangeKind[] = [];
+	if (isRelabelled(change)) {
+		kinds.push('relabelled');
+	}
+	if (isRequoted(change)) {
+		kinds.push('requoted');
+	}
+	else if (isMoved(change)) {
+		kinds.push('moved');
+	}
+	if (isNoteChanged(change)) {
+		kinds.push('note');
+	}
+	if (isEntityChanged(change)) {
+		kinds.push('entity');
+	}
+	if (kinds.length === 0) {
+		kinds.push('other');
+	}
+	return kinds;
+}
+
+// ---- text rendering (PR comments, `corpus-annotator diff`) -------------------------------
+
+/** Shortens a quote for one line of output. */
+export function shortQuote(quote: string, max = 60): string {
+	const flat = quote.replace(/\s+/g, ' ').trim();
+	const chars = [...flat];
+	return chars.length <= max ? flat : chars.slice(0, max - 1).join('') + '…';
+}
+
+/** `+ [claim] “quote” (id)` style lines for one sidecar's diff (no heading). */
+export function formatDiffLines(diff: SidecarDiff): string[] {
+	const lines: string[] = [];
+	for (const h of diff.header) {
+		lines.push(`~ ${h.field}: ${h.before ?? 'null'} → ${h.after ?? 'null'}`);
+	}
+	for (const x of diff.added) {
+		lines.push(`+ [${x.label}] “${shortQuote(x.quote)}” (${x.id})`);
+	}
+	for (const x of diff.removed) {
+		lines.push(`- [${x.label}] “${shortQuote(x.quote)}” (${x.id})`);
+	}
+	for (const c of diff.changed) {
+		lines.push(...formatChange(c));
+	}
+	return lines;
+}
+
+/** Lines describing one changed annotation: `~ id: label claim → event`, `↔ id: moved …`, `✎ id: note …`. */
+export function formatChange(c: AnnotationChange): string[] {
+	const lines: string[] = [];
+	const { before: b, after: a } = c;
+	const shown = new Set<AnnotationField>(['modified', 'prefix', 'suffix']);
+	if (isRelabelled(c)) {
+		lines.push(`~ ${c.id}: label ${b.label} → ${a.label} “${shortQuote(a.quote)}”`);
+		shown.add('label');
+	}
+	if (isMoved(c)) {
+		lines.push(`↔ ${c.id}: moved ${b.start}–${b.end} → ${a.start}–${a.end} “${shortQuote(a.quote)}”`);
+		shown.add('start').add('end');
+	}
+	if (isRequoted(c)) {
+		lines.push(`~ ${c.id}: quote “${shortQuote(b.quote)}” → “${shortQuote(a.quote)}” (${a.start}–${a.end})`);
+		shown.add('quote').add('start').add('end');
+	}
+	if (isNoteChanged(c)) {
+		const text = b.note === undefined ? `note added “${shortQuote(a.note ?? '')}”`
+			: a.note === undefined ? `note removed (was “${shortQuote(b.note)}”)`
+				: `note “${shortQuote(b.note)}” → “${shortQuote(a.note)}”`;
+		lines.push(`✎ ${c.id}: ${text}`);
+		shown.add('note');
+	}
+	if (isEntityChanged(c)) {
+		lines.push(`~ ${c.id}: entity ${b.entity ?? '(none)'} → ${a.entity ?? '(none)'}`);
+		shown.add('entity');
+	}
+	const rest = c.fields.filter((f) => !shown.has(f));
+	if (rest.length > 0 || lines.length === 0) {
+		lines.push(`~ ${c.id}: changed ${(rest.length > 0 ? rest : c.fields).join(', ')}`);
+	}
+	return lines;
+}

@@ -1,0 +1,361 @@
+import * as vscode from 'vscode';
+import { createAnnotation, isoTimestamp, makeIdGenerator } from '../../core/annotations/factory';
+import type { LabelDef } from '../../core/annotations/model';
+import { CommandId } from '../../constants';
+import type { ArticleDocumentCache } from '../../platform/articleDocuments';
+import { isArticleDocument } from '../../platform/articleDocuments';
+import type { AuthorResolver } from '../../platform/author';
+import type { CommandRegistry } from '../../platform/commandRegistry';
+import { CancelledError, UserError } from '../../platform/userError';
+import { AnnotationStore, type LiveAnnotation } from './annotationStore';
+import type { LabelSchemaService } from './labelSchemaService';
+
+const LAST_LABEL_KEY = 'corpusAnnotator.lastLabel';
+
+/** An entity mention the "accept entity" command can turn into an annotation. */
+export interface EntityAtOffset {
+	readonly start: number;
+	readonly end: number;
+	readonly type: string;
+	readonly canonical?: string;
+	readonly text: string;
+}
+
+export interface AnnotationCommandDeps {
+	readonly store: AnnotationStore;
+	readonly labels: LabelSchemaService;
+	readonly documents: ArticleDocumentCache;
+	readonly author: AuthorResolver;
+	readonly memento: vscode.Memento;
+	readonly entityAt: (document: vscode.TextDocument, offset: number) => Promise<EntityAtOffset | undefined>;
+}
+
+/** Options tests and keybindings may pass to skip the prompts. */
+interface TagOptions {
+	label?: string;
+	note?: string;
+	/** For "tag all occurrences": accept every occurrence without the preview. */
+	acceptAll?: boolean;
+}
+
+export function registerAnnotationCommands(commands: CommandRegistry, deps: AnnotationCommandDeps): void {
+	const c = new AnnotationCommands(deps);
+	commands.register(CommandId.TagSelection, (options?: TagOptions) => c.tagSelection(options));
+	commands.register(CommandId.TagParagraph, (uri?: vscode.Uri | string, line?: number, options?: TagOptions) => c.tagParagraph(uri, line, options));
+	commands.register(CommandId.TagAllOccurrences, (options?: TagOptions) => c.tagAllOccurrences(options));
+	commands.register(CommandId.EditNote, (uri?: vscode.Uri | string, id?: string, note?: string) => c.editNote(uri, id, note));
+	commands.register(CommandId.ChangeLabel, (uri?: vscode.Uri | string, id?: string, label?: string) => c.changeLabel(uri, id, label));
+	commands.register(CommandId.DeleteAnnotation, (uri?: vscode.Uri | string, id?: string) => c.delete(uri, id));
+	commands.register(CommandId.NextAnnotation, () => c.go(1));
+	commands.register(CommandId.PreviousAnnotation, () => c.go(-1));
+	commands.register(CommandId.AcceptEntity, (options?: TagOptions) => c.acceptEntity(options));
+	commands.register(CommandId.OpenSidecar, (uri?: vscode.Uri | string) => c.openSidecar(uri));
+	commands.register(CommandId.UndoAnnotationChange, () => c.undo('undo'));
+	commands.register(CommandId.RedoAnnotationChange, () => c.undo('redo'));
+	commands.register(CommandId.ReanchorToSelection, (uri?: vscode.Uri | string, id?: string) => c.reanchorToSelection(uri, id));
+}
+
+class AnnotationCommands {
+	constructor(private readonly deps: AnnotationCommandDeps) {}
+
+	async tagSelection(options: TagOptions = {}): Promise<string[]> {
+		const editor = activeArticleEditor();
+		const selections = editor.selections.filter((s) => !s.isEmpty);
+		if (selections.length === 0) {
+			throw new UserError('Select the passage to tag first (or use “Tag Paragraph” with the cursor in a paragraph).');
+		}
+		const label = await this.pickLabel(editor.document, options.label);
+		return this.add(
+			editor.document,
+			selections.map((s) => trimRange(editor.document, s)),
+			label,
+			options.note,
+		);
+	}
+
+	async tagParagraph(uriArg?: vscode.Uri | string, line?: number, options: TagOptions = {}): Promise<string[]> {
+		const document = await resolveArticle(uriArg);
+		const targetLine = line ?? activeEditorFor(document)?.selection.active.line;
+		const block = this.deps.documents.get(document).blocks.find((b) => b.line === targetLine);
+		if (!block) {
+			throw new UserError('Put the cursor in a paragraph to tag it.');
+		}
+		const label = await this.pickLabel(document, options.label);
+		return this.add(document, [new vscode.Range(document.positionAt(block.start), document.positionAt(block.end))], label, options.note);
+	}
+
+	async tagAllOccurrences(options: TagOptions = {}): Promise<string[]> {
+		const editor = activeArticleEditor();
+		const document = editor.document;
+		const selection = trimRange(document, editor.selection);
+		const needle = document.getText(selection);
+		if (needle.length === 0 || needle.includes('\n')) {
+			throw new UserError('Select a word or phrase on one line to tag all its occurrences.');
+		}
+		const label = await this.pickLabel(document, options.label);
+		const text = document.getText();
+		const existing = (await this.deps.store.get(document)).annotations;
+		const occurrences: vscode.Range[] = [];
+		const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'gu');
+		for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+			const start = m.index;
+			const end = start + m[0].length;
+			if (!existing.some((a) => a.start === start && a.end === end && a.annotation.label === label)) {
+				occurrences.push(new vscode.Range(document.positionAt(start), document.positionAt(end)));
+			}
+		}
+		if (occurrences.length === 0) {
+			throw new UserError(`Every occurrence of “${needle}” already carries the label ${label}.`);
+		}
+		let chosen = occurrences;
+		if (!options.acceptAll) {
+			const items = occurrences.map((range) => ({ label: `Line ${range.start.line + 1}`, detail: contextOf(document, range), range, picked: true }));
+			const picked = await vscode.window.showQuickPick(items, {
+				canPickMany: true,
+				title: `Tag ${occurrences.length} occurrence${occurrences.length === 1 ? '' : 's'} of “${needle}” as ${label}`,
+				placeHolder: 'Uncheck the occurrences to leave untagged, then press Enter',
+				matchOnDetail: true,
+			});
+			if (!picked || picked.length === 0) {
+				throw new CancelledError();
+			}
+			chosen = picked.map((p) => p.range);
+		}
+		return this.add(document, chosen, label, options.note);
+	}
+
+	async editNote(uriArg?: vscode.Uri | string, id?: string, note?: string): Promise<void> {
+		const document = await resolveArticle(uriArg);
+		const target = await this.pickAnnotation(document, id, 'Which annotation gets the note?');
+		const value =
+			note ??
+			(await vscode.window.showInputBox({
+				title: `Note on ${target.annotation.label} “${preview(target.annotation.quote)}”`,
+				value: target.annotation.note ?? '',
+				prompt: 'Leave empty to remove the note.',
+			}));
+		if (value === undefined) {
+			throw new CancelledError();
+		}
+		await this.deps.store.modify(document, (doc) => doc.update(target.annotation.id, { note: value.trim() === '' ? undefined : value, modified: now() }));
+	}
+
+	async changeLabel(uriArg?: vscode.Uri | string, id?: string, label?: string): Promise<void> {
+		const document = await resolveArticle(uriArg);
+		const target = await this.pickAnnotation(document, id, 'Which annotation changes label?');
+		const next = await this.pickLabel(document, label, target.annotation.label);
+		if (next !== target.annotation.label) {
+			await this.deps.store.modify(document, (doc) => doc.update(target.annotation.id, { label: next, modified: now() }));
+		}
+	}
+
+	async delete(uriArg?: vscode.Uri | string, id?: string): Promise<void> {
+		const document = await resolveArticle(uriArg);
+		const target = await this.pickAnnotation(document, id, 'Which annotation do you want to delete?', true);
+		await this.deps.store.modify(document, (doc) => doc.remove(target.annotation.id));
+		void vscode.window.setStatusBarMessage(`Deleted ${target.annotation.label} “${preview(target.annotation.quote)}” — undo with Ctrl+Alt+Z`, 5000);
+	}
+
+	async go(direction: 1 | -1): Promise<void> {
+		const editor = activeArticleEditor();
+		const document = editor.document;
+		const anchored = (await this.deps.store.get(document)).annotations.filter((a) => a.status !== 'orphaned');
+		if (anchored.length === 0) {
+			throw new UserError('This article has no annotations yet.');
+		}
+		const offset = document.offsetAt(editor.selection.active);
+		const next =
+			direction === 1
+				? (anchored.find((a) => a.start > offset) ?? anchored[0])
+				: ([...anchored].reverse().find((a) => a.start < offset && !(a.start <= offset && offset <= a.end && offset === a.start)) ?? anchored[anchored.length - 1]);
+		const range = new vscode.Range(document.positionAt(next.start), document.positionAt(next.end));
+		editor.selection = new vscode.Selection(range.start, range.end);
+		editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+	}
+
+	async acceptEntity(options: TagOptions = {}): Promise<string[]> {
+		const editor = activeArticleEditor();
+		const document = editor.document;
+		const entity = await this.deps.entityAt(document, document.offsetAt(editor.selection.active));
+		if (!entity) {
+			throw new UserError('Put the cursor on a highlighted entity to accept it as an annotation.');
+		}
+		const label = await this.pickLabel(document, options.label);
+		const range = new vscode.Range(document.positionAt(entity.start), document.positionAt(entity.end));
+		return this.add(document, [range], label, options.note, entity.canonical ?? entity.text);
+	}
+
+	async openSidecar(uriArg?: vscode.Uri | string): Promise<void> {
+		const document = await resolveArticle(uriArg);
+		const sidecar = AnnotationStore.sidecarUriFor(document.uri);
+		try {
+			await vscode.workspace.fs.stat(sidecar);
+		} catch {
+			throw new UserError('This article has no annotations file yet: tag a passage first.');
+		}
+		await vscode.window.showTextDocument(sidecar, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+	}
+
+	async undo(direction: 'undo' | 'redo'): Promise<void> {
+		const editor = activeArticleEditor();
+		if (!(await this.deps.store.undo(editor.document, direction))) {
+			void vscode.window.setStatusBarMessage(`Nothing to ${direction} in this article's annotations.`, 3000);
+		}
+	}
+
+	async reanchorToSelection(uriArg?: vscode.Uri | string, id?: string): Promise<void> {
+		const document = await resolveArticle(uriArg);
+		const editor = activeEditorFor(document);
+		if (!editor || editor.selection.isEmpty) {
+			throw new UserError('Select the passage the annotation should point at, then run this again.');
+		}
+		const target = await this.pickAnnotation(document, id, 'Which annotation moves to the selection?', true);
+		const range = trimRange(document, editor.selection);
+		await this.deps.store.modify(document, (doc, text) => {
+			const fresh = createAnnotation(text, document.offsetAt(range.start), document.offsetAt(range.end), target.annotation.label, {
+				now: () => new Date(),
+				author: target.annotation.author ?? '',
+				newId: () => target.annotation.id,
+			});
+			doc.setOffsets(target.annotation.id, fresh.start, fresh.end, fresh.quote, fresh.prefix, fresh.suffix);
+			doc.update(target.annotation.id, { modified: now() });
+		});
+	}
+
+	// ---- helpers -----------------------------------------------------------------------------
+
+	private async add(document: vscode.TextDocument, ranges: readonly vscode.Range[], label: string, note?: string, entity?: string): Promise<string[]> {
+		const author = await this.deps.author.resolve(vscode.workspace.getWorkspaceFolder(document.uri)?.uri);
+		await this.deps.memento.update(LAST_LABEL_KEY, label);
+		return this.deps.store.modify(document, (doc, text) => {
+			const taken = new Set(doc.data.annotations.map((a) => a.id));
+			const newId = makeIdGenerator(Math.random, (id) => taken.has(id));
+			const ids: string[] = [];
+			for (const range of ranges) {
+				const annotation = createAnnotation(text, document.offsetAt(range.start), document.offsetAt(range.end), label, {
+					now: () => new Date(),
+					author,
+					newId: () => {
+						const id = newId();
+						taken.add(id);
+						return id;
+					},
+				}, { note, entity });
+				doc.add(annotation);
+				ids.push(annotation.id);
+			}
+			return ids;
+		});
+	}
+
+	/** Quick pick of the schema's labels, the last used one first; `given` skips the prompt. */
+	private async pickLabel(document: vscode.TextDocument, given?: string, current?: string): Promise<string> {
+		const schema = await this.deps.labels.schemaFor(document.uri);
+		if (given) {
+			if (!schema.labels.some((l) => l.id === given)) {
+				throw new UserError(`There is no label “${given}” in ${schema.isDefault ? 'the default label set' : vscode.workspace.asRelativePath(schema.uri!)}.`);
+			}
+			return given;
+		}
+		const last = current ?? this.deps.memento.get<string>(LAST_LABEL_KEY);
+		const ordered = [...schema.labels].sort((a, b) => (a.id === last ? -1 : b.id === last ? 1 : 0));
+		const picked = await vscode.window.showQuickPick(
+			ordered.map((l: LabelDef) => ({
+				label: l.key ? `${l.key}  ${l.id}` : l.id,
+				description: l.id === current ? 'current' : l.id === last ? 'last used' : undefined,
+				detail: l.description,
+				id: l.id,
+			})),
+			{ title: 'Label', placeHolder: 'Type the label or its key, Enter to tag', matchOnDetail: true },
+		);
+		if (!picked) {
+			throw new CancelledError();
+		}
+		return picked.id;
+	}
+
+	/** The annotation `id`, or the one under the cursor, or one the analyst picks. */
+	private async pickAnnotation(document: vscode.TextDocument, id: string | undefined, title: string, includeOrphans = false): Promise<LiveAnnotation> {
+		const { annotations } = await this.deps.store.get(document);
+		if (id) {
+			const found = annotations.find((a) => a.annotation.id === id);
+			if (!found) {
+				throw new UserError(`There is no annotation ${id} in this article (any more).`);
+			}
+			return found;
+		}
+		const editor = activeEditorFor(document);
+		const offset = editor ? document.offsetAt(editor.selection.active) : -1;
+		const candidates = annotations.filter((a) => (includeOrphans || a.status !== 'orphaned') && a.start <= offset && offset <= a.end);
+		if (candidates.length === 1) {
+			return candidates[0];
+		}
+		const pool = candidates.length > 0 ? candidates : annotations.filter((a) => includeOrphans || a.status !== 'orphaned');
+		if (pool.length === 0) {
+			throw new UserError('This article has no annotations yet.');
+		}
+		const picked = await vscode.window.showQuickPick(
+			pool.map((a) => ({
+				label: `${a.annotation.label}: “${preview(a.annotation.quote)}”`,
+				description: a.status === 'orphaned' ? 'not found in the text' : `line ${document.positionAt(a.start).line + 1}`,
+				detail: a.annotation.note,
+				a,
+			})),
+			{ title },
+		);
+		if (!picked) {
+			throw new CancelledError();
+		}
+		return picked.a;
+	}
+}
+
+function activeArticleEditor(): vscode.TextEditor {
+	const editor = vscode.window.activeTextEditor;
+	if (!editor || !isArticleDocument(editor.document)) {
+		throw new UserError('Open an article (a corpus .txt file) first.');
+	}
+	return editor;
+}
+
+function activeEditorFor(document: vscode.TextDocument): vscode.TextEditor | undefined {
+	const active = vscode.window.activeTextEditor;
+	return active?.document === document ? active : vscode.window.visibleTextEditors.find((e) => e.document === document);
+}
+
+async function resolveArticle(uriArg?: vscode.Uri | string): Promise<vscode.TextDocument> {
+	if (uriArg === undefined) {
+		return activeArticleEditor().document;
+	}
+	const uri = typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : uriArg;
+	const document = await vscode.workspace.openTextDocument(uri);
+	if (!isArticleDocument(document)) {
+		throw new UserError(`${vscode.workspace.asRelativePath(uri)} is not an article.`);
+	}
+	return document;
+}
+
+/** The selection without leading and trailing white space (double-click selections often include it). */
+function trimRange(document: vscode.TextDocument, range: vscode.Range): vscode.Range {
+	const text = document.getText(range);
+	const lead = text.length - text.trimStart().length;
+	const trail = text.length - text.trimEnd().length;
+	const start = document.offsetAt(range.start) + lead;
+	const end = Math.max(start, document.offsetAt(range.end) - trail);
+	return new vscode.Range(document.positionAt(start), document.positionAt(end));
+}
+
+function contextOf(document: vscode.TextDocument, range: vscode.Range): string {
+	const line = document.lineAt(range.start.line).text;
+	const from = Math.max(0, range.start.character - 50);
+	const to = Math.min(line.length, range.end.character + 50);
+	return `${from > 0 ? '…' : ''}${line.slice(from, to)}${to < line.length ? '…' : ''}`;
+}
+
+function preview(text: string): string {
+	return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+function now(): string {
+	return isoTimestamp(new Date());
+}

@@ -1,0 +1,187 @@
+import * as vscode from 'vscode';
+import { addEntityToListText, addNotEntityToListText } from '../../core/entities/entityList';
+import { ENTITY_TYPE_NAMES, ENTITY_TYPES, isEntityType, type EntityType } from '../../core/entities/entityTypes';
+import { CommandId } from '../../constants';
+import { isArticleDocument } from '../../platform/articleDocuments';
+import { readTextIfExists, writeFileAtomic } from '../../platform/atomicWrite';
+import type { CommandRegistry } from '../../platform/commandRegistry';
+import { CancelledError, UserError } from '../../platform/userError';
+import { findMentionsInCorpus, type CorpusMention } from './corpusMentionSearch';
+import type { EntityDecorator } from './entityDecorator';
+import type { EntityService } from './entityService';
+
+/** Arguments the hover links and tests pass; from the palette everything is asked. */
+export interface EntityTarget {
+	uri?: string;
+	text?: string;
+	type?: EntityType;
+	/** Canonical name; asked when absent. */
+	name?: string;
+}
+
+export function registerEntityCommands(commands: CommandRegistry, entities: EntityService, decorator: EntityDecorator): void {
+	commands.register(CommandId.ToggleEntityHighlights, () => decorator.toggle());
+	commands.register(CommandId.ToggleEntityType, async (type?: EntityType) => {
+		if (isEntityType(type)) {
+			return decorator.toggleType(type);
+		}
+		const picked = await vscode.window.showQuickPick(
+			ENTITY_TYPES.map((t) => ({ label: ENTITY_TYPE_NAMES[t], description: t, type: t, picked: decorator.isTypeVisible(t) })),
+			{ canPickMany: true, title: 'Entity types to highlight' },
+		);
+		if (!picked) {
+			throw new CancelledError();
+		}
+		for (const t of ENTITY_TYPES) {
+			await decorator.toggleType(
+				t,
+				picked.some((p) => p.type === t),
+			);
+		}
+	});
+	commands.register(CommandId.AddToEntityList, (target?: EntityTarget) => addToEntityList(entities, target));
+	commands.register(CommandId.MarkNotEntity, (target?: EntityTarget) => markNotEntity(entities, target));
+	commands.register(CommandId.FindEntityMentions, (query?: { spellings?: string[]; label?: string }) => findEntityMentions(entities, query));
+}
+
+/** The mention under the cursor (or the selection) of the active article, as a target. */
+async function targetFromEditor(entities: EntityService): Promise<Required<Pick<EntityTarget, 'uri' | 'text'>> & EntityTarget> {
+	const editor = vscode.window.activeTextEditor;
+	if (!editor || !isArticleDocument(editor.document)) {
+		throw new UserError('Open an article and select a name (or put the cursor on a highlighted entity) first.');
+	}
+	const document = editor.document;
+	if (!editor.selection.isEmpty) {
+		const text = document.getText(editor.selection).trim();
+		const offset = document.offsetAt(editor.selection.start);
+		const hit = (await entities.mentions(document)).find((m) => m.start <= offset && offset < m.end);
+		return { uri: document.uri.toString(), text, type: hit?.text === text ? hit.type : undefined };
+	}
+	const offset = document.offsetAt(editor.selection.active);
+	const mention = (await entities.mentions(document)).find((m) => m.start <= offset && offset <= m.end);
+	if (!mention) {
+		throw new UserError('There is no highlighted entity at the cursor: select the name first.');
+	}
+	return { uri: document.uri.toString(), text: mention.text, type: mention.type };
+}
+
+async function addToEntityList(entities: EntityService, target?: EntityTarget): Promise<void> {
+	const t = target?.uri && target.text ? { ...target, uri: target.uri, text: target.text } : await targetFromEditor(entities);
+	if (t.text.length === 0 || t.text.includes('\n')) {
+		throw new UserError('Select a name on one line to add it to the entity list.');
+	}
+	const uri = vscode.Uri.parse(t.uri);
+	let type = t.type;
+	if (!target?.name || !isEntityType(type)) {
+		const pickedType = await vscode.window.showQuickPick(
+			ENTITY_TYPES.map((e) => ({ label: ENTITY_TYPE_NAMES[e], description: e === type ? `${e} · found by the tagger` : e, type: e })).sort((a, b) =>
+				a.type === type ? -1 : b.type === type ? 1 : 0,
+			),
+			{ title: `Add “${t.text}” to the entity list: type`, placeHolder: 'Which kind of entity is this?' },
+		);
+		if (!pickedType) {
+			throw new CancelledError();
+		}
+		type = pickedType.type;
+	}
+	let name = target?.name;
+	if (!name) {
+		const matcher = await entities.matcherFor(uri);
+		const sameType = matcher.list.entities.filter((e) => e.type === type);
+		const items: (vscode.QuickPickItem & { name?: string })[] = [
+			{ label: `$(add) New entity “${t.text}”`, name: t.text },
+			...sameType.map((e) => ({ label: e.name, description: e.aliases.join(', '), detail: `Add “${t.text}” as another spelling`, name: e.name })),
+			{ label: '$(edit) New entity with another canonical name…' },
+		];
+		const picked = await vscode.window.showQuickPick(items, { title: `Add “${t.text}”: canonical entity`, matchOnDescription: true });
+		if (!picked) {
+			throw new CancelledError();
+		}
+		name =
+			picked.name ??
+			(await vscode.window.showInputBox({ title: 'Canonical name', value: t.text, prompt: `The entity “${t.text}” stands for, e.g. “Volodymyr Zelensky”.` }))?.trim();
+		if (!name) {
+			throw new CancelledError();
+		}
+	}
+	await editEntityList(entities, uri, (text) => addEntityToListText(text, { name: name, type: type, alias: t.text }));
+	void vscode.window.setStatusBarMessage(`Corpus Annotator: “${t.text}” → ${name} (${type}) added to the entity list.`, 4000);
+}
+
+async function markNotEntity(entities: EntityService, target?: EntityTarget): Promise<void> {
+	const t = target?.uri && target.text ? { uri: target.uri, text: target.text } : await targetFromEditor(entities);
+	await editEntityList(entities, vscode.Uri.parse(t.uri), (text) => addNotEntityToListText(text, t.text));
+	void vscode.window.setStatusBarMessage(`Corpus Annotator: “${t.text}” will no longer be highlighted.`, 4000);
+}
+
+async function editEntityList(entities: EntityService, articleUri: vscode.Uri, edit: (text: string) => string): Promise<void> {
+	const listUri = entities.entityListUri(articleUri);
+	if (!listUri) {
+		throw new UserError('Open a folder first: the entity list lives in .corpus/entities.yaml of the workspace folder.');
+	}
+	const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === listUri.toString());
+	if (open?.isDirty) {
+		throw new UserError('The entity list has unsaved changes: save or revert it first.', [
+			{ title: 'Open Entity List', run: () => vscode.window.showTextDocument(open) },
+		]);
+	}
+	const before = (await readTextIfExists(listUri)) ?? '';
+	let after: string;
+	try {
+		after = edit(before);
+	} catch (error) {
+		throw new UserError(`Cannot change ${vscode.workspace.asRelativePath(listUri)}: ${error instanceof Error ? error.message : String(error)}. Fix the file first.`, [
+			{ title: 'Open Entity List', run: () => vscode.window.showTextDocument(listUri) },
+		]);
+	}
+	if (after !== before) {
+		if (before === '') {
+			after = '# Entities the analysts maintain: canonical name, type (PER, LOC, ORG, MISC) and other spellings.\n' + after;
+		}
+		await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(listUri, '..'));
+		await writeFileAtomic(listUri, after);
+		entities.invalidateLists();
+	}
+}
+
+async function findEntityMentions(entities: EntityService, query?: { spellings?: string[]; label?: string }): Promise<CorpusMention[]> {
+	let spellings = query?.spellings;
+	let label = query?.label;
+	if (!spellings || spellings.length === 0) {
+		const t = await targetFromEditor(entities);
+		const listed = await entities.lookup(vscode.Uri.parse(t.uri), t.text);
+		spellings = listed ? [listed.name, ...listed.aliases] : [t.text];
+		label = listed?.name ?? t.text;
+	}
+	const found = await vscode.window.withProgress(
+		{ location: vscode.ProgressLocation.Notification, title: `Finding “${label}” in the corpus`, cancellable: true },
+		(progress, token) => findMentionsInCorpus(spellings, progress, token),
+	);
+	const articles = new Set(found.map((f) => f.uri.toString())).size;
+	const quickPick = vscode.window.createQuickPick<vscode.QuickPickItem & { mention: CorpusMention }>();
+	quickPick.title = `${found.length} mention${found.length === 1 ? '' : 's'} of ${label} in ${articles} article${articles === 1 ? '' : 's'} (${spellings.join(', ')})`;
+	quickPick.matchOnDetail = true;
+	quickPick.items = found.map((mention) => ({
+		label: `${vscode.workspace.asRelativePath(mention.uri)}:${mention.range.start.line + 1}`,
+		description: mention.text,
+		detail: excerpt(mention),
+		mention,
+	}));
+	quickPick.onDidAccept(() => {
+		const picked = quickPick.selectedItems[0];
+		quickPick.hide();
+		if (picked) {
+			void vscode.window.showTextDocument(picked.mention.uri, { selection: picked.mention.range });
+		}
+	});
+	quickPick.onDidHide(() => quickPick.dispose());
+	quickPick.show();
+	return found;
+}
+
+function excerpt(mention: CorpusMention): string {
+	const line = mention.lineText;
+	const from = Math.max(0, mention.range.start.character - 60);
+	const to = Math.min(line.length, mention.range.end.character + 60);
+	return `${from > 0 ? '…' : ''}${line.slice(from, to)}${to < line.length ? '…' : ''}`;
+}

@@ -1,0 +1,47 @@
+import * as vscode from 'vscode';
+import type { CorpusTestingApi } from '../../api';
+import type { CommandRegistry } from '../../platform/commandRegistry';
+import type { DecorationSetter } from '../../platform/decorationSetter';
+import type { Logger } from '../../platform/logger';
+import { EntitiesView } from './entitiesView';
+import { registerEntityCommands } from './entityCommands';
+import { EntityDecorator } from './entityDecorator';
+import { EntityHoverProvider } from './entityHoverProvider';
+import { EntityService } from './entityService';
+
+/** Named-entity highlighting: tagger + entity lists, decorations, hover, the Entities view and commands. */
+export function registerEntities(
+	context: vscode.ExtensionContext,
+	commands: CommandRegistry,
+	setter: DecorationSetter,
+	logger: Logger,
+): { disposable: vscode.Disposable; service: EntityService; testing: Pick<CorpusTestingApi, 'entities'> & { repaint(uri: string): Promise<void> } } {
+	const service = new EntityService(context.extensionUri, logger);
+	const decorator = new EntityDecorator(service, setter, context.workspaceState, logger);
+	const hover = new EntityHoverProvider(service, decorator);
+	const view = new EntitiesView(service);
+	registerEntityCommands(commands, service, decorator);
+	return {
+		disposable: vscode.Disposable.from(view, hover, decorator, service),
+		service,
+		testing: {
+			repaint: async (uri) => {
+				const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+				if (document) {
+					await decorator.paintDocument(document);
+				}
+			},
+			entities: {
+				view: async () => {
+					await view.refresh();
+					return view.getChildren().map((node) =>
+						node.kind === 'type'
+							? { type: node.type, count: node.count, entities: node.entities.map((e) => ({ name: e.name, mentions: e.mentions.length })) }
+							: { type: '', count: 0, entities: [] },
+					);
+				},
+				modelLoadMs: () => service.modelLoadMs,
+			},
+		},
+	};
+}

@@ -1,0 +1,101 @@
+import * as vscode from 'vscode';
+import { reanchor, toEditorRange } from '../../core/annotations/anchoring';
+import type { DecorationSetter } from '../../platform/decorationSetter';
+import { Disposable } from '../../platform/dispose';
+import type { ArticleReview, ReviewChange } from './reviewModel';
+
+/** Decoration keys (as the test recorder sees them). */
+export const REVIEW_DECORATION_KEYS = { added: 'review.added', removed: 'review.removed', changed: 'review.changed' } as const;
+
+/**
+ * Draws an article's annotation changes in its editors: added ones with the diff editor's
+ * inserted colour, removed ones struck through in the removed colour where they were, changed
+ * ones with a dotted border. Positions come from re-anchoring each annotation in the current
+ * text (offsets in a committed sidecar may refer to an older article text).
+ */
+export class ReviewDecorator extends Disposable {
+	private readonly types: Record<keyof typeof REVIEW_DECORATION_KEYS, vscode.TextEditorDecorationType>;
+	/** Article file URI → its changes, for the articles that were opened from the view. */
+	private readonly shown = new Map<string, ArticleReview>();
+
+	constructor(private readonly setter: DecorationSetter) {
+		super();
+		this.types = {
+			added: this._register(vscode.window.createTextEditorDecorationType({
+				backgroundColor: new vscode.ThemeColor('diffEditor.insertedTextBackground'),
+				border: '1px solid',
+				borderColor: new vscode.ThemeColor('gitDecoration.addedResourceForeground'),
+				overviewRulerColor: new vscode.ThemeColor('gitDecoration.addedResourceForeground'),
+				overviewRulerLane: vscode.OverviewRulerLane.Left,
+			})),
+			removed: this._register(vscode.window.createTextEditorDecorationType({
+				backgroundColor: new vscode.ThemeColor('diffEditor.removedTextBackground'),
+				textDecoration: 'line-through',
+				overviewRulerColor: new vscode.ThemeColor('gitDecoration.deletedResourceForeground'),
+				overviewRulerLane: vscode.OverviewRulerLane.Left,
+			})),
+			changed: this._register(vscode.window.createTextEditorDecorationType({
+				border: '1px dotted',
+				borderColor: new vscode.ThemeColor('gitDecoration.modifiedResourceForeground'),
+				overviewRulerColor: new vscode.ThemeColor('gitDecoration.modifiedResourceForeground'),
+				overviewRulerLane: vscode.OverviewRulerLane.Left,
+			})),
+		};
+		this._register(vscode.window.onDidChangeVisibleTextEditors(() => this.paintVisible()));
+	}
+
+	/** Remembers the changes of an article and paints its visible editors. */
+	show(uri: vscode.Uri, review: ArticleReview): void {
+		this.shown.set(uri.toString(), review);
+		this.paintVisible();
+	}
+
+	/** After a refresh: new changes for articles on show, or none (clears them). */
+	update(reviews: ReadonlyMap<string, ArticleReview>): void {
+		for (const key of [...this.shown.keys()]) {
+			const review = reviews.get(key);
+			if (review) {
+				this.shown.set(key, review);
+			} else {
+				this.shown.delete(key);
+				for (const editor of vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === key)) {
+					this.paint(editor, undefined);
+				}
+			}
+		}
+		this.paintVisible();
+	}
+
+	/** Editor range of a change in `document` (re-anchored; stored offsets when it cannot be found). */
+	static rangeOf(document: vscode.TextDocument, change: ReviewChange): vscode.Range {
+		const text = document.getText();
+		const a = change.annotation;
+		const r = reanchor(text, a);
+		const start = r.start ?? a.start;
+		const end = r.end ?? a.end;
+		const utf16 = toEditorRange(text, start, end);
+		const s = Math.min(utf16.start, text.length);
+		const e = Math.min(Math.max(utf16.end, s), text.length);
+		return new vscode.Range(document.positionAt(s), document.positionAt(e));
+	}
+
+	private paintVisible(): void {
+		for (const editor of vscode.window.visibleTextEditors) {
+			const review = this.shown.get(editor.document.uri.toString());
+			if (review) {
+				this.paint(editor, review);
+			}
+		}
+	}
+
+	private paint(editor: vscode.TextEditor, review: ArticleReview | undefined): void {
+		const groups: Record<keyof typeof REVIEW_DECORATION_KEYS, vscode.DecorationOptions[]> = { added: [], removed: [], changed: [] };
+		for (const change of review?.changes ?? []) {
+			const group = change.kind === 'added' ? 'added' : change.kind === 'removed' ? 'removed' : 'changed';
+			groups[group].push({ range: ReviewDecorator.rangeOf(editor.document, change), hoverMessage: `${change.label} — ${change.detail}` });
+		}
+		for (const key of Object.keys(groups) as (keyof typeof groups)[]) {
+			this.setter.set(editor, REVIEW_DECORATION_KEYS[key], this.types[key], groups[key]);
+		}
+	}
+}

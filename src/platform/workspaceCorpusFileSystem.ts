@@ -1,0 +1,93 @@
+import * as vscode from 'vscode';
+import { NodeCorpusFileSystem } from '../cli/nodeFileSystem';
+import type { CorpusFileSystem, DirectoryEntry, FileStat } from '../core/corpus/corpusFileSystem';
+
+/**
+ * {@link CorpusFileSystem} for one workspace folder: paths are relative to the folder, forward
+ * slashes, '' for the folder itself. Everything goes through `vscode.workspace.fs` (remote and
+ * virtual workspaces work) except one fast path: `workspace.fs` can only read whole files, so
+ * for local `file:` folders `readHead` reads just the first bytes with Node's `fs` (the command
+ * line's {@link NodeCorpusFileSystem}). Indexing 100,000 articles must not read 100,000 whole files.
+ */
+export class WorkspaceCorpusFileSystem implements CorpusFileSystem {
+	/** Local fast path (the command line's implementation: plain Node `fs`, no VS Code). */
+	private readonly local = new NodeCorpusFileSystem();
+
+	constructor(readonly folder: vscode.Uri) {}
+
+	uri(relativePath: string): vscode.Uri {
+		return relativePath.length === 0 ? this.folder : vscode.Uri.joinPath(this.folder, ...relativePath.split('/'));
+	}
+
+	/** The folder-relative path of `uri`, or undefined when it lies outside the folder. */
+	relativePath(uri: vscode.Uri): string | undefined {
+		if (uri.scheme !== this.folder.scheme || uri.authority !== this.folder.authority) {
+			return undefined;
+		}
+		const base = this.folder.path.endsWith('/') ? this.folder.path : `${this.folder.path}/`;
+		return uri.path.startsWith(base) ? uri.path.slice(base.length) : undefined;
+	}
+
+	async list(dir: string): Promise<readonly DirectoryEntry[]> {
+		const entries = await vscode.workspace.fs.readDirectory(this.uri(dir));
+		return entries.map(([name, type]) => ({ name, type: toType(type) }));
+	}
+
+	async readHead(path: string, bytes: number): Promise<Uint8Array> {
+		const uri = this.uri(path);
+		if (uri.scheme === 'file') {
+			return this.local.readHead(uri.fsPath, bytes);
+		}
+		const all = await vscode.workspace.fs.readFile(uri);
+		return all.length > bytes ? all.subarray(0, bytes) : all;
+	}
+
+	async readHeadAndStat(path: string, bytes: number): Promise<{ bytes: Uint8Array; stat: FileStat }> {
+		const uri = this.uri(path);
+		if (uri.scheme === 'file') {
+			return this.local.readHeadAndStat(uri.fsPath, bytes);
+		}
+		const [stat, head] = await Promise.all([vscode.workspace.fs.stat(uri), this.readHead(path, bytes)]);
+		return { bytes: head, stat: { type: toType(stat.type), mtime: stat.mtime, size: stat.size } };
+	}
+
+	async stat(path: string): Promise<FileStat | undefined> {
+		try {
+			const s = await vscode.workspace.fs.stat(this.uri(path));
+			return { type: toType(s.type), mtime: s.mtime, size: s.size };
+		} catch {
+			return undefined;
+		}
+	}
+
+	/**
+	 * Every `.txt` and `.ann.yaml` in the folder via the search service (ripgrep), which is much
+	 * faster than walking directories through the extension API. Honours `files.exclude`;
+	 * dot folders and `node_modules` are skipped like the command line's walk does.
+	 */
+	async findCorpusFiles(token?: vscode.CancellationToken): Promise<string[]> {
+		const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(this.folder, '**/*.{txt,ann.yaml}'), undefined, undefined, token);
+		const paths: string[] = [];
+		for (const uri of uris) {
+			const relative = this.relativePath(uri);
+			if (relative !== undefined && !isIgnoredPath(relative)) {
+				paths.push(relative);
+			}
+		}
+		return paths;
+	}
+}
+
+/** True for paths inside dot folders or `node_modules` (never part of the corpus). */
+export function isIgnoredPath(relativePath: string): boolean {
+	const segments = relativePath.split('/');
+	segments.pop();
+	return segments.some((s) => s.startsWith('.') || s === 'node_modules');
+}
+
+function toType(type: vscode.FileType): FileStat['type'] {
+	if (type & vscode.FileType.Directory) {
+		return 'directory';
+	}
+	return type & vscode.FileType.File ? 'file' : 'other';
+}

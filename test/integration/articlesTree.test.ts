@@ -1,0 +1,138 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { ArticlesTreeItemData, ArticlesTreeNodeHandle, ArticlesTreeTestingApi } from '../../src/api';
+import { closeAllEditors, fixtureUri, getApi, openFixture, waitFor } from './helpers';
+
+interface Row {
+	readonly node: ArticlesTreeNodeHandle;
+	readonly item: ArticlesTreeItemData;
+	readonly depth: number;
+}
+
+/** Every node of the tree, depth first, with its item. */
+async function walk(tree: ArticlesTreeTestingApi, parent?: ArticlesTreeNodeHandle, depth = 0): Promise<Row[]> {
+	const rows: Row[] = [];
+	for (const node of await tree.getChildren(parent)) {
+		rows.push({ node, item: tree.getTreeItem(node), depth });
+		rows.push(...(await walk(tree, node, depth + 1)));
+	}
+	return rows;
+}
+
+async function articleRow(tree: ArticlesTreeTestingApi, relativePath: string): Promise<Row | undefined> {
+	const id = `article:${fixtureUri(relativePath).toString()}`;
+	return (await walk(tree)).find((r) => r.node.id === id);
+}
+
+const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+describe('Articles tree', () => {
+	let tree: ArticlesTreeTestingApi;
+
+	before(async () => {
+		tree = (await getApi()).testing!.articlesTree;
+		await vscode.commands.executeCommand('corpusAnnotator.articles.focus');
+		await tree.whenIndexed();
+	});
+	afterEach(async () => {
+		tree.setFilter('');
+		await closeAllEditors();
+	});
+
+	it('groups articles by year and month, undated last, without non-articles', async () => {
+		const roots = (await tree.getChildren()).map((n) => tree.getTreeItem(n));
+		const years = roots.filter((r) => /^\d{4}$/.test(r.label)).map((r) => r.label);
+		assert.ok(years.includes('2023') && years.includes('2024'), `years: ${years.join(', ')}`);
+		assert.deepStrictEqual(years, [...years].sort(), 'oldest first by default');
+		const last = roots[roots.length - 1];
+		assert.strictEqual(last.label, 'Undated');
+		assert.strictEqual(last.icon, 'warning');
+		assert.match(last.description ?? '', /^\d+ articles?$/);
+
+		const rows = await walk(tree);
+		assert.ok(!rows.some((r) => r.item.resourceUri?.endsWith('/notes.txt')), 'notes.txt is not an article');
+
+		const article = await articleRow(tree, '2024/001_0a1b2c3d4e5f6071.txt');
+		assert.ok(article, 'the 2024 article is in the tree');
+		assert.strictEqual(article.depth, 2);
+		assert.strictEqual(article.item.label, 'President Zelensky ontving in Kiev de Amerikaanse minister…');
+		assert.strictEqual(article.item.description, '001');
+		assert.strictEqual(article.item.command, 'vscode.open');
+		assert.match(article.item.tooltip ?? '', /2024-03/);
+		assert.match(article.item.tooltip ?? '', /2024\/001_0a1b2c3d4e5f6071\.txt/);
+		assert.match(article.item.tooltip ?? '', /Blinken voor overleg over luchtverdediging/);
+		const month = tree.getParent(article.node)!;
+		assert.strictEqual(tree.getTreeItem(month).label, '03 · maart');
+		assert.strictEqual(tree.getTreeItem(tree.getParent(month)!).label, '2024');
+
+		const bad = await articleRow(tree, '003_badheader00000000.txt');
+		assert.ok(bad);
+		assert.strictEqual(tree.getParent(bad.node)?.id, 'undated');
+		assert.strictEqual(bad.item.description, '003 · invalid month in "2025-13" (expected 01–12)');
+		assert.strictEqual(bad.item.label, 'Deze kop heeft een onmogelijke maand.');
+	});
+
+	it('shows annotation counts from sidecars and updates them', async () => {
+		const annotated = await articleRow(tree, 'annotations/021_bb22cc33dd44ee55.txt');
+		assert.strictEqual(annotated?.item.description, '021 · 2 annotations');
+
+		// In an existing folder: a watcher can miss files in folders created in the same instant (mkdir -p).
+		const path = '030_0000000000000030.txt';
+		const sidecarUri = fixtureUri('030_0000000000000030.ann.yaml');
+		await vscode.workspace.fs.writeFile(fixtureUri(path), encode(' date 2021-04 Een artikel met een sidecar.'));
+		await waitFor(async () => (await articleRow(tree, path))?.item.description === '030', 'the new article');
+		const sidecar = 'version: 1\narticle: 030_0000000000000030.txt\nannotations:\n  - id: a1\n    label: person\n    start: 0\n    end: 3\n    quote: Een\n';
+		await vscode.workspace.fs.writeFile(sidecarUri, encode(sidecar));
+		await waitFor(async () => (await articleRow(tree, path))?.item.description === '030 · 1 annotation', 'the annotation count');
+		await vscode.workspace.fs.delete(sidecarUri);
+		await waitFor(async () => (await articleRow(tree, path))?.item.description === '030', 'the count to go with the sidecar');
+		await vscode.workspace.fs.delete(fixtureUri(path));
+		await waitFor(async () => !(await articleRow(tree, path)), 'the deleted article to leave the tree');
+	});
+
+	it('follows created, re-dated and deleted articles', async () => {
+		const path = 'tree-test/live/031_0000000000000031.txt';
+		const uri = fixtureUri(path);
+		const yearLabels = async (): Promise<string[]> => (await tree.getChildren()).map((n) => tree.getTreeItem(n).label);
+		await vscode.workspace.fs.writeFile(uri, encode(' date 2019-05 Nieuw artikel over Patriot-raketten voor Kiev.\n\nTweede alinea.'));
+		await waitFor(async () => (await yearLabels()).includes('2019'), 'the year 2019 to appear');
+		const created = await articleRow(tree, path);
+		assert.strictEqual(created?.item.label, 'Nieuw artikel over Patriot-raketten voor Kiev.');
+		assert.strictEqual(tree.getTreeItem(tree.getParent(created.node)!).label, '05 · mei');
+
+		await vscode.workspace.fs.writeFile(uri, encode(' date 2019-13 Nieuw artikel over Patriot-raketten voor Kiev.'));
+		await waitFor(async () => !(await yearLabels()).includes('2019'), 'the article to move to Undated');
+		const redated = await articleRow(tree, path);
+		assert.strictEqual(redated && tree.getParent(redated.node)?.id, 'undated');
+
+		await vscode.workspace.fs.delete(uri);
+		await waitFor(async () => !(await articleRow(tree, path)), 'the deleted article to leave the tree');
+		await vscode.workspace.fs.delete(fixtureUri('tree-test'), { recursive: true });
+	});
+
+	it('reveals and selects the article of the active editor', async () => {
+		await openFixture('2024/001_0a1b2c3d4e5f6071.txt');
+		await waitFor(() => tree.revealedArticle() === '2024/001_0a1b2c3d4e5f6071.txt', 'the article to be selected');
+		await openFixture('002_1b2c3d4e5f607182.txt');
+		await waitFor(() => tree.revealedArticle() === '002_1b2c3d4e5f607182.txt', 'the selection to follow the editor');
+	});
+
+	it('narrows the tree with a filter and says so in the message', async () => {
+		tree.setFilter('zelensky');
+		assert.match(tree.message() ?? '', /^Filter: zelensky — \d+ articles? \(clear with ✕\)$/);
+		const shown = (await walk(tree)).filter((r) => r.node.kind === 'article');
+		assert.ok(shown.some((r) => r.item.resourceUri === fixtureUri('2024/001_0a1b2c3d4e5f6071.txt').toString()));
+		assert.ok(!shown.some((r) => r.item.resourceUri === fixtureUri('002_1b2c3d4e5f607182.txt').toString()));
+		for (const row of shown) {
+			assert.match(`${row.item.label} ${row.item.tooltip}`, /zelensky/i);
+		}
+
+		tree.setFilter('label:claim');
+		const labelled = (await walk(tree)).filter((r) => r.node.kind === 'article').map((r) => r.item.resourceUri);
+		assert.ok(labelled.includes(fixtureUri('annotations/021_bb22cc33dd44ee55.txt').toString()));
+		assert.ok(!labelled.includes(fixtureUri('2024/001_0a1b2c3d4e5f6071.txt').toString()));
+
+		tree.setFilter('');
+		assert.strictEqual(tree.message(), undefined);
+	});
+});

@@ -1,0 +1,130 @@
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { ReviewTestingApi, CorpusTestingApi } from '../../src/api';
+import { closeAllEditors, getApi, waitFor, workspaceRoot } from './helpers';
+
+const NOT_A_REPOSITORY = 'This folder is not in a git repository — annotation changes are compared between git commits.';
+const ARTICLE = 'review/030_dd44ee55ff667788.txt';
+const SIDECAR = 'review/030_dd44ee55ff667788.ann.yaml';
+const TEXT = ' date 2024-05 De minister van Defensie kondigde nieuwe steun aan Oekraïne aan.\n\nVolgens het kabinet gaat het om luchtverdediging.\n';
+
+interface Ann { id: string; label: string; quote: string; note?: string }
+
+/** A complete sidecar (context and text hash filled in), so opening the article leaves it as it is. */
+function sidecar(annotations: Ann[]): string {
+	const hash = `sha256:${createHash('sha256').update(TEXT, 'utf8').digest('hex')}`;
+	const lines = ['# Review test sidecar.', 'version: 1', `article: ${path.posix.basename(ARTICLE)}`, 'date: 2024-05', `textHash: ${hash}`, 'annotations:'];
+	const sorted = annotations.map((a) => ({ ...a, start: TEXT.indexOf(a.quote) })).sort((x, y) => x.start - y.start);
+	for (const a of sorted) {
+		assert.ok(a.start >= 0, a.quote);
+		const end = a.start + a.quote.length;
+		lines.push(`  - id: ${a.id}`, `    label: ${a.label}`, `    start: ${a.start}`, `    end: ${end}`, `    quote: ${a.quote}`);
+		// TEXT has no characters outside the BMP: UTF-16 offsets are code points.
+		lines.push(`    prefix: ${JSON.stringify(TEXT.slice(Math.max(0, a.start - 32), a.start))}`, `    suffix: ${JSON.stringify(TEXT.slice(end, end + 32))}`);
+		if (a.note) {
+			lines.push(`    note: ${a.note}`);
+		}
+	}
+	return lines.join('\n') + '\n';
+}
+
+describe('review: Annotation Changes view', function () {
+	this.timeout(60_000);
+	let testing: CorpusTestingApi;
+	let review: ReviewTestingApi;
+	let root: string;
+	const git = (...args: string[]): string => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+	const write = (rel: string, text: string): void => {
+		fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+		fs.writeFileSync(path.join(root, rel), text);
+	};
+
+	before(async () => {
+		testing = (await getApi()).testing!;
+		review = testing.review;
+		root = workspaceRoot().fsPath;
+	});
+
+	after(async () => {
+		// Leave the shared workspace as the other suites expect it: no repository, no review files.
+		await closeAllEditors();
+		fs.rmSync(path.join(root, '.git'), { recursive: true, force: true });
+		fs.rmSync(path.join(root, 'review'), { recursive: true, force: true });
+		await review.refresh();
+	});
+
+	it('explains that a folder outside git has nothing to compare', async function () {
+		let inRepo = true;
+		try {
+			git('rev-parse', '--show-toplevel');
+		} catch {
+			inRepo = false;
+		}
+		if (inRepo) {
+			this.skip(); // the temporary workspace happens to be inside a repository
+		}
+		await review.refresh();
+		assert.strictEqual(review.message(), NOT_A_REPOSITORY);
+		assert.deepStrictEqual(await review.view(), []);
+	});
+
+	it('lists the annotations added, removed and relabelled since HEAD, and draws them in the article', async () => {
+		write(ARTICLE, TEXT);
+		write(SIDECAR, sidecar([
+			{ id: 'r1', label: 'claim', quote: 'nieuwe steun aan Oekraïne' },
+			{ id: 'r2', label: 'event', quote: 'De minister van Defensie' },
+			{ id: 'r3', label: 'claim', quote: 'luchtverdediging' },
+		]));
+		git('init', '-q', '-b', 'main');
+		git('config', 'user.name', 'Review Test');
+		git('config', 'user.email', 'review@example.org');
+		git('config', 'commit.gpgsign', 'false');
+		git('add', '-A');
+		git('commit', '-q', '-m', 'base');
+		await review.refresh();
+		assert.deepStrictEqual(await review.view(), []);
+		assert.strictEqual(review.message(), 'No annotation changes between HEAD and the working tree.');
+
+		write(SIDECAR, sidecar([
+			{ id: 'r1', label: 'framing', quote: 'nieuwe steun aan Oekraïne' },
+			{ id: 'r3', label: 'claim', quote: 'luchtverdediging', note: 'Welke systemen?' },
+			{ id: 'r4', label: 'attribution', quote: 'het kabinet' },
+		]));
+		await review.refresh();
+		assert.strictEqual(review.message(), undefined);
+		assert.deepStrictEqual(await review.view(), [
+			{
+				article: ARTICLE,
+				changes: [
+					{ kind: 'added', id: 'r4', label: '+ attribution “het kabinet”' },
+					{ kind: 'removed', id: 'r2', label: '- event “De minister van Defensie”' },
+					{ kind: 'relabelled', id: 'r1', label: '~ claim → framing “nieuwe steun aan Oekraïne”' },
+					{ kind: 'note', id: 'r3', label: '✎ claim “luchtverdediging”' },
+				],
+			},
+		]);
+
+		const uri = await review.open(ARTICLE, 'r4');
+		assert.ok(uri, 'the article did not open');
+		const added = await waitFor(() => testing.decorations.recorded(uri, 'review.added'), 'review.added decorations');
+		assert.deepStrictEqual(added.map((r) => r.text), ['het kabinet']);
+		assert.deepStrictEqual(testing.decorations.recorded(uri, 'review.removed')?.map((r) => r.text), ['De minister van Defensie']);
+		assert.deepStrictEqual(testing.decorations.recorded(uri, 'review.changed')?.map((r) => r.text), ['nieuwe steun aan Oekraïne', 'luchtverdediging']);
+	});
+
+	it('follows commits through the .git watchers and compares two chosen commits', async () => {
+		git('add', '-A');
+		git('commit', '-q', '-m', 'review round');
+		await waitFor(() => review.message()?.startsWith('No annotation changes') === true, 'the view to notice the commit', 20_000).catch((error: Error) => {
+			throw new Error(`${error.message}; the view says: ${review.message() ?? '(no message)'}`);
+		});
+		await review.compare('HEAD~1', 'HEAD');
+		const view = await review.view();
+		assert.deepStrictEqual(view.map((a) => [a.article, a.changes.map((c) => `${c.kind}:${c.id}`)]), [[ARTICLE, ['added:r4', 'removed:r2', 'relabelled:r1', 'note:r3']]]);
+		await review.compare('HEAD');
+		assert.deepStrictEqual(await review.view(), []);
+	});
+});

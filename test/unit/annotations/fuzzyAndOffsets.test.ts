@@ -1,0 +1,120 @@
+import * as assert from 'assert';
+import { approxSearch, editDistance } from '../../../src/core/annotations/fuzzyMatch';
+import { TextIndex, canonicalText, codePointLength } from '../../../src/core/annotations/offsets';
+import { hashArticleText, sha256Hex, utf8Encode } from '../../../src/core/annotations/hash';
+import { seededRng } from './helpers';
+
+function randomString(rng: () => number, len: number, alphabet: string): string {
+	const chars = [...alphabet];
+	let s = '';
+	for (let i = 0; i < len; i++) {
+		s += chars[Math.floor(rng() * chars.length)];
+	}
+	return s;
+}
+
+/** Best edit distance of `p` against any substring of `t` ending at each position (oracle). */
+function bestEndScores(t: string, p: string): number[] {
+	let prev = new Array<number>(p.length + 1);
+	for (let i = 0; i <= p.length; i++) {
+		prev[i] = i;
+	}
+	const out: number[] = [];
+	for (let j = 1; j <= t.length; j++) {
+		const cur = new Array<number>(p.length + 1);
+		cur[0] = 0;
+		for (let i = 1; i <= p.length; i++) {
+			cur[i] = Math.min(prev[i] + 1, cur[i - 1] + 1, prev[i - 1] + (p[i - 1] === t[j - 1] ? 0 : 1));
+		}
+		out.push(cur[p.length]);
+		prev = cur;
+	}
+	return out;
+}
+
+describe('fuzzyMatch', () => {
+	it('agrees with a plain DP on random inputs, short and multi-word patterns', () => {
+		const rng = seededRng(42);
+		for (let round = 0; round < 60; round++) {
+			const m = round < 30 ? 1 + Math.floor(rng() * 32) : 33 + Math.floor(rng() * 100);
+			const t = randomString(rng, 200 + Math.floor(rng() * 200), 'abcd');
+			const p = rng() < 0.5 ? randomString(rng, m, 'abcd') : t.substr(Math.floor(rng() * 100), m).replace(/a/, 'x');
+			const k = Math.floor(m / 4);
+			const oracle = bestEndScores(t, p);
+			const found = approxSearch(t, p, k, 0, t.length, 10_000);
+			for (const f of found) {
+				assert.strictEqual(f.errors, oracle[f.end - 1], `round ${round} end ${f.end}`);
+				assert.strictEqual(editDistance(p, t.slice(f.start, f.end)), f.errors, `round ${round} start`);
+			}
+			// Every qualifying run is represented by one match.
+			const best = Math.min(...oracle);
+			if (best <= k) {
+				assert.ok(found.some((f) => f.errors === best), `round ${round}: best ${best} missing`);
+			} else {
+				assert.strictEqual(found.length, 0);
+			}
+		}
+	});
+
+	it('searches only the given window', () => {
+		const t = 'abcdef xyz abcdef';
+		assert.deepStrictEqual(approxSearch(t, 'abcdef', 0, 5).map((m) => m.start), [11]);
+	});
+
+	it('computes edit distance', () => {
+		assert.strictEqual(editDistance('Poetin', 'Putin'), 2);
+		assert.strictEqual(editDistance('', 'abc'), 3);
+		assert.strictEqual(editDistance('kitten', 'sitting'), 3);
+	});
+});
+
+describe('offsets', () => {
+	it('canonicalises BOM and CRLF only', () => {
+		assert.strictEqual(canonicalText('\uFEFFa\r\nb\rc\n'), 'a\nb\rc\n');
+		assert.strictEqual(codePointLength('a😀b'), 3);
+	});
+
+	it('TextIndex matches a brute-force mapping on random texts', () => {
+		const rng = seededRng(3);
+		for (let round = 0; round < 50; round++) {
+			const raw = (rng() < 0.5 ? '\uFEFF' : '') + randomString(rng, 80, 'ab\r\n😀é');
+			const canon = canonicalText(raw);
+			const idx = TextIndex.forRaw(raw);
+			assert.strictEqual(idx.codePointLength, [...canon].length);
+			// Every code-point boundary of the canonical text maps to a raw offset with the same prefix.
+			for (let c = 0; c <= idx.codePointLength; c++) {
+				const u = idx.toUtf16(c);
+				assert.strictEqual(canonicalText(raw.slice(0, u)), [...canon].slice(0, c).join(''), `round ${round} cp ${c}`);
+				assert.strictEqual(idx.toCodePoint(u), c);
+			}
+			const cIdx = TextIndex.forCanonical(canon);
+			for (let c = 0; c <= cIdx.codePointLength; c++) {
+				assert.strictEqual(cIdx.toUtf16(c), [...canon].slice(0, c).join('').length);
+			}
+		}
+	});
+});
+
+describe('hash', () => {
+	it('computes SHA-256 test vectors', () => {
+		assert.strictEqual(sha256Hex(utf8Encode('')), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+		assert.strictEqual(sha256Hex(utf8Encode('abc')), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+		assert.strictEqual(
+			sha256Hex(utf8Encode('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq')),
+			'248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1',
+		);
+		assert.strictEqual(sha256Hex(utf8Encode('a'.repeat(1000))), '41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3');
+	});
+
+	it('encodes UTF-8 like TextEncoder', () => {
+		const s = 'Oekraïne „geen” 😀 \uD800';
+		assert.deepStrictEqual([...utf8Encode(s)], [...new TextEncoder().encode(s)]);
+	});
+
+	it('hashes the canonical text, so CRLF and BOM do not change it', () => {
+		const h = hashArticleText('a\nb');
+		assert.match(h, /^sha256:[0-9a-f]{64}$/);
+		assert.strictEqual(hashArticleText('\uFEFFa\r\nb'), h);
+		assert.notStrictEqual(hashArticleText('a\nc'), h);
+	});
+});

@@ -1,0 +1,115 @@
+import * as assert from 'assert';
+import { CorpusIndex } from '../../../src/core/corpus/corpusIndex';
+import { indexArticleFile, indexCorpus, type IndexProgress } from '../../../src/core/corpus/corpusIndexer';
+import { MemoryFileSystem } from './memoryFileSystem';
+
+const SIDECAR = 'version: 1\nannotations:\n  - id: a1\n    label: person\n    entity: Blinken\n  - id: a2\n    label: place\n';
+
+function corpus(): MemoryFileSystem {
+	return new MemoryFileSystem({
+		'root/2024/001_0a1b2c3d4e5f6071.txt': ' date 2024-03 President Zelensky ontving in Kiev de Amerikaanse minister Blinken.\n\nMeer.',
+		'root/2024/001_0a1b2c3d4e5f6071.ann.yaml': SIDECAR,
+		'root/2024/deep/er/004_0000000000000004.txt': ' date 2024-11 Diep genest.',
+		'root/002_1b2c3d4e5f607182.txt': ' date 2023-11 De Europese Unie neemt een nieuw sanctiepakket aan.',
+		'root/003_badheader00000000.txt': ' date 2025-13 Deze kop heeft een onmogelijke maand.',
+		'root/empty.txt': '',
+		'root/notes.txt': 'Boodschappenlijst\n\nbrood, kaas, melk',
+		'root/readme.md': '# not a txt',
+		'root/.git/x.txt': ' date 2020-01 In een dot-map: overgeslagen.',
+		'root/node_modules/y.txt': ' date 2020-01 Overgeslagen.',
+	});
+}
+
+describe('indexCorpus', () => {
+	it('indexes nested folders, skips non-articles, dot folders and node_modules', async () => {
+		const entries = await indexCorpus(corpus(), 'root');
+		const byPath = new Map(entries.map((e) => [e.path, e]));
+		assert.deepStrictEqual([...byPath.keys()].sort(), [
+			'002_1b2c3d4e5f607182.txt',
+			'003_badheader00000000.txt',
+			'2024/001_0a1b2c3d4e5f6071.txt',
+			'2024/deep/er/004_0000000000000004.txt',
+			'empty.txt',
+		]);
+		assert.strictEqual(byPath.get('003_badheader00000000.txt')!.problem, 'invalid month in "2025-13" (expected 01–12)');
+		assert.strictEqual(byPath.get('empty.txt')!.problem, 'empty file');
+		const annotated = byPath.get('2024/001_0a1b2c3d4e5f6071.txt')!;
+		assert.strictEqual(annotated.annotationCount, 2);
+		assert.deepStrictEqual(annotated.labels, ['person', 'place']);
+		assert.deepStrictEqual(annotated.entities, ['Blinken']);
+		assert.strictEqual(byPath.get('002_1b2c3d4e5f607182.txt')!.annotationCount, 0);
+	});
+
+	it('reads only the head of each article', async () => {
+		const fs = new MemoryFileSystem({ 'big.txt': ` date 2024-01 Lang.\n\n${'x'.repeat(100_000)}` });
+		let asked = 0;
+		const readHead = fs.readHead.bind(fs);
+		fs.readHead = (path, bytes) => {
+			asked = Math.max(asked, bytes);
+			return readHead(path, bytes);
+		};
+		await indexCorpus(fs, '');
+		assert.ok(asked <= 4096, `asked for ${asked} bytes`);
+	});
+
+	it('reports batches and progress, and feeds an index', async () => {
+		const index = new CorpusIndex();
+		const phases = new Set<IndexProgress['phase']>();
+		await indexCorpus(corpus(), 'root', {
+			idFor: (p) => `mem:${p}`,
+			rootKey: 'mem',
+			onBatch: (batch) => batch.forEach((e) => index.set(e)),
+			onSidecars: (batch) => batch.forEach((e) => index.set(e)),
+			onProgress: (p) => phases.add(p.phase),
+		});
+		assert.ok(phases.has('headers') && phases.has('done'));
+		assert.deepStrictEqual(
+			index.yearGroups('oldestFirst').map((g) => [g.year, g.count]),
+			[
+				[2023, 1],
+				[2024, 2],
+			],
+		);
+		assert.strictEqual(index.undatedCount(), 2);
+		assert.strictEqual(index.get('mem:2024/001_0a1b2c3d4e5f6071.txt')!.annotationCount, 2);
+		assert.strictEqual(index.get('mem:2024/001_0a1b2c3d4e5f6071.txt')!.root, 'mem');
+	});
+
+	it('does not read unchanged files again, and picks up changed ones', async () => {
+		const fs = corpus();
+		const first = await indexCorpus(fs, 'root');
+		const previous = new Map(first.map((e) => [e.id, e]));
+		fs.reads.length = 0;
+		fs.write('root/002_1b2c3d4e5f607182.txt', ' date 2022-02 Verplaatst naar februari 2022.');
+		const second = await indexCorpus(fs, 'root', { previous: (id) => previous.get(id) });
+		// Articles are cached by mtime and size; a non-article (notes.txt) is simply read again.
+		const articleReads = fs.reads.filter((p) => p.endsWith('.txt') && p !== 'root/notes.txt');
+		assert.deepStrictEqual(articleReads, ['root/002_1b2c3d4e5f607182.txt']);
+		assert.deepStrictEqual(second.find((e) => e.path === '002_1b2c3d4e5f607182.txt')!.date, { year: 2022, month: 2 });
+		assert.strictEqual(second.find((e) => e.path === 'empty.txt'), previous.get('empty.txt'), 'unchanged entries are reused');
+	});
+
+	it('indexes one file with its sidecar, and nothing for a non-article or a missing file', async () => {
+		const fs = corpus();
+		const entry = await indexArticleFile(fs, 'root', '2024/001_0a1b2c3d4e5f6071.txt');
+		assert.strictEqual(entry?.annotationCount, 2);
+		assert.strictEqual(await indexArticleFile(fs, 'root', 'notes.txt'), undefined);
+		assert.strictEqual(await indexArticleFile(fs, 'root', 'missing.txt'), undefined);
+	});
+
+	it('yields to the host during a large index', async () => {
+		const files: Record<string, string> = {};
+		for (let i = 0; i < 3000; i++) {
+			files[`d${i % 10}/${String(i).padStart(5, '0')}.txt`] = ` date 20${10 + (i % 15)}-0${1 + (i % 9)} Artikel ${i} over de NAVO.`;
+		}
+		let yields = 0;
+		const entries = await indexCorpus(new MemoryFileSystem(files), '', {
+			yieldToHost: () => {
+				yields++;
+				return new Promise((resolve) => setTimeout(resolve, 0));
+			},
+		});
+		assert.strictEqual(entries.length, 3000);
+		assert.ok(yields > 0, 'a 3000-file index takes longer than one time slice');
+	});
+});

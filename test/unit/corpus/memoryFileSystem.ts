@@ -1,0 +1,57 @@
+import type { CorpusFileSystem, DirectoryEntry, FileStat } from '../../../src/core/corpus/corpusFileSystem';
+
+/** In-memory {@link CorpusFileSystem}: paths are '/'-joined, directories are implied by file paths. */
+export class MemoryFileSystem implements CorpusFileSystem {
+	readonly files = new Map<string, { bytes: Uint8Array; mtime: number }>();
+	readonly reads: string[] = [];
+	private clock = 1;
+
+	constructor(files: Record<string, string | Uint8Array> = {}) {
+		for (const [path, content] of Object.entries(files)) {
+			this.write(path, content);
+		}
+	}
+
+	write(path: string, content: string | Uint8Array): void {
+		const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
+		this.files.set(path, { bytes, mtime: this.clock++ });
+	}
+
+	delete(path: string): void {
+		this.files.delete(path);
+	}
+
+	async list(dir: string): Promise<readonly DirectoryEntry[]> {
+		const prefix = dir.length > 0 ? `${dir}/` : '';
+		const seen = new Map<string, DirectoryEntry['type']>();
+		for (const path of this.files.keys()) {
+			if (path.startsWith(prefix)) {
+				const rest = path.slice(prefix.length);
+				const slash = rest.indexOf('/');
+				seen.set(slash === -1 ? rest : rest.slice(0, slash), slash === -1 ? 'file' : 'directory');
+			}
+		}
+		if (seen.size === 0 && dir.length > 0) {
+			throw new Error(`ENOENT: ${dir}`);
+		}
+		return [...seen].map(([name, type]) => ({ name, type }));
+	}
+
+	async readHead(path: string, bytes: number): Promise<Uint8Array> {
+		const file = this.files.get(path);
+		if (!file) {
+			throw new Error(`ENOENT: ${path}`);
+		}
+		this.reads.push(path);
+		return file.bytes.slice(0, bytes);
+	}
+
+	async stat(path: string): Promise<FileStat | undefined> {
+		const file = this.files.get(path);
+		if (file) {
+			return { type: 'file', mtime: file.mtime, size: file.bytes.length };
+		}
+		const prefix = `${path}/`;
+		return [...this.files.keys()].some((p) => p.startsWith(prefix)) ? { type: 'directory', mtime: 0, size: 0 } : undefined;
+	}
+}

@@ -1,0 +1,58 @@
+/** Shared sidecar fixtures for the review tests. */
+import { createSidecar, parseSidecar, type SidecarDocument } from '../../../src/core/annotations/sidecarCodec';
+import type { Annotation } from '../../../src/core/annotations/model';
+
+export const ARTICLE_NAME = '001_0a1b2c3d4e5f6071.txt';
+
+/** A Dutch article in the corpus format. */
+export const ARTICLE_TEXT = [
+	' date 2024-03 President Zelensky ontving in Kiev de Amerikaanse minister Blinken voor overleg.',
+	'',
+	'Volgens Blinken is de steun van de Verenigde Staten onverminderd groot.',
+	'',
+	'De twee spraken ook over de wederopbouw van het land.',
+].join('\n');
+
+/** An annotation of `quote` (first occurrence) in {@link ARTICLE_TEXT}; code points equal UTF-16 here. */
+export function ann(id: string, label: string, quote: string, extra: Partial<Annotation> = {}): Annotation {
+	const start = ARTICLE_TEXT.indexOf(quote);
+	if (start < 0) {
+		throw new Error(`"${quote}" not in the article`);
+	}
+	return {
+		id,
+		label,
+		start,
+		end: start + quote.length,
+		quote,
+		prefix: ARTICLE_TEXT.slice(Math.max(0, start - 32), start),
+		suffix: ARTICLE_TEXT.slice(start + quote.length, start + quote.length + 32),
+		author: 'Test',
+		created: '2026-01-01T00:00:00Z',
+		modified: '2026-01-01T00:00:00Z',
+		...extra,
+	};
+}
+
+/** A sidecar text with these annotations. */
+export function sidecarText(annotations: Annotation[], header: { textHash?: string | null; date?: string | null } = {}): string {
+	const doc = createSidecar({ article: ARTICLE_NAME, date: header.date ?? '2024-03', textHash: header.textHash ?? null });
+	for (const a of annotations) {
+		doc.add(a);
+	}
+	return doc.toString();
+}
+
+/** Parses `text`, applies `edit`, returns the new text. */
+export function edit(text: string, change: (doc: SidecarDocument) => void): string {
+	const r = parseSidecar(text);
+	if (!r.ok) {
+		throw new Error(r.errors.map((e) => e.message).join('; '));
+	}
+	change(r.doc);
+	return r.doc.toString();
+}
+
+export const ZELENSKY = ann('a1', 'attribution', 'President Zelensky');
+export const KIEV = ann('a2', 'event', 'ontving in Kiev');
+export const STEUN = ann('a3', 'claim', 'de steun van de Verenigde Staten onverminderd groot');

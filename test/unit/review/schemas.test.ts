@@ -1,0 +1,142 @@
+/**
+ * The JSON Schemas contributed through `yamlValidation` must agree with the codecs. No JSON
+ * Schema library is installed, so a small validator for the keywords our schemas use
+ * (type, const, enum, pattern, minimum, minLength, required, properties, items, $ref) checks
+ * real files against them.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { DEFAULT_LABELS } from '../../../src/core/annotations/labelSchema';
+import { ANNOTATION_KEY_ORDER, HEADER_KEY_ORDER } from '../../../src/core/annotations/model';
+import { ENTITY_TYPES } from '../../../src/core/entities/entityTypes';
+import { KIEV, STEUN, ZELENSKY, sidecarText } from './fixtures';
+
+const root = path.resolve(__dirname, '../../../..');
+
+type Schema = {
+	type?: string | string[]; const?: unknown; enum?: unknown[]; pattern?: string; minimum?: number; minLength?: number;
+	required?: string[]; properties?: Record<string, Schema>; items?: Schema; $ref?: string; definitions?: Record<string, Schema>;
+};
+
+function load(name: string): Schema {
+	return JSON.parse(fs.readFileSync(path.join(root, 'schemas', name), 'utf8')) as Schema;
+}
+
+function typeOf(v: unknown): string {
+	return v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v;
+}
+
+/** Errors of `value` against `schema` (subset of draft-07). */
+function validate(value: unknown, schema: Schema, rootSchema: Schema, at = '$'): string[] {
+	if (schema.$ref) {
+		const name = schema.$ref.replace('#/definitions/', '');
+		return validate(value, rootSchema.definitions![name], rootSchema, at);
+	}
+	const errors: string[] = [];
+	if (schema.type) {
+		const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+		const t = typeOf(value);
+		if (!types.includes(t) && !(t === 'integer' && types.includes('number'))) {
+			return [`${at}: expected ${types.join('|')}, got ${t}`];
+		}
+	}
+	if ('const' in schema && value !== schema.const) {
+		errors.push(`${at}: must be ${String(schema.const)}`);
+	}
+	if (schema.enum && !schema.enum.includes(value)) {
+		errors.push(`${at}: must be one of ${schema.enum.join(', ')}`);
+	}
+	if (typeof value === 'string') {
+		if (schema.pattern && !new RegExp(schema.pattern, 'u').test(value)) {
+			errors.push(`${at}: does not match ${schema.pattern}`);
+		}
+		if (schema.minLength !== undefined && [...value].length < schema.minLength) {
+			errors.push(`${at}: too short`);
+		}
+	}
+	if (typeof value === 'number' && schema.minimum !== undefined && value < schema.minimum) {
+		errors.push(`${at}: below ${schema.minimum}`);
+	}
+	if (Array.isArray(value) && schema.items) {
+		value.forEach((item, i) => errors.push(...validate(item, schema.items!, rootSchema, `${at}[${i}]`)));
+	}
+	if (typeOf(value) === 'object') {
+		const obj = value as Record<string, unknown>;
+		for (const key of schema.required ?? []) {
+			if (!(key in obj)) {
+				errors.push(`${at}: missing ${key}`);
+			}
+		}
+		for (const [key, sub] of Object.entries(schema.properties ?? {})) {
+			if (key in obj) {
+				errors.push(...validate(obj[key], sub, rootSchema, `${at}.${key}`));
+			}
+		}
+	}
+	return errors;
+}
+
+function yamlFiles(dir: string, test: (name: string) => boolean): string[] {
+	if (!fs.existsSync(dir)) {
+		return [];
+	}
+	return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+		.filter((e) => e.isFile() && test(e.name))
+		.map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
+}
+
+describe('JSON Schemas (yamlValidation)', () => {
+	const sidecar = load('sidecar.schema.json');
+	const labels = load('labels.schema.json');
+	const entities = load('entities.schema.json');
+
+	it('are contributed for sidecars, labels and entity lists', () => {
+		const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { contributes: { yamlValidation: { fileMatch: string | string[]; url: string }[] } };
+		const byUrl = new Map(manifest.contributes.yamlValidation.map((y) => [y.url, ([] as string[]).concat(y.fileMatch)]));
+		assert.ok(byUrl.get('./schemas/sidecar.schema.json')?.includes('*.ann.yaml'));
+		assert.ok(byUrl.get('./schemas/labels.schema.json')?.includes('.corpus/labels.yaml'));
+		assert.ok(byUrl.get('./schemas/entities.schema.json')?.includes('.corpus/entities.yaml'));
+	});
+
+	it('sidecar schema lists the codec keys, in file order, with the codec required fields', () => {
+		assert.deepStrictEqual(Object.keys(sidecar.properties!), [...HEADER_KEY_ORDER]);
+		const annotation = sidecar.definitions!.annotation;
+		assert.deepStrictEqual(Object.keys(annotation.properties!), [...ANNOTATION_KEY_ORDER]);
+		assert.deepStrictEqual(annotation.required, ['id', 'label', 'start', 'end', 'quote']);
+	});
+
+	it('entity schema uses the entity types of the code', () => {
+		const type = entities.properties!.entities.items!.properties!.type;
+		assert.deepStrictEqual(type.enum, [...ENTITY_TYPES]);
+	});
+
+	it('accepts the sidecars the codec writes and the fixture and sample sidecars', () => {
+		assert.deepStrictEqual(validate(parse(sidecarText([ZELENSKY, KIEV, STEUN], { textHash: 'sha256:00ff' })), sidecar, sidecar), []);
+		assert.deepStrictEqual(validate(parse(sidecarText([])), sidecar, sidecar), []);
+		const files = [
+			...yamlFiles(path.join(root, 'sample-corpus'), (n) => n.endsWith('.ann.yaml')),
+			path.join(root, 'test/fixtures/workspace/annotations/021_bb22cc33dd44ee55.ann.yaml'),
+		];
+		for (const file of files) {
+			assert.deepStrictEqual(validate(parse(fs.readFileSync(file, 'utf8')), sidecar, sidecar), [], file);
+		}
+	});
+
+	it('rejects what the codec rejects', () => {
+		const doc = parse(sidecarText([ZELENSKY])) as { annotations: Record<string, unknown>[]; date: string };
+		delete doc.annotations[0].quote;
+		doc.annotations[0].start = -1;
+		doc.date = '2024-13';
+		assert.deepStrictEqual(validate(doc, sidecar, sidecar), ['$.date: does not match ^\\d{4}-(0[1-9]|1[0-2])$', '$.annotations[0]: missing quote', '$.annotations[0].start: below 0']);
+	});
+
+	it('accepts the default labels and the fixture entity list; rejects a wrong entity type', () => {
+		assert.deepStrictEqual(validate(DEFAULT_LABELS.map((l) => ({ ...l })), labels, labels), []);
+		assert.deepStrictEqual(validate([{ id: 'claim', color: 'red' }], labels, labels), ['$[0].color: does not match ^#[0-9a-fA-F]{6}$']);
+		const fixture = parse(fs.readFileSync(path.join(root, 'test/fixtures/workspace/.corpus/entities.yaml'), 'utf8'));
+		assert.deepStrictEqual(validate(fixture, entities, entities), []);
+		assert.deepStrictEqual(validate({ entities: [{ name: 'Kiev', type: 'CITY' }] }, entities, entities), ['$.entities[0].type: must be one of PER, LOC, ORG, MISC']);
+	});
+});
