@@ -1,10 +1,12 @@
 import type { CliCommand } from './cliTypes';
+import { annotateCommand } from './commands/annotateCommand';
 import { benchNerCommand } from './commands/benchNer';
 import { checkCommand } from './commands/checkCommand';
 import { diffCommand } from './commands/diffCommand';
 import { entitiesCommand } from './commands/entities';
 import { evalNerCommand } from './commands/evalNer';
 import { indexCommand } from './commands/indexCommand';
+import { listCommand } from './commands/listCommand';
 import { mergeDriverCommand } from './commands/mergeDriver';
 import { setupGitCommand } from './commands/setupGit';
 import { trainNerCommand } from './commands/trainNer';
@@ -13,6 +15,8 @@ import { trainNerCommand } from './commands/trainNer';
 export const commands: readonly CliCommand[] = [
 	indexCommand,
 	entitiesCommand,
+	annotateCommand,
+	listCommand,
 	trainNerCommand,
 	evalNerCommand,
 	benchNerCommand,

@@ -91,7 +91,9 @@ describe('Articles tree', () => {
 	});
 
 	it('follows created, re-dated and deleted articles', async () => {
-		const path = 'tree-test/live/031_0000000000000031.txt';
+		// In an existing folder (see above): new folders are covered by the directory watcher, but a
+		// file changed in a folder created the same instant can escape the OS watcher.
+		const path = '031_0000000000000031.txt';
 		const uri = fixtureUri(path);
 		const yearLabels = async (): Promise<string[]> => (await tree.getChildren()).map((n) => tree.getTreeItem(n).label);
 		await vscode.workspace.fs.writeFile(uri, encode(' date 2019-05 Nieuw artikel over Patriot-raketten voor Kiev.\n\nTweede alinea.'));
@@ -107,7 +109,6 @@ describe('Articles tree', () => {
 
 		await vscode.workspace.fs.delete(uri);
 		await waitFor(async () => !(await articleRow(tree, path)), 'the deleted article to leave the tree');
-		await vscode.workspace.fs.delete(fixtureUri('tree-test'), { recursive: true });
 	});
 
 	it('reveals and selects the article of the active editor', async () => {

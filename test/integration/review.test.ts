@@ -3,6 +3,7 @@ import { execFileSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as vscode from 'vscode';
 import type { ReviewTestingApi, CorpusTestingApi } from '../../src/api';
 import { closeAllEditors, getApi, waitFor, workspaceRoot } from './helpers';
 
@@ -53,6 +54,7 @@ describe('review: Annotation Changes view', function () {
 		await closeAllEditors();
 		fs.rmSync(path.join(root, '.git'), { recursive: true, force: true });
 		fs.rmSync(path.join(root, 'review'), { recursive: true, force: true });
+		fs.rmSync(path.join(root, '.gitattributes'), { force: true });
 		await review.refresh();
 	});
 
@@ -126,5 +128,13 @@ describe('review: Annotation Changes view', function () {
 		assert.deepStrictEqual(view.map((a) => [a.article, a.changes.map((c) => `${c.kind}:${c.id}`)]), [[ARTICLE, ['added:r4', 'removed:r2', 'relabelled:r1', 'note:r3']]]);
 		await review.compare('HEAD');
 		assert.deepStrictEqual(await review.view(), []);
+	});
+
+	it('registers the sidecar merge driver in the repository', async () => {
+		await vscode.commands.executeCommand('corpusAnnotator.setupGitMergeDriver');
+		assert.strictEqual(fs.readFileSync(path.join(root, '.gitattributes'), 'utf8'), '*.ann.yaml merge=corpus-annotator\n');
+		const driver = git('config', '--get', 'merge.corpus-annotator.driver').trim();
+		assert.match(driver, /dist\/cli\.js merge-driver %O %A %B %P$/);
+		assert.strictEqual(git('check-attr', 'merge', SIDECAR).trim(), `${SIDECAR}: merge: corpus-annotator`);
 	});
 });

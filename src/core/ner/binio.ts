@@ -50,7 +50,7 @@ export class ByteWriter {
 
 export class ByteReader {
 	pos = 0;
-	constructor(private readonly buf: Uint8Array) {}
+	constructor(readonly buf: Uint8Array) {}
 
 	byte(): number {
 		if (this.pos >= this.buf.length) {
@@ -82,6 +82,8 @@ export class ByteReader {
 	}
 
 	float32s(n: number): Float32Array {
-		return new Float32Array(this.bytes(n * 4).slice().buffer);
+		const out = new Float32Array(n);
+		new Uint8Array(out.buffer).set(this.bytes(n * 4));
+		return out;
 	}
 }

@@ -208,11 +208,26 @@ function writeKeys(w: ByteWriter, keys: Uint32Array, kept: readonly number[]): v
 function readKeys(r: ByteReader): U32Map {
 	const n = r.varint();
 	const rowOf = new U32Map(n);
+	const buf = r.buf;
+	let p = r.pos;
 	let prev = 0;
 	for (let i = 0; i < n; i++) {
-		prev += r.varint();
+		// Inlined varint (hot at load time).
+		let b = buf[p++];
+		let v = b & 0x7f;
+		let mul = 0x80;
+		while (b >= 0x80) {
+			b = buf[p++];
+			v += (b & 0x7f) * mul;
+			mul *= 0x80;
+		}
+		prev += v;
 		rowOf.set(prev, i);
 	}
+	if (p > buf.length) {
+		throw new Error('model data truncated');
+	}
+	r.pos = p;
 	return rowOf;
 }
 
@@ -243,13 +258,24 @@ function writeLinearModel(w: ByteWriter, m: LinearModelData, kept: readonly numb
 
 function readLinearModel(r: ByteReader, n: number): RuntimeLinearModel {
 	r.float32s(1); // scale (decoding works in quantized units)
+	const buf = r.buf;
+	let p = r.pos;
 	const rowStart = new Int32Array(n + 1);
 	let labels = new Uint8Array(n * 4 + 16);
 	let values = new Int8Array(n * 4 + 16);
 	let k = 0;
 	for (let i = 0; i < n; i++) {
 		rowStart[i] = k;
-		let mask = r.varint();
+		// Label mask: a varint of up to 3 bytes (17 labels).
+		let b = buf[p++];
+		let mask = b & 0x7f;
+		if (b >= 0x80) {
+			b = buf[p++];
+			mask |= (b & 0x7f) << 7;
+			if (b >= 0x80) {
+				mask |= (buf[p++] & 0x7f) << 14;
+			}
+		}
 		if (k + L > labels.length) {
 			const bl = new Uint8Array(labels.length * 2);
 			bl.set(labels);
@@ -260,17 +286,20 @@ function readLinearModel(r: ByteReader, n: number): RuntimeLinearModel {
 		}
 		for (let l = 0; mask !== 0; l++, mask >>>= 1) {
 			if (mask & 1) {
-				const b = r.byte();
 				labels[k] = l;
-				values[k++] = b > 127 ? b - 256 : b;
+				values[k++] = (buf[p++] << 24) >> 24;
 			}
 		}
 	}
+	if (p > buf.length) {
+		throw new Error('model data truncated');
+	}
+	r.pos = p;
 	rowStart[n] = k;
 	const trans = r.float32s(L * L);
 	const start = r.float32s(L);
 	const end = r.float32s(L);
-	return { rowStart, labels: labels.slice(0, k), values: values.slice(0, k), trans, start, end };
+	return { rowStart, labels: labels.subarray(0, k), values: values.subarray(0, k), trans, start, end };
 }
 
 export interface ModelParts {
@@ -353,7 +382,8 @@ export function parseModel(data: string | Uint8Array): ParsedModel {
 			bytes[i] = c;
 		}
 	} else {
-		bytes = data;
+		// A plain view (a Node Buffer subclass would change slice() semantics).
+		bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 	}
 	const nl = bytes.indexOf(10);
 	let headerText = '';

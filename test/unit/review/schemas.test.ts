@@ -139,4 +139,13 @@ describe('JSON Schemas (yamlValidation)', () => {
 		assert.deepStrictEqual(validate(fixture, entities, entities), []);
 		assert.deepStrictEqual(validate({ entities: [{ name: 'Kiev', type: 'CITY' }] }, entities, entities), ['$.entities[0].type: must be one of PER, LOC, ORG, MISC']);
 	});
+
+	it('accepts the sample corpus label schema and entity list', () => {
+		for (const [name, schema] of [['labels.yaml', labels], ['entities.yaml', entities]] as const) {
+			const file = path.join(root, 'sample-corpus/.corpus', name);
+			if (fs.existsSync(file)) {
+				assert.deepStrictEqual(validate(parse(fs.readFileSync(file, 'utf8')), schema, schema), [], file);
+			}
+		}
+	});
 });
