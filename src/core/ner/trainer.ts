@@ -46,7 +46,7 @@ export interface TrainOptions {
 export const DEFAULT_TRAIN_OPTIONS: Omit<TrainOptions, 'log' | 'now'> = {
 	epochs: 15,
 	patience: 3,
-	seeds: 1,
+	seeds: 3,
 	folds: 10,
 	secondPassFolds: 5,
 	casing: true,

@@ -11,8 +11,21 @@ import { DEFAULT_TRAIN_OPTIONS, trainNer } from '../../../src/core/ner/trainer';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 
-/** testa F1 of the shipped model (trained on train+testa) measured when it was built, minus 2 points. */
-const SHIPPED_TESTA_F1_FLOOR = 93;
+/**
+ * Floors for the shipped model (trained on ned.train + ned.testa), 2 points below what was measured
+ * when it was built: testa 99.89 (seen in training, so this mostly checks that loading and
+ * decoding work), testb 84.36 (held out).
+ */
+const SHIPPED_FLOORS: Record<string, number> = { 'ned.testa': 97.89, 'ned.testb': 82.36 };
+
+function scoreFile(model: ReturnType<typeof loadModel>, file: string): number {
+	const ev = new ConllEvaluator();
+	for (const d of parseConll(fs.readFileSync(file, 'utf8'))) {
+		const labels = model.labelSentences(d.sentences.map((s) => s.words.map(normalizeWord)));
+		d.sentences.forEach((s, i) => ev.add(s.tags, bilouToIob2(labels[i])));
+	}
+	return ev.result().f1;
+}
 
 function tinyCorpus(): string {
 	const sents = [
@@ -50,11 +63,11 @@ describe('ner model training, file format and tagging', () => {
 		assert.throws(() => loadModel('{"format":"corpus-annotator-ner"}\n€'), /one byte per character|version/);
 	});
 
-	it('shipped model keeps its testa F1 (regression)', function () {
+	it('shipped model keeps its CoNLL-2002 F1 (regression)', function () {
 		const dir = path.resolve(ROOT, process.env.CONLL2002_DIR ?? '../shared/data/conll2002-nl');
-		const testa = path.join(dir, 'ned.testa');
 		const modelPath = path.join(ROOT, 'models', 'nl-ner.model');
-		if (!fs.existsSync(testa) || !fs.existsSync(modelPath)) {
+		const testa = path.join(dir, 'ned.testa');
+		if (!fs.existsSync(modelPath) || !fs.existsSync(testa)) {
 			console.log(`      (skipped: ${fs.existsSync(modelPath) ? testa : modelPath} not found; set CONLL2002_DIR to the folder with ned.testa)`);
 			this.skip();
 		}
@@ -62,13 +75,14 @@ describe('ner model training, file format and tagging', () => {
 		const t0 = performance.now();
 		const model = loadModel(fs.readFileSync(modelPath));
 		const loadMs = performance.now() - t0;
-		const ev = new ConllEvaluator();
-		for (const d of parseConll(fs.readFileSync(testa, 'utf8'))) {
-			const labels = model.labelSentences(d.sentences.map((s) => s.words.map(normalizeWord)));
-			d.sentences.forEach((s, i) => ev.add(s.tags, bilouToIob2(labels[i])));
-		}
-		const f1 = ev.result().f1;
-		assert.ok(f1 >= SHIPPED_TESTA_F1_FLOOR, `testa F1 ${f1.toFixed(2)} < ${SHIPPED_TESTA_F1_FLOOR}`);
 		assert.ok(loadMs < 2000, `model load took ${loadMs.toFixed(0)} ms`);
+		for (const [name, floor] of Object.entries(SHIPPED_FLOORS)) {
+			const file = path.join(dir, name);
+			if (!fs.existsSync(file)) {
+				continue;
+			}
+			const f1 = scoreFile(model, file);
+			assert.ok(f1 >= floor, `${name} F1 ${f1.toFixed(2)} < ${floor}`);
+		}
 	});
 });
