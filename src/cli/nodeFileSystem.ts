@@ -32,6 +32,47 @@ export class NodeCorpusFileSystem implements CorpusFileSystem {
 			return undefined;
 		}
 	}
+
+	readHeadAndStatSync(path: string, bytes: number): { bytes: Uint8Array; stat: FileStat } {
+		return readHeadAndStatSync(path, bytes);
+	}
+
+	statSync(path: string): FileStat | undefined {
+		const s = fs.statSync(path, { throwIfNoEntry: false });
+		return s ? toStat(s) : undefined;
+	}
+}
+
+/** Reused by every synchronous read that fits: no buffer per file, hence next to no garbage. */
+const SHARED_BUFFER = new Uint8Array(64 * 1024);
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * open → fstat → read → close, synchronously. The bytes are a view of {@link SHARED_BUFFER} when
+ * they fit (valid until the next call), else a fresh buffer of at most the file's size.
+ */
+export function readHeadAndStatSync(path: string, bytes: number): { bytes: Uint8Array; stat: FileStat } {
+	const fd = fs.openSync(path, 'r');
+	try {
+		const stat = toStat(fs.fstatSync(fd));
+		if (stat.type === 'directory') {
+			return { bytes: NO_BYTES, stat };
+		}
+		// A file that grew since the fstat is read up to its old size plus one buffer at most.
+		const buffer = bytes <= SHARED_BUFFER.length ? SHARED_BUFFER : new Uint8Array(Math.min(bytes, stat.size + 1024));
+		const limit = Math.min(bytes, buffer.length);
+		let length = 0;
+		while (length < limit) {
+			const n = fs.readSync(fd, buffer, length, limit - length, length);
+			if (n === 0) {
+				break;
+			}
+			length += n;
+		}
+		return { bytes: buffer.subarray(0, length), stat };
+	} finally {
+		fs.closeSync(fd);
+	}
 }
 
 /** Whole milliseconds, like `vscode.workspace.fs.stat`, so cache keys from either side compare equal. */

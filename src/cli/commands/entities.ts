@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, stringOption } from '../args';
 import { CliError, type CliCommand } from '../cliTypes';
+import { EMPTY_ENTITY_LIST, parseEntityList } from '../../core/entities/entityList';
+import { EntityMatcher } from '../../core/entities/entityMatcher';
 import { tagText } from '../../core/ner/tagger';
 import { utf16OffsetsToCodePoints } from '../../core/text/codePoints';
 import { readModel } from './nerCommon';
@@ -9,7 +11,13 @@ import { readModel } from './nerCommon';
 export const entitiesCommand: CliCommand = {
 	name: 'entities',
 	summary: 'Tag named entities (PER/LOC/ORG/MISC) in text files; offsets in code points',
-	usage: 'entities <file>... --json [--model <path>]',
+	usage: [
+		'entities <file>... --json [--model <path>]',
+		'',
+		'  Uses the shipped model plus the analysts\' entity list (.corpus/entities.yaml in the file\'s folder',
+		'  or the nearest ancestor): listed spellings get the list\'s type, notEntities are dropped.',
+		'  Offsets are Unicode code points from the start of the file, end exclusive.',
+	].join('\n'),
 	async run(args, io) {
 		const parsed = parseArgs(args, ['model'], ['json']);
 		if (parsed.positional.length === 0) {
@@ -19,6 +27,26 @@ export const entitiesCommand: CliCommand = {
 			throw new CliError('only --json output is supported; add --json');
 		}
 		const { model } = readModel(io.cwd, stringOption(parsed, 'model'));
+		const matchers = new Map<string, EntityMatcher>();
+		const matcherFor = (dir: string): EntityMatcher => {
+			const listPath = findEntityList(dir);
+			const key = listPath ?? '';
+			let matcher = matchers.get(key);
+			if (!matcher) {
+				let list = EMPTY_ENTITY_LIST;
+				if (listPath) {
+					const parsedList = parseEntityList(fs.readFileSync(listPath, 'utf8'));
+					if (parsedList.errors.length > 0) {
+						const e = parsedList.errors[0];
+						throw new CliError(`${listPath}:${e.line}:${e.column}: ${e.message}`);
+					}
+					list = parsedList.list;
+				}
+				matcher = new EntityMatcher(list);
+				matchers.set(key, matcher);
+			}
+			return matcher;
+		};
 		const result = parsed.positional.map((file) => {
 			let text: string;
 			try {
@@ -26,7 +54,7 @@ export const entitiesCommand: CliCommand = {
 			} catch {
 				throw new CliError(`cannot read ${file}`);
 			}
-			const spans = tagText(model, text);
+			const spans = matcherFor(path.dirname(path.resolve(io.cwd, file))).merge(text, tagText(model, text));
 			const offsets = utf16OffsetsToCodePoints(text, spans.flatMap((s) => [s.start, s.end]));
 			return {
 				file,
@@ -37,3 +65,16 @@ export const entitiesCommand: CliCommand = {
 		return 0;
 	},
 };
+
+/** The nearest `.corpus/entities.yaml` in `dir` or an ancestor. */
+function findEntityList(dir: string): string | undefined {
+	for (let current = dir; ; current = path.dirname(current)) {
+		const candidate = path.join(current, '.corpus', 'entities.yaml');
+		if (fs.existsSync(candidate)) {
+			return candidate;
+		}
+		if (path.dirname(current) === current) {
+			return undefined;
+		}
+	}
+}

@@ -4,9 +4,9 @@ import { CliError } from '../cliTypes';
 import { parseConll, type ConllDocument } from '../../core/ner/conll';
 import { loadModel, type NerModel } from '../../core/ner/tagger';
 
-/** The shipped model: models/nl-ner.model next to the CLI bundle's folder (dist/cli.js → ../models). */
+/** The shipped model: models/nl-ner.model beside dist/ (the bundle), or found from the compiled sources in out/ (tests). */
 export function defaultModelPath(): string {
-	const candidates = [path.resolve(__dirname, '..', 'models', 'nl-ner.model'), path.resolve(__dirname, '..', '..', '..', 'models', 'nl-ner.model')];
+	const candidates = [path.resolve(__dirname, '..', 'models', 'nl-ner.model'), path.resolve(__dirname, '..', '..', '..', 'models', 'nl-ner.model'), path.resolve(__dirname, '..', '..', '..', '..', 'models', 'nl-ner.model')];
 	return candidates.find((p) => fs.existsSync(p)) ?? candidates[0];
 }
 

@@ -15,6 +15,17 @@ export interface CorpusFileSystem {
 	 * two calls on a local disk; the indexer uses it when present. Throws when missing.
 	 */
 	readHeadAndStat?(path: string, bytes: number): Promise<{ readonly bytes: Uint8Array; readonly stat: FileStat }>;
+	/**
+	 * Optional synchronous `readHeadAndStat`, for local disks: there a system call takes a few
+	 * microseconds and the async API's thread-pool round trips, callbacks and buffers cost several
+	 * times more than the I/O itself. The indexer calls it only inside its time slices and falls
+	 * back to the async methods when calls turn out to be slow (a cold or network disk).
+	 * The returned bytes may be a view of a buffer that the next call overwrites: use them at once.
+	 * Throws when missing. For a directory, returns its stat and no bytes.
+	 */
+	readHeadAndStatSync?(path: string, bytes: number): { readonly bytes: Uint8Array; readonly stat: FileStat };
+	/** Optional synchronous `stat` (same conditions as {@link readHeadAndStatSync}). */
+	statSync?(path: string): FileStat | undefined;
 }
 
 export interface DirectoryEntry {

@@ -255,11 +255,13 @@ export class AnnotationStore extends Disposable {
 		const next = new Map<string, { start: number; end: number; status: LiveStatus; reason?: string }>();
 		for (const annotation of entry.doc?.data.annotations ?? []) {
 			const old = entry.live.get(annotation.id);
+			const r = toEditorRange(prepared, annotation.start, annotation.end);
 			if (old?.status === 'orphaned') {
-				next.set(annotation.id, old);
+				// Still an orphan unless a command (re-anchor to selection) pointed it at its quote again.
+				const found = prepared.raw.slice(r.start, r.end).replace(/\r\n/g, '\n') === annotation.quote;
+				next.set(annotation.id, found ? { ...r, status: 'anchored' } : old);
 				continue;
 			}
-			const r = toEditorRange(prepared, annotation.start, annotation.end);
 			next.set(annotation.id, { ...r, status: old?.status === 'moved' || old?.status === 'fuzzy' ? old.status : 'anchored' });
 		}
 		entry.live = next;
