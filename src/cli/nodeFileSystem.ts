@@ -46,16 +46,21 @@ export class NodeCorpusFileSystem implements CorpusFileSystem {
 /** Reused by every synchronous read that fits: no buffer per file, hence next to no garbage. */
 const SHARED_BUFFER = new Uint8Array(64 * 1024);
 const NO_BYTES = new Uint8Array(0);
+/**
+ * Read-only, and non-blocking where there is such a flag: opening a named pipe called `x.txt`
+ * must not hang the thread (regular files ignore the flag).
+ */
+const OPEN_FLAGS = fs.constants.O_NONBLOCK === undefined ? fs.constants.O_RDONLY : fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
 
 /**
- * open → fstat → read → close, synchronously. The bytes are a view of {@link SHARED_BUFFER} when
+ * open → fstat → read → close, synchronously; no bytes for anything but a regular file. The bytes are a view of {@link SHARED_BUFFER} when
  * they fit (valid until the next call), else a fresh buffer of at most the file's size.
  */
 export function readHeadAndStatSync(path: string, bytes: number): { bytes: Uint8Array; stat: FileStat } {
-	const fd = fs.openSync(path, 'r');
+	const fd = fs.openSync(path, OPEN_FLAGS);
 	try {
 		const stat = toStat(fs.fstatSync(fd));
-		if (stat.type === 'directory') {
+		if (stat.type !== 'file') {
 			return { bytes: NO_BYTES, stat };
 		}
 		// A file that grew since the fstat is read up to its old size plus one buffer at most.

@@ -13,7 +13,22 @@ export class WorkspaceCorpusFileSystem implements CorpusFileSystem {
 	/** Local fast path (the command line's implementation: plain Node `fs`, no VS Code). */
 	private readonly local = new NodeCorpusFileSystem();
 
-	constructor(readonly folder: vscode.Uri) {}
+	/**
+	 * Synchronous reads for local folders only (see {@link CorpusFileSystem.readHeadAndStatSync}):
+	 * the indexer uses them inside its time slices. Paths are joined by hand, not through `Uri`:
+	 * Node accepts forward slashes on every platform, and this runs once per article.
+	 */
+	readonly readHeadAndStatSync?: (path: string, bytes: number) => { bytes: Uint8Array; stat: FileStat };
+	readonly statSync?: (path: string) => FileStat | undefined;
+
+	constructor(readonly folder: vscode.Uri) {
+		if (folder.scheme === 'file') {
+			const root = folder.fsPath.replace(/[\\/]+$/, '');
+			const local = (path: string): string => (path.length === 0 ? folder.fsPath : `${root}/${path}`);
+			this.readHeadAndStatSync = (path, bytes) => this.local.readHeadAndStatSync(local(path), bytes);
+			this.statSync = (path) => this.local.statSync(local(path));
+		}
+	}
 
 	uri(relativePath: string): vscode.Uri {
 		return relativePath.length === 0 ? this.folder : vscode.Uri.joinPath(this.folder, ...relativePath.split('/'));

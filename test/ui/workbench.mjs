@@ -177,30 +177,30 @@ export async function rowLabels(rows) {
 	return rows.evaluateAll((els) => els.map((e) => (e.querySelector('.label-name')?.textContent ?? e.textContent ?? '').trim()));
 }
 
-/** Runs a command by its palette title (F1, type, Enter on the row whose label matches exactly). */
+/**
+ * Runs a command by its palette title: F1, type the title, click the row whose label is exactly
+ * the title (an ellipsis after it allowed) — fuzzy matching may rank a longer title first.
+ */
 export async function runCommand(page, title, { timeoutMs = 20_000 } = {}) {
-	await page.locator('.monaco-workbench').first().focus().catch(() => {});
 	await page.keyboard.press('F1');
 	const input = page.locator('.quick-input-widget input.input');
 	await input.waitFor({ state: 'visible', timeout: timeoutMs });
 	await input.fill(`>${title}`);
-	const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
+	const row = page
+		.locator('.quick-input-widget .quick-input-list .monaco-list-row')
+		.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(…|\\.\\.\\.)?$`) }) })
+		.first();
 	await row.waitFor({ timeout: timeoutMs });
-	await page.waitForFunction(
-		(t) => {
-			const r = document.querySelector('.quick-input-list .monaco-list-row.focused');
-			return r && r.textContent.includes(t);
-		},
-		title,
-		{ timeout: timeoutMs },
-	);
-	await page.keyboard.press('Enter');
+	await row.click();
 }
 
-/** Picks an item in an open quick pick by typing `text` and waiting for a focused row holding it. */
+/**
+ * Picks an item in a quick pick: waits until a row holding `text` is listed (so typing never goes
+ * to a previous quick input), types `text`, waits for a focused row holding it, Enter.
+ */
 export async function pickQuickItem(page, text, { timeoutMs = 20_000 } = {}) {
 	const input = page.locator('.quick-input-widget input.input');
-	await input.waitFor({ state: 'visible', timeout: timeoutMs });
+	await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: text }).first().waitFor({ timeout: timeoutMs });
 	await input.fill(text);
 	await page.waitForFunction(
 		(t) => {

@@ -36,7 +36,8 @@ export const PROBLEM_NOT_UTF8 = 'not valid UTF-8';
  */
 export function summarizeArticle(relativePath: string, headText: string): ArticleSummary | undefined {
 	const firstLine = firstLineOf(headText);
-	if (firstLine.replace(/^\uFEFF/, '').trim().length === 0) {
+	// Blank (a BOM counts as blank): `\s` covers what `trim()` removes, without copying the line.
+	if (!NON_BLANK.test(firstLine)) {
 		return { date: null, title: fileTitle(relativePath), leadExcerpt: '', problem: PROBLEM_EMPTY };
 	}
 	if (!looksLikeArticle(firstLine)) {
@@ -49,11 +50,26 @@ export function summarizeArticle(relativePath: string, headText: string): Articl
 		problem = dateProblem(head.header ? firstLine.slice(head.header.dateText.start, head.header.dateText.end) : '');
 	}
 	return {
-		date: head.date,
+		date: head.date && internDate(head.date),
 		title: excerpt.length > 0 ? titleOf(excerpt) : fileTitle(relativePath),
 		leadExcerpt: excerpt,
 		problem,
 	};
+}
+
+const NON_BLANK = /\S/;
+
+/** One shared (frozen) date object per year and month: 100,000 entries need only a few hundred. */
+const dates = new Map<number, ArticleDate>();
+
+function internDate(date: ArticleDate): ArticleDate {
+	const key = date.year * 100 + date.month;
+	let shared = dates.get(key);
+	if (!shared) {
+		shared = Object.freeze({ year: date.year, month: date.month });
+		dates.set(key, shared);
+	}
+	return shared;
 }
 
 /**
@@ -111,10 +127,14 @@ function firstLineOf(text: string): string {
 	return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
+/** A run of two or more whitespace characters, or a single one that is not a space. */
+const WHITESPACE_TO_COLLAPSE = /[^\S ]\s*|\s{2,}/g;
+
 /** Collapses runs of whitespace and cuts to `max` characters. */
 function collapse(text: string, max: number): string {
 	// Only the first part can end up in the excerpt: do not scan a long lead twice.
-	return text.slice(0, max * 2).replace(/\s+/g, ' ').trim().slice(0, max);
+	// Only runs that change are matched (single spaces are not): usually nothing is, and no copy is made.
+	return text.slice(0, max * 2).replace(WHITESPACE_TO_COLLAPSE, ' ').trim().slice(0, max);
 }
 
 /** The opening words of the lead: cut at a word boundary near {@link TITLE_LENGTH}, with an ellipsis. */

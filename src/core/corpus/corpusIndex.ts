@@ -140,6 +140,9 @@ export function compareEntries(a: CorpusEntry, b: CorpusEntry): number {
 
 class Bucket {
 	readonly ids = new Set<string>();
+	/** `undated` or the bucket's `month:` key, as {@link IndexChange} keys. */
+	constructor(readonly date: ArticleDate | null) {}
+
 	private _sorted: CorpusEntry[] | undefined;
 
 	invalidate(): void {
@@ -170,7 +173,7 @@ export class CorpusIndex {
 	private readonly entries = new Map<string, CorpusEntry>();
 	/** year → month number (1–12) → bucket. */
 	private readonly years = new Map<number, Map<number, Bucket>>();
-	private readonly undated = new Bucket();
+	private readonly undated = new Bucket(null);
 	private _filter: CorpusFilter | undefined;
 	/** Ids matching the filter (only while a filter is set). */
 	private matches: Set<string> | undefined;
@@ -206,6 +209,29 @@ export class CorpusIndex {
 		this.entries.set(entry.id, entry);
 		this.attach(entry, change);
 		change.keys.add(articleKey(entry.id));
+		return change;
+	}
+
+	/**
+	 * Adds or replaces many entries (a batch from the indexer) and returns one change for all.
+	 * Cheaper than {@link set} per entry: the year and month keys are added once per touched
+	 * month, and an article key only for a replaced entry (a new one has no node to refresh yet).
+	 */
+	setMany(entries: Iterable<CorpusEntry>): IndexChange {
+		const change = emptyChange();
+		const touched = new Set<Bucket>();
+		for (const entry of entries) {
+			const previous = this.entries.get(entry.id);
+			if (previous) {
+				this.detach(previous, change, touched);
+				change.keys.add(articleKey(entry.id));
+			}
+			this.entries.set(entry.id, entry);
+			this.attach(entry, change, touched);
+		}
+		for (const bucket of touched) {
+			this.touch(bucket.date, change);
+		}
 		return change;
 	}
 
@@ -347,13 +373,14 @@ export class CorpusIndex {
 		}
 		let bucket = months.get(date.month);
 		if (!bucket && create) {
-			bucket = new Bucket();
+			bucket = new Bucket(date);
 			months.set(date.month, bucket);
 		}
 		return bucket;
 	}
 
-	private attach(entry: CorpusEntry, change: IndexChange): void {
+	/** With `touched`, the bucket is collected there instead of its keys being added to `change`. */
+	private attach(entry: CorpusEntry, change: IndexChange, touched?: Set<Bucket>): void {
 		const bucket = this.bucketOf(entry.date, true)!;
 		const yearWasEmpty = entry.date ? this.years.get(entry.date.year)!.size === 1 && bucket.ids.size === 0 : false;
 		if (bucket === this.undated ? bucket.ids.size === 0 : yearWasEmpty) {
@@ -368,10 +395,14 @@ export class CorpusIndex {
 				this.matches.delete(entry.id);
 			}
 		}
-		this.touch(entry.date, change);
+		if (touched) {
+			touched.add(bucket);
+		} else {
+			this.touch(entry.date, change);
+		}
 	}
 
-	private detach(entry: CorpusEntry, change: IndexChange): void {
+	private detach(entry: CorpusEntry, change: IndexChange, touched?: Set<Bucket>): void {
 		const bucket = this.bucketOf(entry.date, false);
 		if (!bucket) {
 			return;
@@ -391,7 +422,11 @@ export class CorpusIndex {
 				change.structural = true;
 			}
 		}
-		this.touch(entry.date, change);
+		if (touched) {
+			touched.add(bucket);
+		} else {
+			this.touch(entry.date, change);
+		}
 	}
 
 	private touch(date: ArticleDate | null, change: IndexChange): void {

@@ -185,14 +185,14 @@ export class WorkspaceCorpus extends Disposable {
 			const files = await state.fs.findCorpusFiles();
 			const seen = new Set<string>();
 			const apply = (entries: readonly CorpusEntry[]): void => {
-				const change = emptyChange();
+				const changed: CorpusEntry[] = [];
 				for (const entry of entries) {
 					seen.add(entry.id);
 					if (this.index.get(entry.id) !== entry) {
-						mergeChange(change, this.index.set(entry));
+						changed.push(entry);
 					}
 				}
-				this.emit(change);
+				this.emit(this.index.setMany(changed));
 			};
 			const entries = await indexCorpus(state.fs, '', {
 				rootKey: state.key,

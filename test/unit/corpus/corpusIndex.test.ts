@@ -147,4 +147,29 @@ describe('parseFilter', () => {
 		assert.strictEqual(parseFilter('   '), undefined);
 		assert.strictEqual(parseFilter('label:'), undefined);
 	});
+
+	it('setMany adds and replaces like set, with one change for the batch', () => {
+		const one = build(entry('x/001.txt', '2024-03'), entry('undated.txt', null));
+		const many = new CorpusIndex();
+		many.setMany([entry('x/001.txt', '2024-03'), entry('undated.txt', null)]);
+		assert.deepStrictEqual(many.yearGroups('oldestFirst'), one.yearGroups('oldestFirst'));
+		assert.strictEqual(many.undatedCount(), 1);
+
+		const change = many.setMany([entry('x/001.txt', '2023-01'), entry('x/002.txt', '2023-01'), entry('y.txt', '2023-02')]);
+		assert.strictEqual(change.structural, true, '2024 disappeared, 2023 appeared');
+		assert.deepStrictEqual(
+			[...change.keys].sort(),
+			['article:x/001.txt', 'month:2023-01', 'month:2023-02', 'month:2024-03', 'year:2023', 'year:2024'],
+			'month and year keys once each; an article key only for the replaced entry',
+		);
+		assert.deepStrictEqual(
+			many.yearGroups('oldestFirst').map((g) => [g.year, g.count]),
+			[[2023, 3]],
+		);
+		assert.deepStrictEqual(
+			many.articles(2023, 1).map((e) => e.path),
+			['x/001.txt', 'x/002.txt'],
+		);
+		assert.strictEqual(many.setMany([]).keys.size, 0);
+	});
 });

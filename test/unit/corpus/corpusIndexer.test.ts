@@ -1,12 +1,11 @@
 import * as assert from 'assert';
 import { CorpusIndex } from '../../../src/core/corpus/corpusIndex';
 import { indexArticleFile, indexCorpus, type IndexProgress } from '../../../src/core/corpus/corpusIndexer';
-import { MemoryFileSystem } from './memoryFileSystem';
+import { MemoryFileSystem, SyncMemoryFileSystem } from './memoryFileSystem';
 
 const SIDECAR = 'version: 1\nannotations:\n  - id: a1\n    label: person\n    entity: Blinken\n  - id: a2\n    label: place\n';
 
-function corpus(): MemoryFileSystem {
-	return new MemoryFileSystem({
+const CORPUS: Record<string, string> = {
 		'root/2024/001_0a1b2c3d4e5f6071.txt': ' date 2024-03 President Zelensky ontving in Kiev de Amerikaanse minister Blinken.\n\nMeer.',
 		'root/2024/001_0a1b2c3d4e5f6071.ann.yaml': SIDECAR,
 		'root/2024/deep/er/004_0000000000000004.txt': ' date 2024-11 Diep genest.',
@@ -17,7 +16,10 @@ function corpus(): MemoryFileSystem {
 		'root/readme.md': '# not a txt',
 		'root/.git/x.txt': ' date 2020-01 In een dot-map: overgeslagen.',
 		'root/node_modules/y.txt': ' date 2020-01 Overgeslagen.',
-	});
+};
+
+function corpus(): MemoryFileSystem {
+	return new MemoryFileSystem(CORPUS);
 }
 
 describe('indexCorpus', () => {
@@ -111,5 +113,62 @@ describe('indexCorpus', () => {
 		});
 		assert.strictEqual(entries.length, 3000);
 		assert.ok(yields > 0, 'a 3000-file index takes longer than one time slice');
+	});
+});
+
+describe('indexCorpus with synchronous reads', () => {
+	it('gives the same entries as the async path, reading each article and sidecar synchronously', async () => {
+		const fs = new SyncMemoryFileSystem(CORPUS);
+		const entries = await indexCorpus(fs, 'root');
+		const expected = await indexCorpus(new MemoryFileSystem(CORPUS), 'root');
+		const byPath = (list: typeof entries) => [...list].sort((a, b) => (a.path < b.path ? -1 : 1));
+		assert.deepStrictEqual(byPath(entries), byPath(expected));
+		assert.ok(fs.syncReads.includes('root/2024/001_0a1b2c3d4e5f6071.ann.yaml'));
+		assert.strictEqual(fs.syncReads.length, fs.reads.length, 'no async reads');
+	});
+
+	it('does not read unchanged files again', async () => {
+		const fs = new SyncMemoryFileSystem(CORPUS);
+		const first = await indexCorpus(fs, 'root');
+		const previous = new Map(first.map((e) => [e.id, e]));
+		fs.reads.length = 0;
+		fs.write('root/002_1b2c3d4e5f607182.txt', ' date 2022-02 Verplaatst.');
+		const second = await indexCorpus(fs, 'root', { previous: (id) => previous.get(id) });
+		const articleReads = fs.reads.filter((p) => p.endsWith('.txt') && p !== 'root/notes.txt');
+		assert.deepStrictEqual(articleReads, ['root/002_1b2c3d4e5f607182.txt']);
+		assert.strictEqual(second.find((e) => e.path === 'empty.txt'), previous.get('empty.txt'));
+	});
+
+	it('indexes one file with its sidecar', async () => {
+		const fs = new SyncMemoryFileSystem(CORPUS);
+		assert.strictEqual((await indexArticleFile(fs, 'root', '2024/001_0a1b2c3d4e5f6071.txt'))?.annotationCount, 2);
+		assert.strictEqual(await indexArticleFile(fs, 'root', 'missing.txt'), undefined);
+		assert.strictEqual(fs.syncReads.length, fs.reads.length);
+	});
+
+	it('turns to async reads when the synchronous ones are slow', async () => {
+		const files: Record<string, string> = {};
+		for (let i = 0; i < 200; i++) {
+			files[`${String(i).padStart(4, '0')}.txt`] = ` date 2024-01 Artikel ${i}.`;
+		}
+		const fs = new SyncMemoryFileSystem(files);
+		fs.delayMs = 2;
+		const entries = await indexCorpus(fs, '');
+		assert.strictEqual(entries.length, 200);
+		assert.ok(fs.syncReads.length > 0 && fs.syncReads.length < 100, `${fs.syncReads.length} synchronous reads`);
+	});
+
+	it('reads a spread-out sample first, so the first batch shows every year', async () => {
+		const files: Record<string, string> = {};
+		for (let i = 0; i < 4000; i++) {
+			files[`${2020 + Math.floor(i / 1000)}/${String(i).padStart(5, '0')}.txt`] = ` date ${2020 + Math.floor(i / 1000)}-01 Artikel ${i}.`;
+		}
+		let firstYears: number[] | undefined;
+		await indexCorpus(new SyncMemoryFileSystem(files), '', {
+			onBatch: (batch) => {
+				firstYears ??= [...new Set(batch.map((e) => e.date!.year))].sort();
+			},
+		});
+		assert.deepStrictEqual(firstYears, [2020, 2021, 2022, 2023]);
 	});
 });

@@ -55,3 +55,36 @@ export class MemoryFileSystem implements CorpusFileSystem {
 		return [...this.files.keys()].some((p) => p.startsWith(prefix)) ? { type: 'directory', mtime: 0, size: 0 } : undefined;
 	}
 }
+
+/**
+ * {@link MemoryFileSystem} with the optional synchronous calls (like a local disk). `delayMs`
+ * makes every synchronous call busy-wait that long (a slow disk).
+ */
+export class SyncMemoryFileSystem extends MemoryFileSystem {
+	readonly syncReads: string[] = [];
+	delayMs = 0;
+
+	readHeadAndStatSync(path: string, bytes: number): { bytes: Uint8Array; stat: FileStat } {
+		this.wait();
+		const file = this.files.get(path);
+		if (!file) {
+			throw new Error(`ENOENT: ${path}`);
+		}
+		this.reads.push(path);
+		this.syncReads.push(path);
+		return { bytes: file.bytes.slice(0, bytes), stat: { type: 'file', mtime: file.mtime, size: file.bytes.length } };
+	}
+
+	statSync(path: string): FileStat | undefined {
+		this.wait();
+		const file = this.files.get(path);
+		return file ? { type: 'file', mtime: file.mtime, size: file.bytes.length } : undefined;
+	}
+
+	private wait(): void {
+		const until = Date.now() + this.delayMs;
+		while (this.delayMs > 0 && Date.now() < until) {
+			// busy: a synchronous call blocks
+		}
+	}
+}

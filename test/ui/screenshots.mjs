@@ -1,0 +1,147 @@
+// README pictures: `npm run screenshots` (= node test/ui/runUiTests.mjs --screenshots).
+// One workbench (1280×800, Default Dark Modern) on a temp copy of sample-corpus/ made a git
+// repository: the corpus and three annotations committed, then one annotation added and one
+// relabelled in the working tree (via the CLI and a sidecar edit), so the Annotation Changes view
+// has content. Writes media/screenshots/*.png.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { PROJECT_ROOT, git, openFile, openWorkbench, rowLabels, screenshot, showCorpusContainer, treeRows, until, decorationStats } from './workbench.mjs';
+
+const OUT = path.join(PROJECT_ROOT, 'media', 'screenshots');
+const say = (msg) => console.log(`[screenshots] ${msg}`);
+
+const ANNOTATED = '006_b32965e715e1b313.txt';
+const HIGHLIGHTS = '018_936ff48ae43c32cf.txt';
+
+/** `corpus-annotator annotate` on the quote's first occurrence (offsets in code points). */
+function annotate(workspace, article, quote, label, extra = []) {
+	const text = fs.readFileSync(path.join(workspace, article), 'utf8');
+	const at = text.indexOf(quote);
+	if (at < 0) throw new Error(`"${quote}" not in ${article}`);
+	const start = [...text.slice(0, at)].length;
+	const end = start + [...quote].length;
+	execFileSync(
+		process.execPath,
+		[path.join(PROJECT_ROOT, 'dist', 'cli.js'), 'annotate', article, '--start', String(start), '--end', String(end), '--label', label, '--author', 'Analist', ...extra],
+		{ cwd: workspace, encoding: 'utf8' },
+	);
+}
+
+async function prepare(workspace) {
+	git(workspace, 'init', '-q');
+	git(workspace, 'add', '-A');
+	git(workspace, 'commit', '-q', '-m', 'Sample corpus');
+	annotate(workspace, ANNOTATED, 'de levering van Leopard 2-tanks aan Oekraïne', 'weapon-delivery', ['--entity', 'Leopard 2']);
+	annotate(workspace, ANNOTATED, 'de Duitse bondskanselier Olaf Scholz', 'attribution', ['--entity', 'Olaf Scholz']);
+	annotate(workspace, ANNOTATED, 'Het Pentagon had zich lang verzet tegen het sturen van de Amerikaanse tank', 'event');
+	git(workspace, 'add', '-A');
+	git(workspace, 'commit', '-q', '-m', 'First annotations');
+	// Working-tree changes for the Annotation Changes view: one added, one relabelled (event → claim) with a note.
+	annotate(workspace, ANNOTATED, 'Biden de levering aan van 31 M1 Abrams-tanks', 'weapon-delivery', ['--note', 'Aantal later bevestigd door het Pentagon.']);
+	const sidecar = path.join(workspace, ANNOTATED.replace(/\.txt$/, '.ann.yaml'));
+	const text = fs.readFileSync(sidecar, 'utf8');
+	if (!/label: event/.test(text)) throw new Error('expected an event annotation to relabel');
+	fs.writeFileSync(sidecar, text.replace('label: event', 'label: claim'));
+}
+
+/** Clicks a row of a tree locator by its label, if it is collapsed. */
+async function expand(rows, label) {
+	const row = rows.filter({ has: rows.page().locator('.label-name', { hasText: label }) }).first();
+	await row.waitFor({ timeout: 15_000 });
+	if ((await row.getAttribute('aria-expanded')) === 'false') {
+		await row.click();
+		await until(`"${label}" expanded`, async () => (await row.getAttribute('aria-expanded')) === 'true', { timeoutMs: 15_000 });
+	}
+	return row;
+}
+
+/** Waits until no progress bar is active in the workbench (indexing, git). */
+async function settled(page) {
+	await page
+		.locator('.monaco-progress-container.active')
+		.first()
+		.waitFor({ state: 'detached', timeout: 10_000 })
+		.catch(() => {});
+}
+
+export async function makeScreenshots({ onSession } = {}) {
+	fs.mkdirSync(OUT, { recursive: true });
+	const session = await openWorkbench({ prepare });
+	onSession?.(session);
+	const { page } = session;
+	const shots = [];
+	let failed = 0;
+	const shot = async (name, fn) => {
+		try {
+			await fn();
+			await settled(page);
+			const file = await screenshot(page, path.join(OUT, `${name}.png`));
+			shots.push(file);
+			console.log(`  ✔ ${path.relative(PROJECT_ROOT, file)}`);
+		} catch (e) {
+			failed++;
+			console.log(`  ✘ ${name}: ${e.message}`);
+			await screenshot(page, path.join(PROJECT_ROOT, 'test-results', `screenshot-${name}.png`)).catch(() => {});
+		}
+	};
+
+	// 1. The Articles tree: years, one year and month opened, the article list.
+	await shot('articles-tree', async () => {
+		const rows = await showCorpusContainer(page);
+		await until('the year rows', async () => (await rowLabels(rows)).includes('Undated'), { timeoutMs: 60_000 });
+		await expand(rows, /^2023$/);
+		await expand(rows, /^2025$/);
+		await expand(rows, /^02 · /);
+		await expand(rows, /^08 · /);
+	});
+
+	// 2. Entity highlights in an article.
+	await shot('entity-highlights', async () => {
+		await openFile(page, HIGHLIGHTS);
+		await until('entity highlights', async () => (await decorationStats(page)).boxes >= 10, { timeoutMs: 60_000 });
+		await until('code lenses', async () => (await page.locator('.editor-instance .codelens-decoration').count()) > 0, { timeoutMs: 30_000 });
+	});
+
+	// 3. Code lenses and annotations in the annotated article.
+	await shot('annotations', async () => {
+		await openFile(page, ANNOTATED);
+		await until(
+			'the header lens "4 annotations"',
+			async () => (await page.locator('.editor-instance .codelens-decoration').allTextContents()).some((t) => /\b4 annotations\b/.test(t)),
+			{ timeoutMs: 60_000 },
+		);
+		await until('entity highlights', async () => (await decorationStats(page)).boxes > 0, { timeoutMs: 60_000 });
+	});
+
+	// 4. The Annotation Changes view (HEAD → working tree), expanded.
+	await shot('annotation-changes', async () => {
+		const header = page.locator('.part.sidebar .pane-header[aria-label^="Annotation Changes"]');
+		await header.waitFor({ timeout: 15_000 });
+		if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+		const rows = await treeRows(page, 'Annotation Changes', { timeoutMs: 60_000 });
+		// Collapse the Articles view's year rows so both views fit.
+		const articles = await treeRows(page, 'Articles');
+		for (const label of [/^08 · /, /^02 · /, /^2025$/]) {
+			const row = articles.filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+			if ((await row.count()) && (await row.getAttribute('aria-expanded')) === 'true') await row.click();
+		}
+		await until(
+			'an article row with changes',
+			async () => {
+				for (const r of await rows.all()) {
+					if ((await r.getAttribute('aria-expanded')) === 'false') await r.click();
+				}
+				const labels = await rowLabels(rows);
+				return labels.length >= 3 && labels.some((l) => /claim|weapon-delivery/.test(l));
+			},
+			{ timeoutMs: 60_000, intervalMs: 500 },
+		).catch(async (e) => {
+			throw new Error(`${e.message}; rows: ${JSON.stringify(await rowLabels(rows))}`);
+		});
+	});
+
+	console.log(`${shots.length} passed, ${failed} failed`);
+	return failed === 0 ? 0 : 1;
+}
