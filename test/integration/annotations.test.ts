@@ -230,4 +230,30 @@ describe('annotations', () => {
 		assert.ok(after.annotations.some((a) => a.note === 'Bron, aangevuld door een collega'), 'the colleague’s edit survived');
 		assert.ok(after.annotations.some((a) => a.quote === 'Rutte'));
 	});
+
+	it('re-anchors and saves when an open article changes on disk', async () => {
+		const editor = await openArticle(EMOJI_CRLF);
+		const before = (await readSidecar(EMOJI_CRLF)).annotations.find((a) => a.quote === 'Lavrov')!;
+		const onDisk = editor.document.getText();
+		const inserted = 'Een nieuwe alinea, toegevoegd door een ander programma.\r\n\r\n';
+		const changed = onDisk.replace('Het Kremlin', inserted + 'Het Kremlin');
+		await vscode.workspace.fs.writeFile(fixtureUri(EMOJI_CRLF), new TextEncoder().encode(changed));
+		await waitFor(() => editor.document.getText() === changed, 'the editor to reload the article');
+		const after = await waitFor(async () => {
+			const a = (await readSidecar(EMOJI_CRLF)).annotations.find((x) => x.id === before.id);
+			return a && a.start !== before.start ? a : undefined;
+		}, 'the sidecar to follow the change on disk');
+		assert.strictEqual(after.start, before.start + [...inserted.replace(/\r\n/g, '\n')].length);
+		const live = await testing.annotations.list(editor.document.uri.toString());
+		assert.strictEqual(live.annotations.find((a) => a.id === before.id)?.text, 'Lavrov');
+	});
+
+	it('tags all occurrences of the selected text', async () => {
+		const editor = await openArticle(MOVED);
+		select(editor, 'Biden');
+		const ids = await vscode.commands.executeCommand<string[]>('corpusAnnotator.tagAllOccurrences', { label: 'attribution', acceptAll: true });
+		assert.strictEqual(ids?.length, 2);
+		const quotes = (await readSidecar(MOVED)).annotations.filter((a) => a.label === 'attribution').map((a) => a.quote);
+		assert.deepStrictEqual(quotes, ['Biden', 'Biden']);
+	});
 });

@@ -47,9 +47,9 @@ overall.unref();
 const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
 
 async function runTests() {
-	const { tests } = await import('./uiTests.mjs');
+	const { tests, prepare } = await import('./uiTests.mjs');
 	const selected = opts.grep ? tests.filter((t) => t.name.includes(opts.grep)) : tests;
-	session = await openWorkbench();
+	session = await openWorkbench({ prepare });
 	say(`workbench open in ${secs()} (workspace ${session.workspace})`);
 	let passed = 0;
 	let failed = 0;

@@ -7,10 +7,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { PROJECT_ROOT, git, openFile, openWorkbench, rowLabels, screenshot, showCorpusContainer, treeRows, until, decorationStats } from './workbench.mjs';
+import { annotationUnderlines } from './uiTests.mjs';
+import { PROJECT_ROOT, decorationStats, git, openFile, openWorkbench, rowLabels, runCommand, screenshot, showCorpusContainer, treeRows, until, wordPoint } from './workbench.mjs';
 
 const OUT = path.join(PROJECT_ROOT, 'media', 'screenshots');
-const say = (msg) => console.log(`[screenshots] ${msg}`);
 
 const ANNOTATED = '006_b32965e715e1b313.txt';
 const HIGHLIGHTS = '018_936ff48ae43c32cf.txt';
@@ -57,6 +57,23 @@ async function expand(rows, label) {
 	return row;
 }
 
+/** Drags the sash on the side bar's right edge so the side bar is `width` px wide. */
+async function widenSidebar(page, width) {
+	const box = await page.locator('.part.sidebar').boundingBox();
+	const y = box.y + box.height / 2;
+	await page.mouse.move(box.x + box.width, y);
+	await page.mouse.down();
+	await page.mouse.move(box.x + width, y, { steps: 8 });
+	await page.mouse.up();
+	await until(`a side bar ${width} px wide`, async () => Math.abs((await page.locator('.part.sidebar').boundingBox()).width - width) < 8, { timeoutMs: 5000 });
+}
+
+/** Clears notification toasts (and closes the notification centre). */
+async function clearNotifications(page) {
+	await runCommand(page, 'Notifications: Clear All Notifications');
+	await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
+}
+
 /** Waits until no progress bar is active in the workbench (indexing, git). */
 async function settled(page) {
 	await page
@@ -73,11 +90,19 @@ export async function makeScreenshots({ onSession } = {}) {
 	const { page } = session;
 	const shots = [];
 	let failed = 0;
-	const shot = async (name, fn) => {
+	const shot = async (name, fn, clip) => {
 		try {
+			const toasts = page.locator('.notifications-toasts .notification-toast');
 			await fn();
 			await settled(page);
-			const file = await screenshot(page, path.join(OUT, `${name}.png`));
+			if (await toasts.count()) {
+				// Not part of the picture (reported, though: a toast at start-up is a bug worth knowing).
+				console.log(`    (cleared notification toasts: ${JSON.stringify(await toasts.locator('.notification-list-item-message').allTextContents())})`);
+				await clearNotifications(page);
+				await fn(); // again: the command palette took the focus (hover, selection)
+				await settled(page);
+			}
+			const file = await screenshot(page, path.join(OUT, `${name}.png`), typeof clip === 'function' ? await clip() : clip);
 			shots.push(file);
 			console.log(`  ✔ ${path.relative(PROJECT_ROOT, file)}`);
 		} catch (e) {
@@ -90,11 +115,17 @@ export async function makeScreenshots({ onSession } = {}) {
 	// 1. The Articles tree: years, one year and month opened, the article list.
 	await shot('articles-tree', async () => {
 		const rows = await showCorpusContainer(page);
+		await widenSidebar(page, 470);
+		await page.mouse.move(900, 400); // off the sash (it highlights while hovered)
 		await until('the year rows', async () => (await rowLabels(rows)).includes('Undated'), { timeoutMs: 60_000 });
 		await expand(rows, /^2023$/);
 		await expand(rows, /^2025$/);
 		await expand(rows, /^02 · /);
 		await expand(rows, /^08 · /);
+	}, async () => {
+		// Activity bar + side bar only: the editor area is empty here.
+		const box = await page.locator('.part.sidebar').boundingBox();
+		return { x: 0, y: 0, width: Math.round(box.x + box.width), height: 800 };
 	});
 
 	// 2. Entity highlights in an article.
@@ -102,10 +133,16 @@ export async function makeScreenshots({ onSession } = {}) {
 		await openFile(page, HIGHLIGHTS);
 		await until('entity highlights', async () => (await decorationStats(page)).boxes >= 10, { timeoutMs: 60_000 });
 		await until('code lenses', async () => (await page.locator('.editor-instance .codelens-decoration').count()) > 0, { timeoutMs: 30_000 });
+		// The entity hover on a highlighted name.
+		const point = await until('"Vladimir Poetin" rendered', () => wordPoint(page, 'Poetin'), { timeoutMs: 10_000 });
+		await page.mouse.move(point.x, point.y);
+		await page.locator('.monaco-hover:not(.hidden)').filter({ hasText: /Poetin/ }).first().waitFor({ timeout: 15_000 });
 	});
 
 	// 3. Code lenses and annotations in the annotated article.
 	await shot('annotations', async () => {
+		await page.mouse.move(5, 5); // away from the hover
+		await page.keyboard.press('Escape');
 		await openFile(page, ANNOTATED);
 		await until(
 			'the header lens "4 annotations"',
@@ -113,6 +150,17 @@ export async function makeScreenshots({ onSession } = {}) {
 			{ timeoutMs: 60_000 },
 		);
 		await until('entity highlights', async () => (await decorationStats(page)).boxes > 0, { timeoutMs: 60_000 });
+		// Known bug (see the UI test "opening an article that already has annotations shows them
+		// underlined"): underlines are not painted when the article is first opened, only when its
+		// editor becomes visible again. Until it is fixed, switch away and back for the picture.
+		if ((await annotationUnderlines(page)) === 0) {
+			await openFile(page, HIGHLIGHTS);
+			await openFile(page, ANNOTATED);
+		}
+		await until('annotation underlines', async () => (await annotationUnderlines(page)) >= 4, { timeoutMs: 15_000 });
+		// The cursor in an annotation: its label and note lenses sit above the paragraph.
+		const point = await until('"Abrams-tanks" rendered', () => wordPoint(page, 'Abrams'), { timeoutMs: 10_000 });
+		await page.mouse.click(point.x, point.y);
 	});
 
 	// 4. The Annotation Changes view (HEAD → working tree), expanded.

@@ -3,6 +3,7 @@
 // Run through test/ui/runUiTests.mjs.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -16,35 +17,35 @@ import {
 	showCorpusContainer,
 	statusLanguage,
 	until,
+	wordPoint,
 } from './workbench.mjs';
 
 const YAML = createRequire(path.join(PROJECT_ROOT, 'package.json'))('yaml');
 
 export const ARTICLE = '018_936ff48ae43c32cf.txt';
+/** An article that gets a sidecar with one annotation before the workbench starts (see `prepare`). */
+export const ANNOTATED = '006_b32965e715e1b313.txt';
+const ANNOTATED_QUOTE = 'de Duitse bondskanselier Olaf Scholz';
 
-/** Screen point of the `occurrence`-th (0-based) rendered `word` in the active editor, or undefined. */
-export async function wordPoint(page, word, occurrence = 0) {
+/** Runs on the temp copy of the corpus before code-server starts. */
+export function prepare(workspace) {
+	const text = fs.readFileSync(path.join(workspace, ANNOTATED), 'utf8');
+	const start = [...text.slice(0, text.indexOf(ANNOTATED_QUOTE))].length;
+	execFileSync(
+		process.execPath,
+		[path.join(PROJECT_ROOT, 'dist', 'cli.js'), 'annotate', ANNOTATED, '--start', String(start), '--end', String(start + [...ANNOTATED_QUOTE].length), '--label', 'attribution'],
+		{ cwd: workspace, encoding: 'utf8' },
+	);
+}
+
+/** Annotation underlines in the active editor: overlay boxes with a 3 px bottom border (entity boxes have 1 px). */
+export function annotationUnderlines(page) {
 	return page.evaluate(
-		({ word, occurrence }) => {
-			const lines = document.querySelector('.editor-instance .monaco-editor .view-lines');
-			if (!lines) return undefined;
-			const walker = document.createTreeWalker(lines, NodeFilter.SHOW_TEXT);
-			const re = new RegExp(`(?<![\\p{L}\\p{N}])${word}(?![\\p{L}\\p{N}])`, 'u');
-			let seen = 0;
-			for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-				const text = n.textContent.replace(/\u00a0/g, ' ');
-				const m = re.exec(text);
-				if (!m) continue;
-				if (seen++ < occurrence) continue;
-				const range = document.createRange();
-				range.setStart(n, m.index);
-				range.setEnd(n, m.index + word.length);
-				const r = range.getBoundingClientRect();
-				return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
-			}
-			return undefined;
-		},
-		{ word, occurrence },
+		() =>
+			[...document.querySelectorAll('.editor-instance .monaco-editor .view-overlays [class*="ced-"]')].filter((e) => {
+				const s = getComputedStyle(e);
+				return s.borderBottomStyle === 'solid' && parseFloat(s.borderBottomWidth) >= 3;
+			}).length,
 	);
 }
 
@@ -138,9 +139,26 @@ export const tests = [
 			assert.equal(a.author, 'Analist');
 			const text = fs.readFileSync(path.join(workspace, ARTICLE), 'utf8');
 			assert.equal([...text].slice(a.start, a.end).join(''), word, 'start/end (code points) point at the quote');
-			// The header lens counts it.
+			// The header lens counts it, and it is underlined in the label's colour.
 			await until('the header lens to say "1 annotation"', async () =>
 				(await page.locator('.editor-instance .codelens-decoration').allTextContents()).some((t) => /\b1 annotation\b/.test(t)),
+			);
+			await until('an annotation underline (3 px bottom border) in the editor', async () => (await annotationUnderlines(page)) === 1, { timeoutMs: 15_000 });
+		},
+	},
+	{
+		name: 'opening an article that already has annotations shows them underlined',
+		async run({ page }) {
+			await openFile(page, ANNOTATED);
+			await until('the header lens "1 annotation"', async () =>
+				(await page.locator('.editor-instance .codelens-decoration').allTextContents()).some((t) => /\b1 annotation\b/.test(t)),
+				{ timeoutMs: 30_000 },
+			);
+			await until('entity highlights', async () => (await decorationStats(page)).boxes > 0, { timeoutMs: 30_000 });
+			await until(
+				`the annotation on "${ANNOTATED_QUOTE}" underlined (3 px bottom border) — the code lens already counts it`,
+				async () => (await annotationUnderlines(page)) >= 1,
+				{ timeoutMs: 15_000 },
 			);
 		},
 	},

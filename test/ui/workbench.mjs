@@ -261,9 +261,35 @@ export async function decorationStats(page) {
 	});
 }
 
-/** Saves a full-page screenshot to `file` (folders created). */
-export async function screenshot(page, file) {
+/** Screen point of the `occurrence`-th (0-based) rendered `word` in the active editor, or undefined. */
+export async function wordPoint(page, word, occurrence = 0) {
+	return page.evaluate(
+		({ word, occurrence }) => {
+			const lines = document.querySelector('.editor-instance .monaco-editor .view-lines');
+			if (!lines) return undefined;
+			const walker = document.createTreeWalker(lines, NodeFilter.SHOW_TEXT);
+			const re = new RegExp(`(?<![\\p{L}\\p{N}])${word}(?![\\p{L}\\p{N}])`, 'u');
+			let seen = 0;
+			for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+				const text = n.textContent.replace(/\u00a0/g, ' ');
+				const m = re.exec(text);
+				if (!m) continue;
+				if (seen++ < occurrence) continue;
+				const range = document.createRange();
+				range.setStart(n, m.index);
+				range.setEnd(n, m.index + word.length);
+				const r = range.getBoundingClientRect();
+				return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+			}
+			return undefined;
+		},
+		{ word, occurrence },
+	);
+}
+
+/** Saves a screenshot of the page (or of `clip`) to `file` (folders created). */
+export async function screenshot(page, file, clip) {
 	await fsp.mkdir(path.dirname(file), { recursive: true });
-	await page.screenshot({ path: file });
+	await page.screenshot({ path: file, ...(clip ? { clip } : {}) });
 	return file;
 }

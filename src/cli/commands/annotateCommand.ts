@@ -108,7 +108,8 @@ function bringUpToDate(doc: SidecarDocument, prepared: PreparedText, articlePath
 	if (doc.data.textHash === header.textHash) {
 		return;
 	}
-	for (const annotation of doc.data.annotations) {
+	// A copy: setOffsets may move an annotation within the live array to keep document order.
+	for (const annotation of [...doc.data.annotations]) {
 		const result = reanchor(prepared, annotation);
 		if ((result.status === 'moved' || result.status === 'fuzzy') && result.selector) {
 			const s = result.selector;

@@ -378,7 +378,11 @@ export class SidecarDocument {
 		return original === this.sourceText ? this.printedBeforeEdits : undefined;
 	}
 
-	/** Typed view of the current content, updated by every edit. Treat it as read-only. */
+	/**
+	 * Typed view of the current content, updated in place by every edit. Treat it as read-only, and
+	 * iterate over a copy (`[...doc.data.annotations]`) when editing inside the loop: an edit that
+	 * changes offsets may move an annotation within this array to keep document order.
+	 */
 	get data(): SidecarData {
 		return this.view;
 	}

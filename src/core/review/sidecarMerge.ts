@@ -132,7 +132,8 @@ interface PendingConflict {
 }
 
 function mergeDocuments(base: SidecarData | undefined, doc: SidecarDocument, theirs: SidecarData, oursText: string, notes: string[]): MergeResult {
-	const ours = doc.data;
+	// A snapshot: edits below (remove, update) rearrange doc.data.annotations in place.
+	const ours: SidecarData = { ...doc.data, annotations: [...doc.data.annotations] };
 	const baseById = new Map((base?.annotations ?? []).map((a) => [a.id, a]));
 	const oursById = new Map(ours.annotations.map((a) => [a.id, a]));
 	const theirsById = new Map(theirs.annotations.map((a) => [a.id, a]));

@@ -192,9 +192,7 @@ export class AnnotationStore extends Disposable {
 				if (entry.offsetsPending && !document.isDirty) {
 					// The article changed outside VS Code: save the re-anchored offsets right away.
 					// Queued, not awaited: entryFor may itself run inside a queued task.
-					this.serialized(() => this.flush(entry, document)).catch((error: unknown) =>
-						this.logger.error(`could not save re-anchored offsets to ${sidecarUri.fsPath}`, error),
-					);
+					this.flushSoon(entry, document);
 				}
 				return entry;
 			})();
@@ -270,11 +268,18 @@ export class AnnotationStore extends Disposable {
 	// ---- live editing ----------------------------------------------------------------------
 
 	private onArticleEdited(e: vscode.TextDocumentChangeEvent): void {
-		if (e.contentChanges.length === 0) {
+		const entry = this.entries.get(e.document.uri.toString());
+		if (!entry) {
 			return;
 		}
-		const entry = this.entries.get(e.document.uri.toString());
-		if (!entry || entry.live.size === 0) {
+		if (e.contentChanges.length === 0) {
+			// A dirty-state change without text change: a reload from disk ends up here as "clean".
+			if (entry.offsetsPending && !e.document.isDirty) {
+				this.flushSoon(entry, e.document);
+			}
+			return;
+		}
+		if (entry.live.size === 0) {
 			return;
 		}
 		const ids = [...entry.live.keys()].filter((id) => entry.live.get(id)!.status !== 'orphaned');
@@ -282,14 +287,39 @@ export class AnnotationStore extends Disposable {
 			ids.map((id) => entry.live.get(id)!),
 			e.contentChanges.map((c) => ({ start: c.rangeOffset, end: c.rangeOffset + c.rangeLength, newLength: c.text.length })),
 		);
+		let prepared: PreparedText | undefined;
 		ids.forEach((id, i) => {
 			const s = shifted[i];
 			const old = entry.live.get(id)!;
+			if (s.status === 'needs-reanchor') {
+				// The whole span was replaced (a paste over it, or the file reloaded after a change on
+				// disk): find the quote again now rather than stretch the span over the new text.
+				const annotation = entry.doc?.get(id);
+				prepared ??= prepareText(e.document.getText());
+				const result = annotation ? reanchor(prepared, annotation) : undefined;
+				if (!annotation || !result || result.status === 'orphaned' || result.start === undefined || result.end === undefined) {
+					entry.live.set(id, { start: s.start, end: s.start, status: 'orphaned', reason: result?.reason ?? 'replaced' });
+				} else {
+					entry.live.set(id, { ...toEditorRange(prepared, result.start, result.end), status: result.status });
+				}
+				return;
+			}
 			const status: LiveStatus = s.status === 'unchanged' || s.status === 'shifted' ? old.status : 'edited';
-			entry.live.set(id, { start: s.start, end: s.end, status: s.status === 'needs-reanchor' ? 'edited' : status, reason: s.status === 'needs-reanchor' ? 'replaced' : undefined });
+			entry.live.set(id, { start: s.start, end: s.end, status });
 		});
 		entry.offsetsPending = true;
+		if (!e.document.isDirty) {
+			// Not dirty after a change: the editor reloaded the file from disk (git checkout, another
+			// tool) or an undo returned to the saved text. There will be no save event: save now.
+			this.flushSoon(entry, e.document);
+		}
 		this._onDidChange.fire(entry.articleUri);
+	}
+
+	private flushSoon(entry: Entry, document: vscode.TextDocument): void {
+		this.serialized(() => this.flush(entry, document)).catch((error: unknown) =>
+			this.logger.error(`could not save annotation offsets to ${entry.sidecarUri.fsPath}`, error),
+		);
 	}
 
 	private async onArticleSaved(document: vscode.TextDocument): Promise<void> {
@@ -360,21 +390,10 @@ export class AnnotationStore extends Disposable {
 		if (!doc) {
 			return;
 		}
-		for (const annotation of doc.data.annotations) {
+		// A copy: setOffsets may move an annotation within the live array to keep document order.
+		for (const annotation of [...doc.data.annotations]) {
 			const live = entry.live.get(annotation.id);
 			if (!live || live.status === 'orphaned') {
-				continue;
-			}
-			if (live.status === 'edited' && live.reason === 'replaced') {
-				// The whole span was replaced: look for the quote again rather than adopt the new text.
-				const result = reanchor(prepared, annotation);
-				if (result.status === 'orphaned' || result.start === undefined || result.end === undefined) {
-					entry.live.set(annotation.id, { ...this.clampedRange(prepared, annotation), status: 'orphaned', reason: result.reason ?? 'replaced' });
-					continue;
-				}
-				const r = toEditorRange(prepared, result.start, result.end);
-				entry.live.set(annotation.id, { ...r, status: result.status });
-				doc.setOffsets(annotation.id, result.start, result.end, result.selector?.quote, result.selector?.prefix, result.selector?.suffix);
 				continue;
 			}
 			if (live.end <= live.start) {

@@ -65,6 +65,25 @@ describe('CLI annotate and list', () => {
 		assert.strictEqual(byId.get(b.out.trim())?.start, null);
 	});
 
+	it('re-anchors every existing annotation before adding to a sidecar of a changed article', async () => {
+		const zStart = cp('Zelensky');
+		const rStart = cp('Rutte');
+		await run(dir, 'annotate', '001_abc.txt', '--start', String(zStart), '--end', String(zStart + 8), '--label', 'claim', '--author', 'T');
+		await run(dir, 'annotate', '001_abc.txt', '--start', String(rStart), '--end', String(rStart + 5), '--label', 'claim', '--author', 'T');
+		await fs.writeFile(article, ARTICLE.replace('De NAVO', 'Volgens bronnen: De NAVO'));
+		const r = await run(dir, 'annotate', '001_abc.txt', '--start', '1', '--end', '5', '--label', 'event', '--author', 'T');
+		assert.strictEqual(r.code, 0, r.err);
+		const data = parse(await fs.readFile(sidecar, 'utf8')) as { annotations: { quote: string; start: number }[] };
+		const shift = 'Volgens bronnen: '.length;
+		assert.deepStrictEqual(
+			data.annotations.filter((a) => a.quote !== 'date').map((a) => [a.quote, a.start]),
+			[
+				['Zelensky', zStart + shift],
+				['Rutte', rStart + shift],
+			],
+		);
+	});
+
 	it('refuses a bad range or an unknown label and writes nothing', async () => {
 		const bad = await run(dir, 'annotate', '001_abc.txt', '--start', '10', '--end', '5000', '--label', 'claim');
 		assert.strictEqual(bad.code, 1);

@@ -34,6 +34,18 @@ describe('sidecar three-way merge', () => {
 		assert.deepStrictEqual(ids(result.text), ['a1', 'a3']);
 	});
 
+	it('applies deletions of neighbouring annotations (no skipped items while the list shrinks)', () => {
+		const three = sidecarText([ZELENSKY, KIEV, STEUN]);
+		const ours = edit(three, (d) => d.update('a3', { note: 'ours' }));
+		const theirs = edit(three, (d) => {
+			d.remove(ZELENSKY.id);
+			d.remove(KIEV.id);
+		});
+		const result = mergeSidecars(three, ours, theirs);
+		assert.deepStrictEqual(result.conflicts, []);
+		assert.deepStrictEqual(ids(result.text), [STEUN.id]);
+	});
+
 	it('applies a deletion when the other side left the annotation alone', () => {
 		const ours = edit(base, (d) => d.remove('a1'));
 		const theirs = edit(base, (d) => d.add(KIEV));
