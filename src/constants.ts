@@ -36,6 +36,7 @@ export const enum CommandId {
 
 /** Views the extension contributes (package.json `contributes.views`). */
 export const enum ViewId {
+	Entities = 'corpusAnnotator.entities',
 	Articles = 'corpusAnnotator.articles',
 	AnnotationChanges = 'corpusAnnotator.annotationChanges',
 }

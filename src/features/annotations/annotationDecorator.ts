@@ -30,6 +30,8 @@ export class AnnotationDecorator extends Disposable {
 		super();
 		this._register({ dispose: () => this.types.forEach((t) => t.dispose()) });
 		this._register(vscode.window.onDidChangeVisibleTextEditors(() => this.paintAll()));
+		// A .txt opens as plain text and becomes an article a moment later, in the same editor.
+		this._register(vscode.workspace.onDidOpenTextDocument((d) => void this.paintUri(d.uri)));
 		this._register(store.onDidChange((uri) => this.paintUri(uri)));
 		this._register(labels.onDidChange(() => this.paintAll()));
 		this.paintAll();

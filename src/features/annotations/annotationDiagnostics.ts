@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CommandId, LANGUAGE_ID } from '../../constants';
 import { isArticleDocument } from '../../platform/articleDocuments';
+import { positionDiagnostic } from '../../platform/diagnostics';
 import { Disposable } from '../../platform/dispose';
 import { AnnotationStore } from './annotationStore';
 
@@ -73,13 +74,7 @@ export class AnnotationDiagnostics extends Disposable implements vscode.CodeActi
 			diagnostics.push(d);
 			this.collection.set(
 				sidecarUri,
-				errors.map((e) => {
-					const pos = new vscode.Position(Math.max(0, e.line - 1), Math.max(0, e.column - 1));
-					const sd = new vscode.Diagnostic(new vscode.Range(pos, pos.translate(0, 1)), e.message, vscode.DiagnosticSeverity.Error);
-					sd.source = 'Corpus Annotator';
-					sd.code = e.code;
-					return sd;
-				}),
+				errors.map(positionDiagnostic),
 			);
 		} else {
 			this.collection.delete(sidecarUri);

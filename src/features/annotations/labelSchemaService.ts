@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_LABELS, parseLabelSchema } from '../../core/annotations/labelSchema';
 import type { LabelDef } from '../../core/annotations/model';
 import { readTextIfExists } from '../../platform/atomicWrite';
+import { positionDiagnostic } from '../../platform/diagnostics';
 import { Disposable } from '../../platform/dispose';
 import type { Logger } from '../../platform/logger';
 
@@ -71,12 +72,7 @@ export class LabelSchemaService extends Disposable {
 		const { labels, errors } = parseLabelSchema(text);
 		this.diagnostics.set(
 			uri,
-			errors.map((e) => {
-				const pos = new vscode.Position(Math.max(0, e.line - 1), Math.max(0, e.column - 1));
-				const d = new vscode.Diagnostic(new vscode.Range(pos, pos.translate(0, 1)), e.message, vscode.DiagnosticSeverity.Error);
-				d.source = 'Corpus Annotator';
-				return d;
-			}),
+			errors.map(positionDiagnostic),
 		);
 		if (errors.length > 0) {
 			this.logger.warn(`${uri.fsPath}: ${errors.length} problem(s) in the label schema`);

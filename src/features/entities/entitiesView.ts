@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ENTITY_TYPE_NAMES, ENTITY_TYPES, type EntityMention, type EntityType } from '../../core/entities/entityTypes';
+import { ViewId } from '../../constants';
 import { isArticleDocument } from '../../platform/articleDocuments';
 import { Disposable } from '../../platform/dispose';
 import type { EntityService } from './entityService';
@@ -31,7 +32,7 @@ export class EntitiesView extends Disposable implements vscode.TreeDataProvider<
 
 	constructor(private readonly entities: EntityService) {
 		super();
-		this.view = this._register(vscode.window.createTreeView('corpusAnnotator.entities', { treeDataProvider: this, showCollapseAll: true }));
+		this.view = this._register(vscode.window.createTreeView(ViewId.Entities, { treeDataProvider: this, showCollapseAll: true }));
 		this._register(vscode.window.onDidChangeActiveTextEditor(() => this.scheduleRefresh(0)));
 		this._register(
 			vscode.workspace.onDidChangeTextDocument((e) => {

@@ -6,7 +6,12 @@ const root = path.resolve(__dirname, '../../../..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
 	engines: { vscode: string };
 	devDependencies: Record<string, string>;
-	contributes: { commands: { command: string }[]; configuration: { properties: Record<string, unknown> } };
+	contributes: {
+		commands: { command: string }[];
+		configuration: { properties: Record<string, unknown> };
+		views: Record<string, { id: string }[]>;
+		menus: Record<string, { when?: string }[]>;
+	};
 };
 
 describe('package.json manifest', () => {
@@ -31,4 +36,32 @@ describe('package.json manifest', () => {
 		assert.strictEqual(manifest.engines.vscode, '^1.100.0');
 		assert.strictEqual(manifest.devDependencies['@types/vscode'], '1.100.0');
 	});
+
+	it('declares every view that a menu or the source refers to', () => {
+		const declared = new Set(Object.values(manifest.contributes.views).flatMap((views) => views.map((v) => v.id)));
+		const referenced = new Set<string>();
+		for (const items of Object.values(manifest.contributes.menus)) {
+			for (const item of items) {
+				for (const m of (item.when ?? '').matchAll(/view == ([\w.]+)/g)) {
+					referenced.add(m[1]);
+				}
+			}
+		}
+		const constants = fs.readFileSync(path.join(root, 'src/constants.ts'), 'utf8');
+		const viewIds = /export const enum ViewId \{([\s\S]*?)\n\}/.exec(constants)?.[1] ?? '';
+		for (const m of viewIds.matchAll(/=\s*'([^']+)'/g)) {
+			referenced.add(m[1]);
+		}
+		for (const file of walk(path.join(root, 'src'))) {
+			for (const m of fs.readFileSync(file, 'utf8').matchAll(/createTreeView(?:<[^>]*>)?\('([^']+)'/g)) {
+				referenced.add(m[1]);
+			}
+		}
+		const missing = [...referenced].filter((id) => !declared.has(id));
+		assert.deepStrictEqual(missing, []);
+	});
 });
+
+function walk(dir: string): string[] {
+	return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+}
