@@ -94,6 +94,7 @@ async function oneRun(i, floorDir) {
 		await showCorpusContainer(page);
 		await until('"Indexed … articles" in the extension output log', () => /Indexed \d+ articles/.test(extensionOutputLog(s)), { timeoutMs: 60_000, intervalMs: 200 });
 		const modelLoadedAtActivation = /entity model loaded in/.test(extensionOutputLog(s));
+		const ownActivate = /activate\(\) ran in ([\d.]+) ms/.exec(extensionOutputLog(s));
 		// First article: the model loads now; the extension logs how long it took.
 		await openFile(page, '018_936ff48ae43c32cf.txt');
 		const loaded = await until('"entity model loaded in N ms" in the extension output log', () => /entity model loaded in ([\d.]+) ms/.exec(extensionOutputLog(s)), {
@@ -107,6 +108,7 @@ async function oneRun(i, floorDir) {
 			startup: activated[1] === 'true',
 			modelLoadedAtActivation,
 			modelLoadMs: Number(loaded[1]),
+			activateCallMs: ownActivate ? Number(ownActivate[1]) : undefined,
 		};
 		say(`run ${i}: ${run.activationMs} ms (no-op floor ${run.floorMs} ms), event ${run.activationEvent}, model lazy: ${!modelLoadedAtActivation}, model load on first article ${run.modelLoadMs} ms`);
 		return run;

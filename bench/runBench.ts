@@ -486,7 +486,7 @@ async function sidecarBenchRows(bodies: readonly string[]): Promise<Record<strin
 // ------------------------------------------------------------------------------------------------
 
 interface ActivationResult {
-	readonly runs: { activationMs: number; floorMs: number; activationEvent: string; modelLoadedAtActivation: boolean; modelLoadMs?: number }[];
+	readonly runs: { activationMs: number; floorMs: number; activationEvent: string; modelLoadedAtActivation: boolean; modelLoadMs?: number; activateCallMs?: number }[];
 	readonly medianMs: number;
 	readonly floorMedianMs: number;
 	readonly lazyModel: boolean;
@@ -522,6 +522,16 @@ function activationBench(): ActivationResult | undefined {
 		budget: { text: '< 100 ms, model loaded lazily', pass: result.medianMs < 100 && result.lazyModel },
 		note: `${result.lazyModel ? 'model not loaded at activation (lazy)' : 'MODEL LOADED AT ACTIVATION'}; runs: ${result.runs.map((x) => x.activationMs).join(', ')} ms`,
 	});
+	const ownTimes = result.runs.map((x) => x.activateCallMs).filter((x): x is number => x !== undefined);
+	if (ownTimes.length > 0) {
+		row({
+			group: 'Extension host',
+			name: 'our activate() call alone, timed by the extension itself (its log line), median',
+			value: [...ownTimes].sort((a, b) => a - b)[Math.floor(ownTimes.length / 2)],
+			unit: 'ms',
+			note: `runs: ${ownTimes.map((x) => x.toFixed(1)).join(', ')} ms; excludes loading the bundle`,
+		});
+	}
 	if (result.modelLoadMedianMs !== undefined) {
 		row({
 			group: 'Extension host',
@@ -609,7 +619,7 @@ function markdown(info: Record<string, string | number>, load: { before: number[
 	}
 	lines.push('## How the figures are taken', '');
 	lines.push(
-		'- **Activation**: bench/activationBench.mjs starts code-server 4.100.3 (VS Code 1.100.3, Node extension host) with a temp copy of `sample-corpus/` and the extension installed as a user has it (symlinked into a throw-away extensions dir), opens the workbench in headless Chromium, and reads the time VS Code itself measured — `codeLoadingTime + activateCallTime` of its ExtensionActivationTimes, taken in the extension host around `require()` and the `activate()` call — from **Developer: Show Running Extensions** (“Activation: N ms”). The floor is a no-op extension with the same activation events, installed beside it and read from the same editor. The activation event comes from the extension host log line `ExtensionService#_doActivateExtension corpus-annotator.corpus-annotator, startup: …, activationEvent: …`. “Model loaded lazily” means the extension\'s output log has no `entity model loaded` line once the Articles tree is indexed; the model-load row is that line\'s figure after the first article is opened (read + parse inside the busy extension host). Each run is a fresh code-server and browser.',
+		'- **Activation**: bench/activationBench.mjs starts code-server 4.100.3 (VS Code 1.100.3, Node extension host) with a temp copy of `sample-corpus/` and the extension — the production (minified) bundle `npm run bench` builds, as packaged — installed as a user has it (symlinked into a throw-away extensions dir), opens the workbench in headless Chromium, and reads the time VS Code itself measured — `codeLoadingTime + activateCallTime` of its ExtensionActivationTimes, taken in the extension host around `require()` and the `activate()` call — from **Developer: Show Running Extensions** (“Activation: N ms”). The floor is a no-op extension with the same activation events, installed beside it and read from the same editor. The activation event comes from the extension host log line `ExtensionService#_doActivateExtension corpus-annotator.corpus-annotator, startup: …, activationEvent: …`. “Model loaded lazily” means the extension\'s output log has no `entity model loaded` line once the Articles tree is indexed; the model-load row is that line\'s figure after the first article is opened (read + parse inside the busy extension host). Each run is a fresh code-server and browser.',
 		'- **Corpora**: bench/indexBench.ts `generateCorpus` (sample-corpus bodies, dates over 2022–2025, every 97th file malformed in turn: month 13, two-digit year, empty, Latin-1; a 3-annotation sidecar for every 10th article; a few non-article `.txt`), written to `$TMPDIR/corpus-annotator-bench/` and reused between runs; runBench then replaces the sidecar of every 1,000th article with a real one of 10–1,000 annotations. Indexing uses the shared core indexer with the command line\'s Node file system; the floor lists the same folders and reads the first 256 bytes of every `.txt`.',
 		'- **Sidecar save** is what the annotation store does per change with the document in memory: one edit, `serializeIfChanged` (keeps untouched lines byte-identical), write to a temp file and rename. The store re-parses its own output after the write (shown in the note, not in the figure).',
 		'- **Re-highlighting** is `tagText` on the whole article plus `EntityMatcher.merge` with the sample corpus\' entity list, as EntityService does per document version; the 5 KB and 50 KB articles are sample-corpus paragraphs.',

@@ -18,6 +18,7 @@ let store: AnnotationStore | undefined;
 
 /** Composition root: builds the services, hands them to the features, and registers everything for disposal. */
 export function activate(context: vscode.ExtensionContext): CorpusApi {
+	const started = performance.now();
 	const logger = new OutputLogger();
 	const config = new ConfigurationService();
 	const documents = new ArticleDocumentCache();
@@ -56,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): CorpusApi {
 				review: review.testing,
 			}
 		: undefined;
+	logger.info(`activate() ran in ${(performance.now() - started).toFixed(1)} ms`);
 	return { apiVersion: 1, testing };
 }
 
