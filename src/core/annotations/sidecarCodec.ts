@@ -9,6 +9,10 @@
  * - Our own output round-trips byte-identically; a hand-edited file is normalised
  *   only where the yaml printer must, and `serializeIfChanged` then keeps every line
  *   the edit did not touch byte-identical (see `lineMerge.ts`).
+ * - Writing after edits splices only the edited items/pairs, printed with the same options
+ *   in the same context, into the parsed text (`sidecarSplice.ts`): for our own output the
+ *   result equals the full print, at a cost independent of the file size. Layouts it does
+ *   not handle fall back to the full print + line merge (`serializeIfChangedFullPrint`).
  * - Errors (YAML syntax, merge-conflict markers, schema) are returned, never thrown,
  *   and a document with errors is never handed out for writing.
  * - YAML 1.2 core schema: `2025-07`, `yes`, timestamps stay strings; strings that would
@@ -24,6 +28,18 @@ import {
 	compareAnnotations,
 } from './model';
 import { mergeUntouchedLines } from './lineMerge';
+import { MapEditRecord, spliceSidecar, spliceable } from './sidecarSplice';
+
+/** What the fast write path records from the first edit on (see `sidecarSplice.ts`). */
+interface SpliceInfo {
+	readonly root: YAMLMap;
+	readonly annotationsKey: Scalar;
+	readonly seq: YAMLSeq;
+	readonly seqWasEmptyFlow: boolean;
+	readonly items: readonly unknown[];
+	readonly moved: Set<unknown>;
+	readonly maps: Map<YAMLMap, MapEditRecord>;
+}
 
 /** Printer options; pinned so repeated writes are idempotent. */
 export const SIDECAR_STRINGIFY_OPTIONS: Readonly<ToStringOptions> = Object.freeze({
@@ -359,8 +375,12 @@ export class SidecarDocument {
 	/** Typed view, kept in step with every edit (index i ↔ item i of the `annotations` list). */
 	private readonly view: SidecarData;
 	private mutated = false;
-	/** How the printer wrote the document before the first edit (for keeping untouched lines). */
+	/** Set by the first edit. */
+	private editing = false;
+	/** How the printer wrote the document before the first edit (for keeping untouched lines), when the fast path cannot apply. */
 	private printedBeforeEdits: string | undefined;
+	/** Edits since parse, for writing by splicing the source text (undefined: full print only). */
+	private splice: SpliceInfo | undefined;
 
 	/** @internal Use {@link parseSidecar} or {@link createSidecar}. */
 	constructor(
@@ -449,6 +469,7 @@ export class SidecarDocument {
 		const next: Annotation = { ...current, ...patch, id };
 		assertValidAnnotation(next);
 		this.snapshot();
+		const rec = this.recordMap(map);
 		let changed = false;
 		for (const key of ANNOTATION_KEY_ORDER) {
 			if (key === 'id' || !(key in patch)) {
@@ -463,8 +484,9 @@ export class SidecarDocument {
 					map.delete(key);
 					changed = true;
 				}
-			} else {
-				changed = setField(this.doc, map, key, value, ANNOTATION_KEY_ORDER) || changed;
+			} else if (setField(this.doc, map, key, value, ANNOTATION_KEY_ORDER)) {
+				changed = true;
+				rec?.dirty.add(key);
 			}
 		}
 		if (!changed) {
@@ -514,15 +536,13 @@ export class SidecarDocument {
 	setHeader(header: Partial<SidecarHeader>): void {
 		this.snapshot();
 		const root = this.doc.contents as YAMLMap;
+		const rec = this.recordMap(root);
 		let changed = false;
-		if (header.article !== undefined) {
-			changed = setField(this.doc, root, 'article', header.article, HEADER_KEY_ORDER) || changed;
-		}
-		if (header.date !== undefined) {
-			changed = setField(this.doc, root, 'date', header.date, HEADER_KEY_ORDER) || changed;
-		}
-		if (header.textHash !== undefined) {
-			changed = setField(this.doc, root, 'textHash', header.textHash, HEADER_KEY_ORDER) || changed;
+		for (const key of ['article', 'date', 'textHash'] as const) {
+			if (header[key] !== undefined && setField(this.doc, root, key, header[key], HEADER_KEY_ORDER)) {
+				changed = true;
+				rec?.dirty.add(key);
+			}
 		}
 		if (changed) {
 			this.view.article = header.article ?? this.view.article;
@@ -532,17 +552,79 @@ export class SidecarDocument {
 		}
 	}
 
-	/** The file text: LF line ends unless the parsed file used CRLF; one trailing newline. */
+	/**
+	 * The file text: LF line ends unless the parsed file used CRLF; one trailing newline.
+	 * After edits, the parsed text with only the edited lines replaced (see
+	 * {@link splicedText}), else the full print.
+	 */
 	toString(): string {
+		return this.splicedText() ?? this.printFull();
+	}
+
+	/** @internal The whole document through the printer (the write path before splicing). */
+	printFull(): string {
 		const s = this.doc.toString(SIDECAR_STRINGIFY_OPTIONS);
 		return this.eol === '\n' ? s : s.replace(/\r?\n/g, '\r\n');
 	}
 
-	/** Called before every edit: remember the unedited print once (cheaper than re-parsing later). */
-	private snapshot(): void {
-		if (this.printedBeforeEdits === undefined) {
-			this.printedBeforeEdits = this.toString();
+	/**
+	 * @internal The parsed source with the edits spliced in: for a file the printer wrote, equal
+	 * to {@link printFull}; in a hand-formatted one, untouched lines stay as they are. Undefined
+	 * without edits or when the layout needs the full printer.
+	 */
+	splicedText(): string | undefined {
+		const sp = this.splice;
+		if (!sp || !this.mutated || valueNode(sp.root, 'annotations') !== sp.seq || this.doc.contents !== sp.root) {
+			return undefined;
 		}
+		return spliceSidecar({
+			source: this.sourceText,
+			eol: this.eol,
+			options: SIDECAR_STRINGIFY_OPTIONS,
+			...sp,
+		});
+	}
+
+	/**
+	 * Called before every edit. The first time, records what the fast write path needs (cheap),
+	 * or, when it cannot apply, remembers the unedited print (cheaper than re-parsing later).
+	 */
+	private snapshot(): void {
+		if (this.editing) {
+			return;
+		}
+		this.editing = true;
+		const root = this.doc.contents;
+		const pair = isMap(root) ? findPair(root, 'annotations') : undefined;
+		const seq = pair?.value;
+		if (isMap(root) && isSeq(seq) && isScalar(pair?.key) && spliceable(this.sourceText, this.eol, root, seq, pair.key)) {
+			this.splice = {
+				root,
+				annotationsKey: pair.key,
+				seq,
+				seqWasEmptyFlow: !!seq.flow,
+				items: seq.items.slice(),
+				moved: new Set(),
+				maps: new Map(),
+			};
+		} else {
+			this.printedBeforeEdits = this.printFull();
+		}
+	}
+
+	/** Before the first in-place edit of `map`: remember its pairs as parsed. */
+	private recordMap(map: YAMLMap): MapEditRecord | undefined {
+		const maps = this.splice?.maps;
+		if (!maps) {
+			return undefined;
+		}
+		let rec = maps.get(map);
+		if (!rec) {
+			const pairs = (map.items as Pair[]).slice();
+			rec = { pairs, values: pairs.map((p) => p.value), dirty: new Set() };
+			maps.set(map, rec);
+		}
+		return rec;
 	}
 
 	private touch(): void {
@@ -601,6 +683,7 @@ export class SidecarDocument {
 		}
 		const [node] = seq.items.splice(index, 1);
 		seq.items.splice(target, 0, node);
+		this.splice?.moved.add(node);
 		const [item] = anns.splice(index, 1);
 		anns.splice(target, 0, item);
 	}
@@ -696,7 +779,23 @@ export function serializeIfChanged(original: string, doc: SidecarDocument): stri
 	if (!doc.changed) {
 		return undefined;
 	}
-	const next = doc.toString();
+	// Fast path: splice the edited lines into the parsed text (no full print).
+	const spliced = original === doc.sourceText ? doc.splicedText() : undefined;
+	if (spliced !== undefined) {
+		return spliced === original ? undefined : spliced;
+	}
+	return serializeIfChangedFullPrint(original, doc);
+}
+
+/**
+ * @internal The write path without splicing: full print, then the line merge that keeps a
+ * hand-edited file's untouched lines. {@link serializeIfChanged} falls back to it.
+ */
+export function serializeIfChangedFullPrint(original: string, doc: SidecarDocument): string | undefined {
+	if (!doc.changed) {
+		return undefined;
+	}
+	const next = doc.printFull();
 	if (next === original) {
 		return undefined;
 	}
@@ -715,7 +814,7 @@ export function serializeIfChanged(original: string, doc: SidecarDocument): stri
 /** How our printer would write `text` (undefined if it does not parse cleanly). */
 function canonicalForm(text: string): string | undefined {
 	const r = parseSidecar(text);
-	return r.ok ? r.doc.toString() : undefined;
+	return r.ok ? r.doc.printFull() : undefined;
 }
 
 /** Shorthand: typed data of a sidecar text, or the errors. */

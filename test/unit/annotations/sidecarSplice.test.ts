@@ -1,0 +1,313 @@
+import * as assert from 'assert';
+import { parseDocument } from 'yaml';
+import {
+	SIDECAR_STRINGIFY_OPTIONS,
+	createSidecar,
+	parseSidecar,
+	serializeIfChanged,
+	serializeIfChangedFullPrint,
+	SidecarDocument,
+} from '../../../src/core/annotations/sidecarCodec';
+import type { Annotation } from '../../../src/core/annotations/model';
+import { ann, lineDiff, seededRng } from './helpers';
+
+function parseOk(text: string): SidecarDocument {
+	const r = parseSidecar(text);
+	if (!r.ok) {
+		assert.fail(`expected a valid sidecar: ${JSON.stringify(r.errors)}\n${text}`);
+	}
+	return r.doc;
+}
+
+const HEADER = { article: '000_3ffb0e8bd60704ce.txt', date: '2025-07', textHash: 'sha256:' + 'ab'.repeat(32) };
+const QUOTES = ['Trump zei', 'quote: with # hash', 'eerste alinea\n\ntweede', '0123', 'yes', '"quoted"', ' lead', 'Oekraïne „geen”', '- dash', 'x'];
+
+function randomAnn(r: () => number, id: string): Annotation {
+	const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+	const start = Math.floor(r() * 400);
+	const extra: Partial<Annotation> = { label: pick(['claim', 'event', 'yes', 'framing']), prefix: pick(QUOTES), suffix: pick(QUOTES) };
+	if (r() < 0.3) {
+		extra.note = pick(QUOTES);
+	}
+	if (r() < 0.3) {
+		extra.entity = pick(['Donald Trump', 'Poetin', '2025-07']);
+	}
+	const a = ann(id, start, start + Math.floor(r() * 30), pick(QUOTES), extra);
+	if (r() < 0.2) {
+		delete a.author;
+		delete a.created;
+		delete a.modified;
+	}
+	return a;
+}
+
+/** A file the codec wrote itself, with `n` annotations. */
+function ourFile(r: () => number, n: number): string {
+	const doc = createSidecar(HEADER);
+	for (let i = 0; i < n; i++) {
+		doc.add(randomAnn(r, 'o' + i));
+	}
+	return doc.toString();
+}
+
+/** A file the printer wrote, decorated with comments, blank lines and unknown keys through the yaml API. */
+function commentedFile(r: () => number, n: number): string {
+	const doc = parseDocument(ourFile(r, n), { version: '1.2' });
+	const root = doc.contents as unknown as { get(k: string, keep: true): unknown; set(k: string, v: unknown): void; items: { key: { commentBefore?: string; spaceBefore?: boolean }; value: unknown }[] };
+	const seq = root.get('annotations', true) as { items: Record<string, unknown>[]; commentBefore?: string; comment?: string };
+	if (r() < 0.5) {
+		seq.commentBefore = ' de eerste is twijfelachtig';
+	}
+	for (const item of seq.items) {
+		const map = item as unknown as { set(k: string, v: unknown): void; items: { key: { commentBefore?: string; spaceBefore?: boolean }; value: { comment?: string } }[]; commentBefore?: string; spaceBefore?: boolean; comment?: string };
+		const x = r();
+		if (x < 0.15 && item !== seq.items[0]) {
+			map.commentBefore = ' before ' + String(map.items[0].value);
+		} else if (x < 0.3 && item !== seq.items[0]) {
+			map.spaceBefore = true;
+		} else if (x < 0.4) {
+			map.comment = ' trailing comment';
+		}
+		if (r() < 0.2) {
+			map.set('confidence', 'low');
+		}
+		if (r() < 0.15) {
+			map.items[1].value.comment = ' on the label';
+		}
+		if (r() < 0.1) {
+			map.items[3].key.commentBefore = ' before end';
+		}
+	}
+	if (r() < 0.4) {
+		root.set('reviewer', 'Marie');
+	}
+	if (r() < 0.3) {
+		doc.comment = ' einde';
+	}
+	return doc.toString(SIDECAR_STRINGIFY_OPTIONS);
+}
+
+const HAND = [
+	'# Annotaties van Piet — niet weggooien',
+	'version: 1',
+	'article: 001_9269669edc11b07e.txt',
+	'date: 2025-06',
+	'textHash: null',
+	'reviewer: Marie   # unknown top-level key',
+	'annotations:',
+	'  # de eerste is twijfelachtig',
+	'  - id: x1',
+	'    label: claim',
+	'    start: 10',
+	'    end: 20',
+	'    quote: "twee uur"',
+	'    confidence: low    # analyst-only key',
+	'',
+	'  - {id: x2, label: event, start: 30, end: 40, quote: gesprek}',
+	'  - id: x3',
+	'    label:   event',
+	'    start: 50',
+	'    end: 60',
+	"    quote: 'Kiev'",
+	'    prefix: ""',
+	'    suffix: ""',
+	'',
+	'',
+	'  # over x4',
+	'  - id: x4',
+	'    label: claim',
+	'    start: 70',
+	'    end: 80',
+	'    quote: x',
+	'    note: |',
+	'      een blok',
+	'      van twee regels',
+	'  - id: x5',
+	'    label: claim # why',
+	'    start: 90',
+	'    end: 99',
+	'    quote: y',
+	'# einde',
+	'',
+].join('\n');
+
+type Op = (doc: SidecarDocument) => string | undefined;
+
+/** A random edit; returns the id it touched (undefined for header edits and no-ops). */
+function randomOp(r: () => number, fresh: () => string): Op {
+	const x = r();
+	const some = (doc: SidecarDocument): Annotation | undefined => {
+		const all = doc.data.annotations;
+		return all.length === 0 ? undefined : all[Math.floor(r() * all.length)];
+	};
+	if (x < 0.3) {
+		return (doc) => {
+			const a = randomAnn(r, fresh());
+			doc.add(a);
+			return a.id;
+		};
+	}
+	if (x < 0.5) {
+		return (doc) => {
+			const a = some(doc);
+			if (!a) {
+				return undefined;
+			}
+			const y = r();
+			const patch = y < 0.3 ? { label: 'framing' } : y < 0.5 ? { note: r() < 0.5 ? undefined : QUOTES[Math.floor(r() * QUOTES.length)] }
+				: y < 0.7 ? { entity: 'Poetin', modified: '2026-12-01T10:00:00Z' } : y < 0.85 ? { quote: 'nieuw: #1', author: undefined } : { start: a.start + 1, end: a.end + 1 };
+			doc.update(a.id, patch);
+			return a.id;
+		};
+	}
+	if (x < 0.7) {
+		return (doc) => {
+			const a = some(doc);
+			if (!a) {
+				return undefined;
+			}
+			const shift = r() < 0.7 ? 3 : Math.floor(r() * 300) - 150;
+			const start = Math.max(0, a.start + shift);
+			doc.setOffsets(a.id, start, start + (a.end - a.start), r() < 0.5 ? a.quote : 'verplaatst', r() < 0.5 ? undefined : 'p', undefined);
+			return a.id;
+		};
+	}
+	if (x < 0.9) {
+		return (doc) => {
+			const a = some(doc);
+			if (a) {
+				doc.remove(a.id);
+			}
+			return a?.id;
+		};
+	}
+	return (doc) => {
+		const y = r();
+		doc.setHeader(y < 0.5 ? { textHash: 'sha256:' + 'cd'.repeat(32) } : y < 0.8 ? { date: r() < 0.5 ? null : '2024-01' } : { article: 'ander: artikel.txt' });
+		return undefined;
+	};
+}
+
+/** Source lines of the annotation `id` (its `- ` line through its last value). */
+function itemLines(text: string, id: string): string | undefined {
+	const doc = parseDocument(text);
+	const seq = (doc.contents as unknown as { get(k: string, keep: true): { items: { get(k: string): unknown; range?: number[] }[] } }).get('annotations', true);
+	const item = seq?.items?.find((m) => typeof m.get === 'function' && m.get('id') === id);
+	if (!item?.range) {
+		return undefined;
+	}
+	const from = text.lastIndexOf('\n', item.range[0] - 1) + 1;
+	return text.slice(from, item.range[1]);
+}
+
+interface Stats { fast: number; total: number }
+
+function check(text: string, r: () => number, stats: Stats, label: string): void {
+	const canonical = parseOk(text).printFull() === text;
+	let counter = 0;
+	const fresh = () => `n${counter++}`;
+	const doc = parseOk(text);
+	const touched = new Set<string>();
+	const steps = 1 + Math.floor(r() * 6);
+	for (let i = 0; i < steps; i++) {
+		const id = randomOp(r, fresh)(doc);
+		if (id !== undefined) {
+			touched.add(id);
+		}
+	}
+	stats.total++;
+	const usedFast = doc.splicedText() !== undefined;
+	if (usedFast) {
+		stats.fast++;
+	}
+	const fast = serializeIfChanged(text, doc);
+	const full = serializeIfChangedFullPrint(text, doc);
+	const where = `${label} (${steps} edits)`;
+	if (canonical) {
+		if (full?.includes('annotations:\n  []') && text.includes('annotations: []')) {
+			// Everything added to an empty list was removed again: the full printer writes the
+			// list as `annotations:\n  []`, splicing keeps `annotations: []`.
+			const kept = full.replace('annotations:\n  []', 'annotations: []');
+			assert.strictEqual(fast, kept === text ? undefined : kept, where);
+		} else {
+			assert.strictEqual(fast, full, where);
+		}
+	}
+	const out = fast ?? text;
+	const again = parseOk(out);
+	assert.deepStrictEqual(again.data, doc.data, `${where}: same data`);
+	assert.strictEqual(serializeIfChanged(out, again), undefined, `${where}: a second write is a no-op`);
+	assert.strictEqual(doc.toString(), doc.splicedText() ?? doc.printFull(), where);
+	if (!usedFast) {
+		return; // the full print + line merge, covered by sidecarCodec.test.ts
+	}
+	for (const a of parseOk(text).data.annotations) {
+		if (touched.has(a.id)) {
+			continue;
+		}
+		const lines = itemLines(text, a.id);
+		if (lines !== undefined && !lines.trimStart().startsWith('- {')) {
+			assert.ok(out.includes(lines), `${where}: untouched ${a.id} kept byte-identical:\n${out}`);
+		}
+	}
+}
+
+describe('sidecar fast write path (splicing)', function () {
+	this.timeout(20_000); // a few hundred random edit sequences each
+
+	it('equals the full print on random edits of files the codec wrote', () => {
+		const r = seededRng(7);
+		const stats: Stats = { fast: 0, total: 0 };
+		for (let k = 0; k < 150; k++) {
+			const text = ourFile(r, k % 15 === 0 ? 60 : Math.floor(r() * 8));
+			check(text, r, stats, `our file #${k}`);
+		}
+		assert.ok(stats.fast > stats.total * 0.8, `fast path used ${stats.fast}/${stats.total}`);
+	});
+
+	it('equals the full print (or keeps untouched lines) with comments, blank lines and unknown keys', () => {
+		const r = seededRng(11);
+		const stats: Stats = { fast: 0, total: 0 };
+		for (let k = 0; k < 200; k++) {
+			const text = commentedFile(r, 1 + Math.floor(r() * 7));
+			check(text, r, stats, `commented file #${k}:\n${text}\n`);
+		}
+		assert.ok(stats.fast > stats.total * 0.5, `fast path used ${stats.fast}/${stats.total}`);
+	});
+
+	it('keeps untouched lines of hand-formatted and CRLF files and their data', () => {
+		const r = seededRng(23);
+		const stats: Stats = { fast: 0, total: 0 };
+		for (let k = 0; k < 150; k++) {
+			check(k % 3 === 2 ? HAND.replace(/\n/g, '\r\n') : HAND, r, stats, `hand file #${k}`);
+		}
+		assert.ok(stats.fast > stats.total * 0.3, `fast path used ${stats.fast}/${stats.total}`);
+	});
+
+	it('adds, updates and removes by splicing in a CRLF file the codec wrote', () => {
+		const r = seededRng(5);
+		const text = ourFile(r, 4).replace(/\n/g, '\r\n');
+		const doc = parseOk(text);
+		doc.add(ann('zz', 1, 2, 'nieuw'));
+		doc.update(doc.data.annotations[2].id, { label: 'framing' });
+		doc.remove(doc.data.annotations[3].id);
+		const fast = doc.splicedText();
+		assert.ok(fast !== undefined, 'spliced');
+		assert.strictEqual(fast, serializeIfChangedFullPrint(text, doc));
+		assert.ok(!/[^\r]\n/.test(fast));
+	});
+
+	it('replaces `annotations: []` and changes one line per label edit', () => {
+		const before = createSidecar(HEADER).toString();
+		const doc = parseOk(before);
+		doc.add(ann('a1', 0, 4, 'date'));
+		assert.ok(doc.splicedText() !== undefined);
+		const after = serializeIfChanged(before, doc)!;
+		assert.deepStrictEqual(lineDiff(before, after).removed, ['annotations: []']);
+		const doc2 = parseOk(after);
+		doc2.update('a1', { label: 'event' });
+		assert.ok(doc2.splicedText() !== undefined);
+		const diff = lineDiff(after, serializeIfChanged(after, doc2)!);
+		assert.deepStrictEqual([diff.removed, diff.added], [['    label: claim'], ['    label: event']]);
+	});
+});
