@@ -28,18 +28,13 @@ import {
 	compareAnnotations,
 } from './model';
 import { mergeUntouchedLines } from './lineMerge';
-import { MapEditRecord, spliceSidecar, spliceable } from './sidecarSplice';
+import { MapEditRecord, spliceSidecar, spliceable, type SpliceState } from './sidecarSplice';
 
-/** What the fast write path records from the first edit on (see `sidecarSplice.ts`). */
-interface SpliceInfo {
-	readonly root: YAMLMap;
-	readonly annotationsKey: Scalar;
-	readonly seq: YAMLSeq;
-	readonly seqWasEmptyFlow: boolean;
-	readonly items: readonly unknown[];
+/** What the fast write path records from the first edit on (see `sidecarSplice.ts`); the codec adds to `moved` and `maps`. */
+type SpliceInfo = Omit<SpliceState, 'source' | 'eol' | 'options' | 'moved' | 'maps'> & {
 	readonly moved: Set<unknown>;
 	readonly maps: Map<YAMLMap, MapEditRecord>;
-}
+};
 
 /** Printer options; pinned so repeated writes are idempotent. */
 export const SIDECAR_STRINGIFY_OPTIONS: Readonly<ToStringOptions> = Object.freeze({
