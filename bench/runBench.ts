@@ -712,7 +712,7 @@ async function main(): Promise<void> {
 		/* not available */
 	}
 	const totalS = (Date.now() - started) / 1000;
-	const command = 'npm run bench   # = npm run build && npm run compile-tests && node --expose-gc out/bench/runBench.js';
+	const command = 'npm run bench   # = npm run build -- --production && npm run compile-tests && node --expose-gc out/bench/runBench.js';
 	const results = {
 		machine: info,
 		load: { before: loadBefore, after: loadAfter, uptime },
