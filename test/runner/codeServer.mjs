@@ -19,6 +19,9 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
+/** Longest we let a browser context take to close before killing the browser outright. */
+const CONTEXT_CLOSE_DEADLINE_MS = 5_000;
+
 export const CODE_SERVER_VERSION = '4.100.3'; // = VS Code 1.100.3, requires Node 20
 export const CODE_SERVER_NODE_MAJOR = 20;
 // @vscode/ripgrep as pinned by code-server 4.100.3's lib/vscode/npm-shrinkwrap.json, and the
@@ -716,7 +719,8 @@ export async function launchBrowser(o = {}) {
 		newPage: () => context.newPage(),
 		async close() {
 			if (closed) return;
-			await Promise.race([context.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
+			// A deadline, not a wait: closing normally takes milliseconds; a hung close must not stall clean-up.
+			await Promise.race([context.close().catch(() => {}), new Promise((r) => setTimeout(r, CONTEXT_CLOSE_DEADLINE_MS))]);
 			browser.closeSync(); // kills anything left that used our profile dir, removes it
 		},
 	});
