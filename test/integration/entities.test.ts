@@ -98,4 +98,14 @@ describe('entity highlights', () => {
 			return painted(testing, 'MISC')?.some((r) => r.text === 'Amerikaanse');
 		}, 'the new entity painted as MISC');
 	});
+
+	it('finds every mention of an entity, all spellings, across the corpus', async () => {
+		const found = await vscode.commands.executeCommand<{ uri: vscode.Uri; text: string }[]>('corpusAnnotator.findEntityMentions', {
+			spellings: ['Volodymyr Zelensky', 'Zelensky', 'Zelenski', 'Zelenskyj'],
+			label: 'Volodymyr Zelensky',
+		});
+		await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+		const byFile = found.map((m) => `${vscode.workspace.asRelativePath(m.uri)}:${m.text}`).sort();
+		assert.deepStrictEqual(byFile, ['2024/001_0a1b2c3d4e5f6071.txt:Zelensky', 'annotations/021_bb22cc33dd44ee55.txt:Zelensky']);
+	});
 });
