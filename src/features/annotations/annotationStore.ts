@@ -98,13 +98,13 @@ export class AnnotationStore extends Disposable {
 
 	/** The annotations of an open article (loaded and anchored on first use). */
 	async get(document: vscode.TextDocument): Promise<ArticleAnnotations> {
-		return this.view(await this.entryFor(document), document);
+		return this.view(await this.entryFor(document));
 	}
 
 	/** The annotations if already loaded; never starts I/O (for providers that must answer fast). */
 	peek(document: vscode.TextDocument): ArticleAnnotations | undefined {
 		const entry = this.entries.get(document.uri.toString());
-		return entry ? this.view(entry, document) : undefined;
+		return entry ? this.view(entry) : undefined;
 	}
 
 	/**
@@ -118,9 +118,9 @@ export class AnnotationStore extends Disposable {
 			this.assertWritable(entry);
 			const prepared = prepareText(document.getText());
 			entry.doc ??= createSidecar(this.header(entry, document));
-			this.syncOffsets(entry, document, prepared);
+			this.syncOffsets(entry, prepared);
 			const result = change(entry.doc, prepared);
-			this.rebuildLive(entry, document, prepared);
+			this.rebuildLive(entry, prepared);
 			await this.write(entry, document, prepared, true);
 			return result;
 		});
@@ -249,7 +249,7 @@ export class AnnotationStore extends Disposable {
 	}
 
 	/** Re-creates live ranges for annotations added or changed by a command (others keep theirs). */
-	private rebuildLive(entry: Entry, _document: vscode.TextDocument, prepared: PreparedText): void {
+	private rebuildLive(entry: Entry, prepared: PreparedText): void {
 		const next = new Map<string, { start: number; end: number; status: LiveStatus; reason?: string }>();
 		for (const annotation of entry.doc?.data.annotations ?? []) {
 			const old = entry.live.get(annotation.id);
@@ -385,7 +385,7 @@ export class AnnotationStore extends Disposable {
 	}
 
 	/** Copies live editor positions into the document (code points, fresh quote and context). */
-	private syncOffsets(entry: Entry, _document: vscode.TextDocument, prepared: PreparedText): void {
+	private syncOffsets(entry: Entry, prepared: PreparedText): void {
 		const doc = entry.doc;
 		if (!doc) {
 			return;
@@ -415,7 +415,7 @@ export class AnnotationStore extends Disposable {
 			return;
 		}
 		const prepared = prepareText(document.getText());
-		this.syncOffsets(entry, document, prepared);
+		this.syncOffsets(entry, prepared);
 		await this.write(entry, document, prepared, false);
 		this._onDidChange.fire(entry.articleUri);
 	}
@@ -455,7 +455,7 @@ export class AnnotationStore extends Disposable {
 		return { article: baseName(entry.articleUri.path), date: date ? formatArticleDate(date) : null, textHash: hashArticleText(text) };
 	}
 
-	private view(entry: Entry, _document: vscode.TextDocument): ArticleAnnotations {
+	private view(entry: Entry): ArticleAnnotations {
 		const annotations: LiveAnnotation[] = [];
 		for (const annotation of entry.doc?.data.annotations ?? []) {
 			const live = entry.live.get(annotation.id);
