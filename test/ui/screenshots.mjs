@@ -118,6 +118,15 @@ export async function makeScreenshots({ onSession } = {}) {
 		await widenSidebar(page, 470);
 		await page.mouse.move(900, 400); // off the sash (it highlights while hovered)
 		await until('the year rows', async () => (await rowLabels(rows)).includes('Undated'), { timeoutMs: 60_000 });
+		// Fold the other panes (Entities is empty without an open article; Annotation Changes has
+		// its own picture) so the Articles pane gets the height.
+		for (const title of ['Entities', 'Annotation Changes']) {
+			const header = page.locator(`.part.sidebar .pane-header[aria-label^="${title}"]`);
+			if ((await header.count()) > 0 && (await header.getAttribute('aria-expanded')) === 'true') {
+				await header.click();
+				await until(`the ${title} pane folded`, async () => (await header.getAttribute('aria-expanded')) === 'false', { timeoutMs: 5000 });
+			}
+		}
 		await expand(rows, /^2023$/);
 		await expand(rows, /^2025$/);
 		await expand(rows, /^02 · /);
