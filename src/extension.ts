@@ -14,7 +14,8 @@ import { ConfigurationService } from './platform/configuration';
 import { EditorDecorationSetter, RecordingDecorationSetter } from './platform/decorationSetter';
 import { OutputLogger } from './platform/logger';
 
-let store: AnnotationStore | undefined;
+/** The one handle `deactivate()` needs: offsets still pending in memory are written on the way out. */
+let annotationStore: AnnotationStore | undefined;
 
 /** Composition root: builds the services, hands them to the features, and registers everything for disposal. */
 export function activate(context: vscode.ExtensionContext): CorpusApi {
@@ -23,24 +24,32 @@ export function activate(context: vscode.ExtensionContext): CorpusApi {
 	const config = new ConfigurationService();
 	const documents = new ArticleDocumentCache();
 	const commands = new CommandRegistry(logger);
-	const detector = new ArticleLanguageDetector(config, logger);
-	const isTest = context.extensionMode === vscode.ExtensionMode.Test;
-	const recorder = isTest ? new RecordingDecorationSetter() : undefined;
+	// In test mode decorations are also recorded: VS Code cannot read them back from an editor.
+	const recorder = context.extensionMode === vscode.ExtensionMode.Test ? new RecordingDecorationSetter() : undefined;
 	const setter = recorder ?? new EditorDecorationSetter();
+
+	const detector = new ArticleLanguageDetector(config, logger);
+	const headerDiagnostics = new HeaderDiagnostics(documents);
+	const articlesTree = new ArticlesTreeView(config, commands, logger, context.extensionUri);
 	const entities = registerEntities(context, commands, setter, logger);
-	context.subscriptions.push(logger, config, documents, commands, detector, new HeaderDiagnostics(documents), entities.disposable);
-	if (recorder) {
-		context.subscriptions.push(recorder);
-	}
 	const annotations = registerAnnotations(context, commands, config, documents, setter, logger, async (document, offset) =>
 		(await entities.service.mentions(document)).find((m) => m.start <= offset && offset <= m.end),
 	);
-	store = annotations.store;
-	context.subscriptions.push(annotations.disposable);
-	const articlesTree = new ArticlesTreeView(config, commands, logger, context.extensionUri);
-	context.subscriptions.push(articlesTree);
 	const review = registerReview(context, commands, setter, logger);
-	context.subscriptions.push(review.disposable);
+	annotationStore = annotations.store;
+	context.subscriptions.push(
+		logger,
+		config,
+		documents,
+		commands,
+		detector,
+		headerDiagnostics,
+		articlesTree,
+		entities.disposable,
+		annotations.disposable,
+		review.disposable,
+		...(recorder ? [recorder] : []),
+	);
 
 	commands.register(CommandId.DetectArticles, async () => {
 		const switched = await detector.detectAll();
@@ -63,5 +72,5 @@ export function activate(context: vscode.ExtensionContext): CorpusApi {
 
 /** Writes annotation offsets still pending in memory; everything else is disposed through context.subscriptions. */
 export function deactivate(): Promise<void> | undefined {
-	return store?.flushAll();
+	return annotationStore?.flushAll();
 }
