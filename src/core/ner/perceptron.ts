@@ -16,18 +16,6 @@ export interface WeightSet {
 	end: Float32Array;
 }
 
-/** Deterministic PRNG (mulberry32) for reproducible shuffling. */
-export function makeRng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 export class Perceptron {
 	readonly w: WeightSet;
 	private readonly u: { weights: Float64Array; trans: Float64Array; start: Float64Array; end: Float64Array };

@@ -10,7 +10,8 @@ import { FeatureExtractor, normalizeWord, phraseHash, type NerResources } from '
 import { hashString, U32Map } from './hash';
 import { bilouToIob2, ENTITY_TYPES, tagsToBilou, tagsToChunks } from './labels';
 import type { LinearModelData, ModelParts, ResourceData } from './model';
-import { makeRng, Perceptron, type TrainingInstance, type WeightSet } from './perceptron';
+import { seededRandom } from '../util/seededRandom';
+import { Perceptron, type TrainingInstance, type WeightSet } from './perceptron';
 
 export interface LexiconLists {
 	/** Words of a Dutch lexicon (any case; case decides lower-case word vs. name). */
@@ -186,7 +187,7 @@ function runPerceptron(
 	quiet = false,
 ): TrainResult {
 	const p = new Perceptron(numRows);
-	const rng = makeRng(opts.seed);
+	const rng = seededRandom(opts.seed);
 	const order = data.map((_, i) => i);
 	let best: TrainResult | null = null;
 	let since = 0;

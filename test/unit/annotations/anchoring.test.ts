@@ -7,7 +7,8 @@ import {
 	toEditorRange,
 } from '../../../src/core/annotations/anchoring';
 import type { AnchorTarget } from '../../../src/core/annotations/anchoring';
-import { ARTICLE, seededRng } from './helpers';
+import { ARTICLE } from './helpers';
+import { seededRandom } from '../../../src/core/util/seededRandom';
 
 /** Selector for the n-th occurrence (0-based) of `quote` in `text`. */
 function select(text: string, quote: string, nth = 0): AnchorTarget {
@@ -165,7 +166,7 @@ describe('anchoring', () => {
 		this.timeout(60_000);
 
 		it('re-anchors 1,000 annotations on a 50 KB article quickly and correctly', () => {
-			const rng = seededRng(7);
+			const rng = seededRandom(7);
 			const words = ARTICLE.split(/\s+/);
 			const parts: string[] = [];
 			let size = 0;

@@ -3,7 +3,8 @@ import { createAnnotation, isoTimestamp, makeIdGenerator } from '../../../src/co
 import { makeSelector, prepareText, reanchorAll } from '../../../src/core/annotations/anchoring';
 import { createSidecar, parseSidecar, serializeIfChanged } from '../../../src/core/annotations/sidecarCodec';
 import type { SidecarDocument } from '../../../src/core/annotations/sidecarCodec';
-import { ARTICLE, ann, lineDiff, seededRng } from './helpers';
+import { ARTICLE, ann, lineDiff } from './helpers';
+import { seededRandom } from '../../../src/core/util/seededRandom';
 
 function reparse(doc: SidecarDocument): SidecarDocument {
 	const r = parseSidecar(doc.toString());
@@ -14,14 +15,14 @@ function reparse(doc: SidecarDocument): SidecarDocument {
 describe('factory', () => {
 	it('generates deterministic, unique ids that start with a letter', () => {
 		const taken = new Set<string>();
-		const gen = makeIdGenerator(seededRng(1), (id) => taken.has(id));
+		const gen = makeIdGenerator(seededRandom(1), (id) => taken.has(id));
 		for (let i = 0; i < 2000; i++) {
 			const id = gen();
 			assert.match(id, /^[a-z][0-9a-z]{5,}$/);
 			assert.ok(!taken.has(id));
 			taken.add(id);
 		}
-		const again = makeIdGenerator(seededRng(1), () => false);
+		const again = makeIdGenerator(seededRandom(1), () => false);
 		assert.strictEqual(again(), [...taken][0]);
 	});
 
@@ -49,7 +50,7 @@ describe('SidecarDocument edits at scale', function () {
 	this.timeout(60_000);
 
 	it('keeps the typed view in step with the file through random edits', () => {
-		const rng = seededRng(11);
+		const rng = seededRandom(11);
 		const doc = createSidecar({ article: 'a.txt', date: null, textHash: null });
 		const ids: string[] = [];
 		for (let step = 0; step < 150; step++) {

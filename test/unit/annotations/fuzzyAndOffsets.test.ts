@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { approxSearch, editDistance } from '../../../src/core/annotations/fuzzyMatch';
 import { TextIndex, canonicalText, codePointLength } from '../../../src/core/annotations/offsets';
 import { hashArticleText, sha256Hex, utf8Encode } from '../../../src/core/annotations/hash';
-import { seededRng } from './helpers';
+import { seededRandom } from '../../../src/core/util/seededRandom';
 
 function randomString(rng: () => number, len: number, alphabet: string): string {
 	const chars = [...alphabet];
@@ -34,7 +34,7 @@ function bestEndScores(t: string, p: string): number[] {
 
 describe('fuzzyMatch', () => {
 	it('agrees with a plain DP on random inputs, short and multi-word patterns', () => {
-		const rng = seededRng(42);
+		const rng = seededRandom(42);
 		for (let round = 0; round < 60; round++) {
 			const m = round < 30 ? 1 + Math.floor(rng() * 32) : 33 + Math.floor(rng() * 100);
 			const t = randomString(rng, 200 + Math.floor(rng() * 200), 'abcd');
@@ -75,7 +75,7 @@ describe('offsets', () => {
 	});
 
 	it('TextIndex matches a brute-force mapping on random texts', () => {
-		const rng = seededRng(3);
+		const rng = seededRandom(3);
 		for (let round = 0; round < 50; round++) {
 			const raw = (rng() < 0.5 ? '\uFEFF' : '') + randomString(rng, 80, 'ab\r\n😀é');
 			const canon = canonicalText(raw);

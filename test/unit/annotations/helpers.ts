@@ -14,17 +14,6 @@ export const ARTICLE = [
 	'President Poetin reageerde niet op vragen van de pers. Het Kremlin zei later dat Poetin „geen commentaar” had.',
 ].join('\n');
 
-/** Deterministic RNG (mulberry32). */
-export function seededRng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /** Line-level LCS diff: which lines were removed from `a` and added in `b`. */
 export function lineDiff(a: string, b: string): { removed: string[]; added: string[]; addedAt: number[] } {

@@ -9,7 +9,8 @@ import {
 	SidecarDocument,
 } from '../../../src/core/annotations/sidecarCodec';
 import type { Annotation } from '../../../src/core/annotations/model';
-import { ann, lineDiff, seededRng } from './helpers';
+import { ann, lineDiff } from './helpers';
+import { seededRandom } from '../../../src/core/util/seededRandom';
 
 function parseOk(text: string): SidecarDocument {
 	const r = parseSidecar(text);
@@ -256,7 +257,7 @@ describe('sidecar fast write path (splicing)', function () {
 	this.timeout(20_000); // a few hundred random edit sequences each
 
 	it('equals the full print on random edits of files the codec wrote', () => {
-		const r = seededRng(7);
+		const r = seededRandom(7);
 		const stats: Stats = { fast: 0, total: 0 };
 		for (let k = 0; k < 150; k++) {
 			const text = ourFile(r, k % 15 === 0 ? 60 : Math.floor(r() * 8));
@@ -266,7 +267,7 @@ describe('sidecar fast write path (splicing)', function () {
 	});
 
 	it('equals the full print (or keeps untouched lines) with comments, blank lines and unknown keys', () => {
-		const r = seededRng(11);
+		const r = seededRandom(11);
 		const stats: Stats = { fast: 0, total: 0 };
 		for (let k = 0; k < 200; k++) {
 			const text = commentedFile(r, 1 + Math.floor(r() * 7));
@@ -276,7 +277,7 @@ describe('sidecar fast write path (splicing)', function () {
 	});
 
 	it('keeps untouched lines of hand-formatted and CRLF files and their data', () => {
-		const r = seededRng(23);
+		const r = seededRandom(23);
 		const stats: Stats = { fast: 0, total: 0 };
 		for (let k = 0; k < 150; k++) {
 			check(k % 3 === 2 ? HAND.replace(/\n/g, '\r\n') : HAND, r, stats, `hand file #${k}`);
@@ -285,7 +286,7 @@ describe('sidecar fast write path (splicing)', function () {
 	});
 
 	it('adds, updates and removes by splicing in a CRLF file the codec wrote', () => {
-		const r = seededRng(5);
+		const r = seededRandom(5);
 		const text = ourFile(r, 4).replace(/\n/g, '\r\n');
 		const doc = parseOk(text);
 		doc.add(ann('zz', 1, 2, 'nieuw'));

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { viterbi } from '../../../src/core/ner/decoder';
-import { makeRng } from '../../../src/core/ner/perceptron';
+import { seededRandom } from '../../../src/core/util/seededRandom';
 import { isValidSequence, LABELS, NUM_LABELS } from '../../../src/core/ner/labels';
 
 const L = NUM_LABELS;
@@ -26,7 +26,7 @@ describe('constrained Viterbi', () => {
 	});
 
 	it('returns valid sequences for random scores and the best one when it is valid', () => {
-		const rng = makeRng(42);
+		const rng = seededRandom(42);
 		for (let trial = 0; trial < 300; trial++) {
 			const n = 1 + Math.floor(rng() * 8);
 			const emit = Float32Array.from({ length: n * L }, () => rng() * 20 - 10);
