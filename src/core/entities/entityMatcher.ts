@@ -1,3 +1,4 @@
+import { wholeNamePattern } from '../text/namePattern';
 import { spellingsOf, type EntityDefinition, type EntityList } from './entityList';
 import type { EntityMention, EntityType } from './entityTypes';
 
@@ -24,10 +25,7 @@ export class EntityMatcher {
 			}
 		}
 		this.notEntities = new Set(list.notEntities);
-		const alternatives = [...this.bySpelling.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
-		// Letters, digits and in-word hyphens bound a name: "Kiev" must not match inside "Kievse".
-		this.pattern =
-			alternatives.length > 0 ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`, 'gu') : undefined;
+		this.pattern = wholeNamePattern(this.bySpelling.keys());
 	}
 
 	/** The listed entity a spelling belongs to, if any. */
@@ -88,8 +86,4 @@ export class EntityMatcher {
 		}
 		return result.sort((a, b) => a.start - b.start || b.end - a.end);
 	}
-}
-
-function escapeRegExp(text: string): string {
-	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { createAnnotation, isoTimestamp, makeIdGenerator } from '../../core/annotations/factory';
 import type { LabelDef } from '../../core/annotations/model';
+import { wholeNamePattern } from '../../core/text/namePattern';
 import { CommandId } from '../../constants';
 import type { ArticleDocumentCache } from '../../platform/articleDocuments';
 import { isArticleDocument } from '../../platform/articleDocuments';
@@ -96,7 +97,7 @@ class AnnotationCommands {
 		const text = document.getText();
 		const existing = (await this.deps.store.get(document)).annotations;
 		const occurrences: vscode.Range[] = [];
-		const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'gu');
+		const pattern = wholeNamePattern([needle])!;
 		for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
 			const start = m.index;
 			const end = start + m[0].length;

@@ -1,17 +1,12 @@
 import * as vscode from 'vscode';
 import { looksLikeArticle } from '../../core/article/articleParser';
+import { wholeNamePattern } from '../../core/text/namePattern';
 
 export interface CorpusMention {
 	readonly uri: vscode.Uri;
 	readonly range: vscode.Range;
 	readonly text: string;
 	readonly lineText: string;
-}
-
-/** Builds a whole-word, case-sensitive pattern for several spellings of one name. */
-export function spellingPattern(spellings: readonly string[]): RegExp {
-	const alternatives = [...new Set(spellings)].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-	return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`, 'gu');
 }
 
 /**
@@ -25,7 +20,10 @@ export async function findMentionsInCorpus(
 ): Promise<CorpusMention[]> {
 	const files = await vscode.workspace.findFiles('**/*.txt', '**/{node_modules,.git,.vscode-test}/**');
 	files.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
-	const pattern = spellingPattern(spellings);
+	const pattern = wholeNamePattern(spellings);
+	if (!pattern) {
+		return [];
+	}
 	const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
 	const found: CorpusMention[] = [];
 	const decoder = new TextDecoder();
