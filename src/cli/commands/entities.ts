@@ -6,6 +6,7 @@ import { EMPTY_ENTITY_LIST, parseEntityList } from '../../core/entities/entityLi
 import { EntityMatcher } from '../../core/entities/entityMatcher';
 import { tagText } from '../../core/ner/tagger';
 import { utf16OffsetsToCodePoints } from '../../core/text/codePoints';
+import { findWorkspaceFile, readUtf8 } from '../nodeFiles';
 import { readModel } from './nerCommon';
 
 export const entitiesCommand: CliCommand = {
@@ -28,14 +29,14 @@ export const entitiesCommand: CliCommand = {
 		}
 		const { model } = readModel(io.cwd, stringOption(parsed, 'model'));
 		const matchers = new Map<string, EntityMatcher>();
-		const matcherFor = (dir: string): EntityMatcher => {
-			const listPath = findEntityList(dir);
+		const matcherFor = async (dir: string): Promise<EntityMatcher> => {
+			const listPath = await findWorkspaceFile(dir, 'entities.yaml');
 			const key = listPath ?? '';
 			let matcher = matchers.get(key);
 			if (!matcher) {
 				let list = EMPTY_ENTITY_LIST;
 				if (listPath) {
-					const parsedList = parseEntityList(fs.readFileSync(listPath, 'utf8'));
+					const parsedList = parseEntityList(await readUtf8(listPath, 'entity list'));
 					if (parsedList.errors.length > 0) {
 						const e = parsedList.errors[0];
 						throw new CliError(`${listPath}:${e.line}:${e.column}: ${e.message}`);
@@ -47,34 +48,23 @@ export const entitiesCommand: CliCommand = {
 			}
 			return matcher;
 		};
-		const result = parsed.positional.map((file) => {
+		const result = [];
+		for (const file of parsed.positional) {
 			let text: string;
 			try {
 				text = fs.readFileSync(path.resolve(io.cwd, file), 'utf8');
 			} catch {
 				throw new CliError(`cannot read ${file}`);
 			}
-			const spans = matcherFor(path.dirname(path.resolve(io.cwd, file))).merge(text, tagText(model, text));
+			const matcher = await matcherFor(path.dirname(path.resolve(io.cwd, file)));
+			const spans = matcher.merge(text, tagText(model, text));
 			const offsets = utf16OffsetsToCodePoints(text, spans.flatMap((s) => [s.start, s.end]));
-			return {
+			result.push({
 				file,
 				entities: spans.map((s, i) => ({ start: offsets[2 * i], end: offsets[2 * i + 1], text: s.text, type: s.type })),
-			};
-		});
+			});
+		}
 		io.out(JSON.stringify(result, null, 2) + '\n');
 		return 0;
 	},
 };
-
-/** The nearest `.corpus/entities.yaml` in `dir` or an ancestor. */
-function findEntityList(dir: string): string | undefined {
-	for (let current = dir; ; current = path.dirname(current)) {
-		const candidate = path.join(current, '.corpus', 'entities.yaml');
-		if (fs.existsSync(candidate)) {
-			return candidate;
-		}
-		if (path.dirname(current) === current) {
-			return undefined;
-		}
-	}
-}
