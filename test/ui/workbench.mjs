@@ -124,34 +124,28 @@ export async function openWorkbench({
 	}
 }
 
-/** The extension host log lines of this session (activation, errors). */
-export function exthostLog(session) {
-	const dir = path.join(session.userDataDir, 'logs');
-	const out = [];
+/** The text of every log file of this session whose name matches `pattern`, concatenated. */
+function sessionLogs(session, pattern) {
+	const files = [];
 	const walk = (d) => {
 		for (const e of fs.existsSync(d) ? fs.readdirSync(d, { withFileTypes: true }) : []) {
 			const p = path.join(d, e.name);
 			if (e.isDirectory()) walk(p);
-			else if (/exthost\.log$/.test(e.name)) out.push(p);
+			else if (pattern.test(e.name)) files.push(p);
 		}
 	};
-	walk(dir);
-	return out.map((p) => fs.readFileSync(p, 'utf8')).join('\n');
+	walk(path.join(session.userDataDir, 'logs'));
+	return files.map((p) => fs.readFileSync(p, 'utf8')).join('\n');
+}
+
+/** The extension host log lines of this session (activation, errors). */
+export function exthostLog(session) {
+	return sessionLogs(session, /exthost\.log$/);
 }
 
 /** The extension's own output channel log ("Corpus Annotator"), if written yet. */
 export function extensionOutputLog(session) {
-	const dir = path.join(session.userDataDir, 'logs');
-	const out = [];
-	const walk = (d) => {
-		for (const e of fs.existsSync(d) ? fs.readdirSync(d, { withFileTypes: true }) : []) {
-			const p = path.join(d, e.name);
-			if (e.isDirectory()) walk(p);
-			else if (/Corpus Annotator\.log$/.test(e.name)) out.push(p);
-		}
-	};
-	walk(dir);
-	return out.map((p) => fs.readFileSync(p, 'utf8')).join('\n');
+	return sessionLogs(session, /Corpus Annotator\.log$/);
 }
 
 /** Opens the Corpus view container from the activity bar; resolves when the Articles tree has rows. */
