@@ -48,7 +48,6 @@ export function activate(context: vscode.ExtensionContext): CorpusApi {
 		entities.disposable,
 		annotations.disposable,
 		review.disposable,
-		...(recorder ? [recorder] : []),
 	);
 
 	commands.register(CommandId.DetectArticles, async () => {

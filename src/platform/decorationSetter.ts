@@ -23,9 +23,6 @@ export class EditorDecorationSetter implements DecorationSetter {
 
 export class RecordingDecorationSetter extends EditorDecorationSetter {
 	private readonly recordings = new Map<string, Map<string, RecordedDecoration[]>>();
-	private readonly _onDidPaint = new vscode.EventEmitter<string>();
-	/** Fires the document URI after each paint. */
-	readonly onDidPaint = this._onDidPaint.event;
 
 	override set(editor: vscode.TextEditor, key: string, type: vscode.TextEditorDecorationType, ranges: readonly vscode.Range[] | readonly vscode.DecorationOptions[]): void {
 		super.set(editor, key, type, ranges);
@@ -46,14 +43,9 @@ export class RecordingDecorationSetter extends EditorDecorationSetter {
 				};
 			}),
 		);
-		this._onDidPaint.fire(uri);
 	}
 
 	recorded(uri: string, key: string): RecordedDecoration[] | undefined {
 		return this.recordings.get(uri)?.get(key);
-	}
-
-	dispose(): void {
-		this._onDidPaint.dispose();
 	}
 }

@@ -33,10 +33,6 @@ export class EntityMatcher {
 		return this.bySpelling.get(text)?.entity;
 	}
 
-	isNotEntity(text: string): boolean {
-		return this.notEntities.has(text);
-	}
-
 	/** Mentions of listed entities in `text`, from `from` to `to` (UTF-16 offsets). */
 	findListed(text: string, from = 0, to = text.length): EntityMention[] {
 		if (!this.pattern) {

@@ -101,12 +101,6 @@ export class AnnotationStore extends Disposable {
 		return this.view(await this.entryFor(document));
 	}
 
-	/** The annotations if already loaded; never starts I/O (for providers that must answer fast). */
-	peek(document: vscode.TextDocument): ArticleAnnotations | undefined {
-		const entry = this.entries.get(document.uri.toString());
-		return entry ? this.view(entry) : undefined;
-	}
-
 	/**
 	 * Changes the sidecar of `document` through `change` and writes it. Refuses (with the file,
 	 * line and column) when the sidecar cannot be read. Returns what `change` returned.

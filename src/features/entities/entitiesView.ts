@@ -28,7 +28,6 @@ export class EntitiesView extends Disposable implements vscode.TreeDataProvider<
 	readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
 	private readonly view: vscode.TreeView<EntitiesNode>;
 	private timer: ReturnType<typeof setTimeout> | undefined;
-	private refreshing: Promise<void> = Promise.resolve();
 
 	constructor(private readonly entities: EntityService) {
 		super();
@@ -61,10 +60,6 @@ export class EntitiesView extends Disposable implements vscode.TreeDataProvider<
 			this.view.description = `${total} mention${total === 1 ? '' : 's'}`;
 		}
 		this._onDidChangeTreeData.fire();
-	}
-
-	whenRefreshed(): Promise<void> {
-		return this.refreshing;
 	}
 
 	getChildren(node?: EntitiesNode): EntitiesNode[] {
@@ -106,11 +101,12 @@ export class EntitiesView extends Disposable implements vscode.TreeDataProvider<
 
 	private scheduleRefresh(delay: number): void {
 		clearTimeout(this.timer);
-		this.refreshing = new Promise((resolve) => {
-			this.timer = setTimeout(() => {
-				this.refresh().then(resolve, resolve);
-			}, delay);
-		});
+		this.timer = setTimeout(() => {
+			this.refresh().catch((error: unknown) => {
+				// A provider never shows notifications: the view says what went wrong instead.
+				this.view.message = `Entities unavailable: ${error instanceof Error ? error.message : String(error)}`;
+			});
+		}, delay);
 	}
 }
 
