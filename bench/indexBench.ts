@@ -20,7 +20,7 @@ import * as path from 'path';
 import { looksLikeArticle } from '../src/core/article/articleParser';
 import { CorpusIndex } from '../src/core/corpus/corpusIndex';
 import { indexArticleFile, indexCorpus } from '../src/core/corpus/corpusIndexer';
-import { NodeCorpusFileSystem } from '../src/cli/nodeFileSystem';
+import { NodeCorpusFileSystem } from '../src/node/nodeCorpusFileSystem';
 
 export interface IndexBenchResult {
 	readonly size: number;

@@ -1,10 +1,10 @@
-import { execFile } from 'child_process';
-import * as os from 'os';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
+import { gitUserName, systemUserName } from '../node/corpusFiles';
 
 /**
  * Who is annotating: the `corpusAnnotator.author` setting, else git's `user.name` for the
- * workspace, else the operating-system user. Looked up once per session.
+ * workspace, else the operating-system user (the command line's rule plus the setting).
+ * git is asked once per session.
  */
 export class AuthorResolver {
 	private gitName: Promise<string | undefined> | undefined;
@@ -16,19 +16,7 @@ export class AuthorResolver {
 		if (configured) {
 			return configured;
 		}
-		this.gitName ??= new Promise((resolve) => {
-			execFile('git', ['config', 'user.name'], { cwd: folder?.scheme === 'file' ? folder.fsPath : undefined, timeout: 3000 }, (error, stdout) =>
-				resolve(error ? undefined : stdout.trim() || undefined),
-			);
-		});
-		return (await this.gitName) ?? safeUserName();
-	}
-}
-
-function safeUserName(): string {
-	try {
-		return os.userInfo().username;
-	} catch {
-		return 'unknown';
+		this.gitName ??= gitUserName(folder?.scheme === 'file' ? folder.fsPath : undefined);
+		return (await this.gitName) ?? systemUserName();
 	}
 }

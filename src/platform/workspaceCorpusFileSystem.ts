@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { NodeCorpusFileSystem } from '../cli/nodeFileSystem';
+import { NodeCorpusFileSystem } from '../node/nodeCorpusFileSystem';
 import type { CorpusFileSystem, DirectoryEntry, FileStat } from '../core/corpus/corpusFileSystem';
 
 /**

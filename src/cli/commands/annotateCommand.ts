@@ -9,7 +9,9 @@ import { createSidecar, parseSidecar, serializeIfChanged, type SidecarDocument }
 import { sidecarPathFor } from '../../core/annotations/sidecarPaths';
 import { numberOption, parseArgs, stringOption } from '../args';
 import { CliError, type CliCommand, type CliIo } from '../cliTypes';
-import { defaultAuthor, findWorkspaceFile, readUtf8, readUtf8IfExists, writeFileAtomic } from '../nodeFiles';
+import { defaultAuthor, findWorkspaceFile } from '../../node/corpusFiles';
+import { readUtf8 } from '../../node/files';
+import { updateFileLocked } from '../../node/lockedUpdate';
 
 /** `corpus-annotator annotate <article> --start S --end E --label L [--note T] [--author A]`. */
 export const annotateCommand: CliCommand = {
@@ -47,26 +49,31 @@ export const annotateCommand: CliCommand = {
 			throw new CliError(`unknown label "${label}"; known labels: ${labels.map((l) => l.id).join(', ')}`);
 		}
 		const sidecarPath = sidecarPathFor(articlePath);
-		const before = await readUtf8IfExists(sidecarPath, 'sidecar');
-		const doc = before === undefined ? createSidecar(headerOf(articlePath, prepared)) : openSidecar(before, sidecarPath, io);
-		bringUpToDate(doc, prepared, articlePath);
-		const taken = new Set(doc.data.annotations.map((a) => a.id));
 		const author = stringOption(parsed, 'author') ?? (await defaultAuthor(path.dirname(articlePath)));
 		const range = toEditorRange(prepared, start, end);
-		const annotation = createAnnotation(
-			prepared,
-			range.start,
-			range.end,
-			label,
-			{ now: () => new Date(), author, newId: makeIdGenerator(Math.random, (id) => taken.has(id)) },
-			{ note: stringOption(parsed, 'note'), entity: stringOption(parsed, 'entity') },
+		let id = '';
+		// Under the sidecar's lock, on its current content: a concurrent writer's annotations stay.
+		await updateFileLocked(
+			sidecarPath,
+			(before) => {
+				const doc = before === undefined ? createSidecar(headerOf(articlePath, prepared)) : openSidecar(before, sidecarPath, io);
+				bringUpToDate(doc, prepared, articlePath);
+				const taken = new Set(doc.data.annotations.map((a) => a.id));
+				const annotation = createAnnotation(
+					prepared,
+					range.start,
+					range.end,
+					label,
+					{ now: () => new Date(), author, newId: makeIdGenerator(Math.random, (candidate) => taken.has(candidate)) },
+					{ note: stringOption(parsed, 'note'), entity: stringOption(parsed, 'entity') },
+				);
+				doc.add(annotation);
+				id = annotation.id;
+				return serializeIfChanged(before ?? '', doc);
+			},
+			{ what: 'sidecar' },
 		);
-		doc.add(annotation);
-		const next = serializeIfChanged(before ?? '', doc);
-		if (next !== undefined) {
-			await writeFileAtomic(sidecarPath, next);
-		}
-		io.out(`${annotation.id}\n`);
+		io.out(`${id}\n`);
 		return 0;
 	},
 };

@@ -2,7 +2,7 @@ import * as path from 'path';
 import { articlePathFor } from '../../core/annotations/sidecarPaths';
 import type { Annotation } from '../../core/annotations/model';
 import { diffSidecars, formatDiffLines, isEmptyDiff, type SidecarDiff } from '../../core/review/annotationDiff';
-import { changedSidecars, GitError, repositoryRoot } from '../../platform/git';
+import { changedSidecars, GitError, repositoryRoot } from '../../node/git';
 import { parseArgs, stringOption } from '../args';
 import { CliError, type CliCommand, type CliIo } from '../cliTypes';
 

@@ -6,7 +6,8 @@ import { EMPTY_ENTITY_LIST, parseEntityList } from '../../core/entities/entityLi
 import { EntityMatcher } from '../../core/entities/entityMatcher';
 import { tagText } from '../../core/ner/tagger';
 import { utf16OffsetsToCodePoints } from '../../core/text/codePoints';
-import { findWorkspaceFile, readUtf8 } from '../nodeFiles';
+import { findWorkspaceFile } from '../../node/corpusFiles';
+import { readUtf8 } from '../../node/files';
 import { readModel } from './nerCommon';
 
 export const entitiesCommand: CliCommand = {

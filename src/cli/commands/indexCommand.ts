@@ -4,7 +4,7 @@ import { compareEntries, type CorpusEntry } from '../../core/corpus/corpusIndex'
 import { indexCorpus } from '../../core/corpus/corpusIndexer';
 import { parseArgs } from '../args';
 import { CliError, type CliCommand, type CliIo } from '../cliTypes';
-import { NodeCorpusFileSystem } from '../nodeFileSystem';
+import { NodeCorpusFileSystem } from '../../node/nodeCorpusFileSystem';
 
 /** One article in `index --json` output. */
 export interface IndexJsonEntry {

@@ -3,7 +3,7 @@ import { prepareText, reanchor } from '../../core/annotations/anchoring';
 import { sidecarPathFor } from '../../core/annotations/sidecarPaths';
 import { parseArgs } from '../args';
 import { CliError, type CliCommand, type CliIo } from '../cliTypes';
-import { readUtf8, readUtf8IfExists } from '../nodeFiles';
+import { readUtf8, readUtf8IfExists } from '../../node/files';
 import { openSidecar } from './annotateCommand';
 
 interface ListedAnnotation {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { GitError, setupMergeDriver } from '../../platform/git';
+import { GitError, setupMergeDriver } from '../../node/git';
 import { parseArgs, stringOption } from '../args';
 import { CliError, type CliCommand, type CliIo } from '../cliTypes';
 

@@ -2,7 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { CommandId, ViewId } from '../../constants';
 import { Disposable } from '../../platform/dispose';
-import { gitDirectory, repositoryRoot } from '../../platform/git';
+import { gitDirectory, repositoryRoot } from '../../node/git';
 import type { Logger } from '../../platform/logger';
 import { ReviewDecorator } from './reviewDecorator';
 import { reviewRepository, type ArticleReview, type RepositoryReview, type ReviewChange, type ReviewChangeKind } from './reviewModel';

@@ -5,7 +5,7 @@ import type { CorpusTestingApi } from '../../api';
 import { CommandId } from '../../constants';
 import type { CommandRegistry } from '../../platform/commandRegistry';
 import type { DecorationSetter } from '../../platform/decorationSetter';
-import { listRefs, setupMergeDriver, type CliLauncher } from '../../platform/git';
+import { listRefs, setupMergeDriver, type CliLauncher } from '../../node/git';
 import type { Logger } from '../../platform/logger';
 import { CancelledError, UserError } from '../../platform/userError';
 import { AnnotationChangesView, NOT_A_REPOSITORY_MESSAGE } from './annotationChangesView';

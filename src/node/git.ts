@@ -9,6 +9,7 @@
 import { execFile } from 'child_process';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
+import { writeFileAtomic } from './atomicFile';
 
 /** The id of git's empty tree: the "before" of a repository without commits. */
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
@@ -219,7 +220,7 @@ export async function setupMergeDriver(dir: string, launcher: CliLauncher): Prom
 	if (!has) {
 		const eol = /\r\n/.test(existing) ? '\r\n' : '\n';
 		const sep = existing === '' || existing.endsWith('\n') ? '' : eol;
-		await fsp.writeFile(attributesFile, `${existing}${sep}${GITATTRIBUTES_LINE}${eol}`, 'utf8');
+		await writeFileAtomic(attributesFile, `${existing}${sep}${GITATTRIBUTES_LINE}${eol}`, '.gitattributes');
 	}
 	const driver = mergeDriverCommand(launcher);
 	await git(root, ['config', '--local', `merge.${MERGE_DRIVER_NAME}.name`, 'Corpus Annotator sidecar merge (by annotation id)']);
