@@ -49,14 +49,26 @@ export function stringOption(parsed: ParsedArgs, name: string): string | undefin
 	return typeof value === 'string' ? value : undefined;
 }
 
-export function numberOption(parsed: ParsedArgs, name: string): number | undefined {
+/**
+ * A whole-number option written in plain decimal digits (`--start 16`, `--seed -3`). Everything
+ * `Number()` would also accept is refused, because it reads as a different number than the one
+ * meant: `""` (0), `0x10` (16), `1e3`, `-0`, ` 5`, `+5`, `1.0`, and leading zeros (`010`, octal in
+ * many tools). Numbers beyond 2^53 are refused too: they cannot be represented exactly.
+ */
+export function integerOption(parsed: ParsedArgs, name: string): number | undefined {
 	const value = stringOption(parsed, name);
 	if (value === undefined) {
 		return undefined;
 	}
+	if (!DECIMAL_INTEGER.test(value)) {
+		throw new CliError(`option --${name} must be a whole number in decimal digits (like 0, 16 or -3), got ${JSON.stringify(value)}`);
+	}
 	const n = Number(value);
-	if (!Number.isFinite(n)) {
-		throw new CliError(`option --${name} must be a number, got "${value}"`);
+	if (!Number.isSafeInteger(n)) {
+		throw new CliError(`option --${name} is too large: ${value}`);
 	}
 	return n;
 }
+
+/** `0`, or an optional minus and digits without a leading zero (so not `-0`). */
+const DECIMAL_INTEGER = /^(?:0|-?[1-9][0-9]*)$/;

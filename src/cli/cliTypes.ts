@@ -10,14 +10,22 @@ export interface CliCommand {
 	readonly name: string;
 	readonly summary: string;
 	readonly usage: string;
+	/**
+	 * Exit code when the command fails (bad arguments, a file it cannot read or write); default 1.
+	 * Commands for which 1 is a finding (check: problems, diff: changes, merge-driver: conflicts) set 2.
+	 */
+	readonly failureExitCode?: number;
 	run(args: readonly string[], io: CliIo): Promise<number>;
 }
 
-/** Thrown for bad arguments or unreadable input: printed as `corpus-annotator: <message>`, exit 1 (or `exitCode`). */
+/**
+ * Thrown for bad arguments or unreadable input: printed as `corpus-annotator <command>: <message>`.
+ * Exits with `exitCode`, or without one with the command's {@link CliCommand.failureExitCode}.
+ */
 export class CliError extends Error {
 	constructor(
 		message: string,
-		readonly exitCode = 1,
+		readonly exitCode?: number,
 	) {
 		super(message);
 	}

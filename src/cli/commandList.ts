@@ -3,7 +3,7 @@ import { annotateCommand } from './commands/annotateCommand';
 import { benchNerCommand } from './commands/benchNer';
 import { checkCommand } from './commands/checkCommand';
 import { diffCommand } from './commands/diffCommand';
-import { entitiesCommand } from './commands/entities';
+import { entitiesCommand } from './commands/entitiesCommand';
 import { evalNerCommand } from './commands/evalNer';
 import { indexCommand } from './commands/indexCommand';
 import { listCommand } from './commands/listCommand';

@@ -7,7 +7,7 @@ import { DEFAULT_LABELS, parseLabelSchema } from '../../core/annotations/labelSc
 import type { LabelDef } from '../../core/annotations/model';
 import { createSidecar, parseSidecar, serializeIfChanged, type SidecarDocument } from '../../core/annotations/sidecarCodec';
 import { sidecarPathFor } from '../../core/annotations/sidecarPaths';
-import { numberOption, parseArgs, stringOption } from '../args';
+import { integerOption, parseArgs, stringOption } from '../args';
 import { CliError, type CliCommand, type CliIo } from '../cliTypes';
 import { defaultAuthor, findWorkspaceFile } from '../../node/corpusFiles';
 import { readUtf8 } from '../../node/files';
@@ -32,8 +32,8 @@ export const annotateCommand: CliCommand = {
 		if (!article || extra.length > 0) {
 			throw new CliError('give exactly one article file');
 		}
-		const start = numberOption(parsed, 'start');
-		const end = numberOption(parsed, 'end');
+		const start = integerOption(parsed, 'start');
+		const end = integerOption(parsed, 'end');
 		const label = stringOption(parsed, 'label');
 		if (start === undefined || end === undefined || label === undefined) {
 			throw new CliError('--start, --end and --label are required');

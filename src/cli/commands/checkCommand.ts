@@ -12,6 +12,7 @@ const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
 export const checkCommand: CliCommand = {
 	name: 'check',
 	summary: 'Validate sidecars, labels and entity lists (for CI)',
+	failureExitCode: 2,
 	usage: [
 		'check [DIR] [--json] [--strict]',
 		'',

@@ -25,6 +25,7 @@ export interface DiffJsonEntry {
 export const diffCommand: CliCommand = {
 	name: 'diff',
 	summary: 'Show annotations added, removed and changed between two git versions',
+	failureExitCode: 2,
 	usage: [
 		'diff [--from REF] [--to REF] [DIR] [--json] [--exit-code]',
 		'',

@@ -11,6 +11,7 @@ import { CliError, type CliCommand, type CliIo } from '../cliTypes';
 export const mergeDriverCommand: CliCommand = {
 	name: 'merge-driver',
 	summary: 'Git merge driver for sidecars: three-way merge by annotation id',
+	failureExitCode: 2,
 	usage: [
 		'merge-driver BASE OURS THEIRS [PATH]',
 		'',

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CliError } from '../cliTypes';
+import { fileError } from '../../node/fileErrors';
 import { parseConll, type ConllDocument } from '../../core/ner/conll';
 import { loadModel, type NerModel } from '../../core/ner/tagger';
 
@@ -15,8 +16,8 @@ export function readModel(cwd: string, modelPath: string | undefined): { model: 
 	let data: Uint8Array;
 	try {
 		data = fs.readFileSync(p);
-	} catch {
-		throw new CliError(`cannot read NER model ${p}`);
+	} catch (error) {
+		throw fileError(error, p, 'NER model');
 	}
 	const t0 = performance.now();
 	let model: NerModel;
@@ -33,8 +34,8 @@ export function readConll(cwd: string, file: string): ConllDocument[] {
 	let text: string;
 	try {
 		text = fs.readFileSync(p, 'utf8');
-	} catch {
-		throw new CliError(`cannot read ${file}`);
+	} catch (error) {
+		throw fileError(error, file, 'CoNLL file');
 	}
 	const docs = parseConll(text);
 	if (docs.length === 0) {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { numberOption, parseArgs, stringOption } from '../args';
+import { integerOption, parseArgs, stringOption } from '../args';
 import { CliError, type CliCommand } from '../cliTypes';
 import { countTokens, type ConllDocument } from '../../core/ner/conll';
 import { serializeModel } from '../../core/ner/model';
@@ -75,16 +75,16 @@ export const trainNerCommand: CliCommand = {
 		const opts: TrainOptions = {
 			...DEFAULT_TRAIN_OPTIONS,
 			// Without a dev set: the epoch counts chosen on ned.testa (train-only run, 3 seeds).
-			epochs: numberOption(parsed, 'epochs') ?? (devDocs ? DEFAULT_TRAIN_OPTIONS.epochs : 12),
-			epochs2: numberOption(parsed, 'epochs2') ?? (devDocs ? undefined : 10),
-			folds: numberOption(parsed, 'folds') ?? DEFAULT_TRAIN_OPTIONS.folds,
-			secondPassFolds: parsed.options.has('no-second-pass') ? 0 : (numberOption(parsed, 'second-pass-folds') ?? DEFAULT_TRAIN_OPTIONS.secondPassFolds),
+			epochs: integerOption(parsed, 'epochs') ?? (devDocs ? DEFAULT_TRAIN_OPTIONS.epochs : 12),
+			epochs2: integerOption(parsed, 'epochs2') ?? (devDocs ? undefined : 10),
+			folds: integerOption(parsed, 'folds') ?? DEFAULT_TRAIN_OPTIONS.folds,
+			secondPassFolds: parsed.options.has('no-second-pass') ? 0 : (integerOption(parsed, 'second-pass-folds') ?? DEFAULT_TRAIN_OPTIONS.secondPassFolds),
 			casing: !parsed.options.has('no-casing'),
 			gazetteer: !parsed.options.has('no-gazetteer'),
 			docCasing: !parsed.options.has('no-doc-casing'),
 			stack: parsed.options.has('stack') ? true : parsed.options.has('no-stack') ? false : DEFAULT_TRAIN_OPTIONS.stack,
-			seed: numberOption(parsed, 'seed') ?? DEFAULT_TRAIN_OPTIONS.seed,
-			seeds: numberOption(parsed, 'seeds') ?? DEFAULT_TRAIN_OPTIONS.seeds,
+			seed: integerOption(parsed, 'seed') ?? DEFAULT_TRAIN_OPTIONS.seed,
+			seeds: integerOption(parsed, 'seeds') ?? DEFAULT_TRAIN_OPTIONS.seeds,
 			log: (line) => io.out(line + '\n'),
 			now: () => performance.now(),
 		};

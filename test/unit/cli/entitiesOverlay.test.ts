@@ -2,8 +2,7 @@ import * as assert from 'assert';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { CliIo } from '../../../src/cli/cliTypes';
-import { main } from '../../../src/cli/main';
+import { runCli } from './runCli';
 
 describe('CLI entities with an entity list', () => {
 	let dir: string;
@@ -21,10 +20,9 @@ describe('CLI entities with an entity list', () => {
 		await fs.rm(dir, { recursive: true, force: true });
 	});
 
-	it('applies the nearest .corpus/entities.yaml and reports code points from the start of the file', async () => {
-		let out = '';
-		const io: CliIo = { cwd: dir, out: (t) => (out += t), err: () => undefined };
-		assert.strictEqual(await main(['entities', 'nested/a.txt', '--json'], io), 0);
+	it('applies the nearest .corpus/entities.yaml and reports sidecar offsets (code points)', async () => {
+		const { code, out, err } = await runCli(dir, 'entities', 'nested/a.txt', '--json');
+		assert.strictEqual(code, 0, err);
 		const [result] = JSON.parse(out) as { file: string; entities: { start: number; end: number; text: string; type: string }[] }[];
 		assert.strictEqual(result.file, 'nested/a.txt');
 		const text = [...' date 2024-03 🙂 Zelenski sprak in Kiev over luchtverdediging met de NAVO.'];

@@ -2,16 +2,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../../../src/cli/main';
-import type { CliIo } from '../../../src/cli/cliTypes';
+import { runCli } from '../cli/runCli';
 
-async function run(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
-	let out = '';
-	let err = '';
-	const io: CliIo = { cwd, out: (t) => (out += t), err: (t) => (err += t) };
-	const code = await main(args, io);
-	return { code, out, err };
-}
 
 describe('corpus-annotator index', () => {
 	let dir: string;
@@ -36,7 +28,7 @@ describe('corpus-annotator index', () => {
 	});
 
 	it('prints JSON sorted by date then path, undated last, without non-articles', async () => {
-		const { code, out, err } = await run(['index', path.basename(dir), '--json'], path.dirname(dir));
+		const { code, out, err } = await runCli(path.dirname(dir), 'index', path.basename(dir), '--json');
 		assert.strictEqual(err, '');
 		assert.strictEqual(code, 0);
 		assert.deepStrictEqual(JSON.parse(out), [
@@ -50,7 +42,7 @@ describe('corpus-annotator index', () => {
 	});
 
 	it('prints a readable listing grouped by year and month', async () => {
-		const { code, out } = await run(['index', dir], '/');
+		const { code, out } = await runCli('/', 'index', dir);
 		assert.strictEqual(code, 0);
 		const lines = out.split('\n');
 		assert.deepStrictEqual(lines.slice(0, 4), [
@@ -65,7 +57,7 @@ describe('corpus-annotator index', () => {
 	});
 
 	it('fails clearly for a missing folder', async () => {
-		const { code, err } = await run(['index', path.join(dir, 'nope')], '/');
+		const { code, err } = await runCli('/', 'index', path.join(dir, 'nope'));
 		assert.strictEqual(code, 1);
 		assert.match(err, /not a folder/);
 	});
