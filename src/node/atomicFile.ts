@@ -79,10 +79,13 @@ export async function removeStaleTempFiles(target: string): Promise<number> {
 /**
  * Writes `bytes` to `target` (already resolved by {@link resolveWriteTarget}) so that readers and
  * crashes see the old or the new content, never part of one: temp file, fsync, rename over the
- * target, fsync of the folder. Keeps the file's permission bits. Stale temp files go first.
+ * target, fsync of the folder. Keeps the file's permission bits. Stale temp files go first
+ * unless the caller knows there are none (`removeLitter` false: listing a big folder costs).
  */
-export async function replaceFileContent(target: string, bytes: Uint8Array, what = 'file'): Promise<void> {
-	await removeStaleTempFiles(target);
+export async function replaceFileContent(target: string, bytes: Uint8Array, what = 'file', removeLitter = true): Promise<void> {
+	if (removeLitter) {
+		await removeStaleTempFiles(target);
+	}
 	const mode = await fs.stat(target).then(
 		(s) => s.mode & 0o7777,
 		() => undefined,

@@ -22,6 +22,12 @@ const REASONS: Readonly<Record<string, string>> = {
 	EMFILE: 'too many open files',
 };
 
+/** What went wrong, in words: `no such file`, `is a folder`, `permission denied`, else Node's message. */
+export function failureReason(error: unknown): string {
+	const code = (error as NodeJS.ErrnoException | undefined)?.code;
+	return (code && REASONS[code]) ?? (error instanceof Error ? error.message : String(error));
+}
+
 /**
  * Turns a failed `fs` call into a {@link NodeFileError} saying what and which file
  * (`sidecar /a/b.ann.yaml: no such file`). Errors that already are one pass through.
@@ -30,7 +36,5 @@ export function fileError(error: unknown, file: string, what = 'file'): NodeFile
 	if (error instanceof NodeFileError) {
 		return error;
 	}
-	const code = (error as NodeJS.ErrnoException | undefined)?.code;
-	const reason = (code && REASONS[code]) ?? (error instanceof Error ? error.message : String(error));
-	return new NodeFileError(`${what} ${file}: ${reason}`, code);
+	return new NodeFileError(`${what} ${file}: ${failureReason(error)}`, (error as NodeJS.ErrnoException | undefined)?.code);
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'crypto';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { NodeFileError } from './fileErrors';
+import { failureReason, NodeFileError } from './fileErrors';
 import { isProcessAlive } from './liveProcess';
 
 /**
@@ -15,9 +15,9 @@ import { isProcessAlive } from './liveProcess';
  * longer runs on this machine is broken at once; the age rule remains for hung holders, other
  * machines and recycled pids, with the holder refreshing the lock's mtime while it works.
  *
- * The lock is created complete or not at all: the owner record goes to a temp file that is
- * hard-linked to `<file>.lock` (link fails if the name exists, also on NFS). File systems
- * without hard links fall back to an exclusive create.
+ * The lock is created with an exclusive create and then filled with its owner record; a lock
+ * found empty or unreadable is a holder killed in between (or not ours) and is broken once it
+ * is older than {@link EMPTY_LOCK_GRACE_MS}.
  */
 
 export interface FileLockOptions {
@@ -44,6 +44,8 @@ interface LockSnapshot {
 
 export interface HeldLock {
 	readonly path: string;
+	/** True when a stale lock had to be broken: its holder may have left temp files behind. */
+	readonly brokeStale: boolean;
 	/** False when another writer broke this lock as stale (this one hung longer than the stale age). */
 	stillHeld(): Promise<boolean>;
 }
@@ -51,13 +53,22 @@ export interface HeldLock {
 const DEFAULT_STALE_MS = 10_000;
 const DEFAULT_TIMEOUT_MS = 20_000;
 const MAX_POLL_MS = 50;
+/** A live writer fills its lock microseconds after creating it; an empty lock this old is litter. */
+const EMPTY_LOCK_GRACE_MS = 2_000;
 
 /** Runs `work` while holding `lockPath`; the lock is released however `work` ends. */
 export async function withFileLock<T>(lockPath: string, work: (lock: HeldLock) => Promise<T>, options: FileLockOptions = {}): Promise<T> {
 	const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
 	const owner: LockOwner = { pid: process.pid, host: os.hostname(), time: Date.now(), token: randomBytes(8).toString('hex') };
-	await acquire(lockPath, owner, staleMs, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-	const held: HeldLock = { path: lockPath, stillHeld: async () => (await readLock(lockPath))?.owner?.token === owner.token };
+	const leaveQueue = await queueInProcess(lockPath);
+	let brokeStale: boolean;
+	try {
+		brokeStale = await acquire(lockPath, owner, staleMs, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+	} catch (error) {
+		leaveQueue();
+		throw error;
+	}
+	const held: HeldLock = { path: lockPath, brokeStale, stillHeld: async () => (await readLock(lockPath))?.owner?.token === owner.token };
 	const heartbeat = setInterval(
 		() => {
 			const now = new Date();
@@ -70,18 +81,47 @@ export async function withFileLock<T>(lockPath: string, work: (lock: HeldLock) =
 		return await work(held);
 	} finally {
 		clearInterval(heartbeat);
-		if (await held.stillHeld()) {
-			await fs.rm(lockPath, { force: true });
+		try {
+			if (await held.stillHeld()) {
+				await fs.rm(lockPath, { force: true });
+			}
+		} finally {
+			leaveQueue();
 		}
 	}
 }
 
-async function acquire(lockPath: string, owner: LockOwner, staleMs: number, timeoutMs: number): Promise<void> {
+/** Per lock path, the turn of the last writer of this process that asked for it. */
+const inProcessTurns = new Map<string, Promise<void>>();
+
+/**
+ * Writers in one process (the extension host saving several edits) wait their turn here
+ * instead of polling the lock file against each other. Resolves when it is this caller's
+ * turn; the returned function ends it.
+ */
+async function queueInProcess(lockPath: string): Promise<() => void> {
+	const previous = inProcessTurns.get(lockPath) ?? Promise.resolve();
+	let end!: () => void;
+	const turn = new Promise<void>((resolve) => (end = resolve));
+	const tail = previous.then(() => turn);
+	inProcessTurns.set(lockPath, tail);
+	await previous;
+	return () => {
+		end();
+		if (inProcessTurns.get(lockPath) === tail) {
+			inProcessTurns.delete(lockPath);
+		}
+	};
+}
+
+/** Waits for the lock and takes it; true when a stale one was broken on the way. */
+async function acquire(lockPath: string, owner: LockOwner, staleMs: number, timeoutMs: number): Promise<boolean> {
 	const deadline = Date.now() + timeoutMs;
 	let wait = 1;
+	let brokeStale = false;
 	for (;;) {
 		if (await tryCreate(lockPath, owner)) {
-			return;
+			return brokeStale;
 		}
 		const found = await readLock(lockPath);
 		if (found === undefined) {
@@ -89,6 +129,7 @@ async function acquire(lockPath: string, owner: LockOwner, staleMs: number, time
 		}
 		if (isStale(found, staleMs)) {
 			await breakLock(lockPath, found);
+			brokeStale = true;
 			continue;
 		}
 		if (Date.now() >= deadline) {
@@ -101,40 +142,28 @@ async function acquire(lockPath: string, owner: LockOwner, staleMs: number, time
 	}
 }
 
-/** Creates the lock with its owner record in one step; false when someone holds it. */
+/** Creates the lock and writes its owner record; false when someone holds it. */
 async function tryCreate(lockPath: string, owner: LockOwner): Promise<boolean> {
-	const record = JSON.stringify(owner);
-	const temp = path.join(path.dirname(lockPath), `.${path.basename(lockPath)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+	let handle;
 	try {
-		await fs.writeFile(temp, record, { flag: 'wx' });
-		try {
-			await fs.link(temp, lockPath);
-			return true;
-		} catch (error) {
-			const code = (error as NodeJS.ErrnoException).code;
-			if (code === 'EEXIST') {
-				return false;
-			}
-			if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') {
-				throw error;
-			}
-		}
-		// No hard links here: exclusive create. A holder killed between create and write leaves
-		// an empty lock, which the age rule breaks.
-		try {
-			await fs.writeFile(lockPath, record, { flag: 'wx' });
-			return true;
-		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-				return false;
-			}
-			throw error;
-		}
+		handle = await fs.open(lockPath, 'wx');
 	} catch (error) {
-		throw new NodeFileError(`cannot create the lock ${lockPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, (error as NodeJS.ErrnoException).code);
-	} finally {
-		await fs.rm(temp, { force: true });
+		if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+			return false;
+		}
+		throw lockError('cannot create the lock', lockPath, error);
 	}
+	try {
+		await handle.writeFile(JSON.stringify(owner));
+	} finally {
+		await handle.close();
+	}
+	return true;
+}
+
+function lockError(doing: string, lockPath: string, error: unknown): NodeFileError {
+	const code = (error as NodeJS.ErrnoException).code;
+	return new NodeFileError(`${doing} ${lockPath}: ${failureReason(error)}`, code);
 }
 
 async function readLock(lockPath: string): Promise<LockSnapshot | undefined> {
@@ -145,7 +174,7 @@ async function readLock(lockPath: string): Promise<LockSnapshot | undefined> {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
 			return undefined;
 		}
-		throw new NodeFileError(`cannot read the lock ${lockPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, (error as NodeJS.ErrnoException).code);
+		throw lockError('cannot read the lock', lockPath, error);
 	}
 	try {
 		const [stat, text] = await Promise.all([handle.stat(), handle.readFile('utf8')]);
@@ -167,12 +196,13 @@ function parseOwner(text: string): LockOwner | undefined {
 	return undefined;
 }
 
-/** Dead holder on this machine, or no sign of life (mtime refresh) for `staleMs`. */
+/** Dead holder on this machine, no sign of life (mtime refresh) for `staleMs`, or an empty lock past its grace. */
 function isStale(lock: LockSnapshot, staleMs: number): boolean {
 	if (lock.owner && lock.owner.host === os.hostname() && !isProcessAlive(lock.owner.pid)) {
 		return true;
 	}
-	return Date.now() - lock.mtimeMs > staleMs;
+	const age = Date.now() - lock.mtimeMs;
+	return age > staleMs || (lock.owner === undefined && age > Math.min(staleMs, EMPTY_LOCK_GRACE_MS));
 }
 
 /**
@@ -187,7 +217,7 @@ async function breakLock(lockPath: string, stale: LockSnapshot): Promise<void> {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
 			return; // another waiter broke it first
 		}
-		throw new NodeFileError(`cannot break the stale lock ${lockPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+		throw lockError('cannot break the stale lock', lockPath, error);
 	}
 	try {
 		const moved = await readLock(aside);

@@ -3,6 +3,9 @@ import { NodeFileError } from './fileErrors';
 import { withFileLock, type FileLockOptions } from './fileLock';
 import { decodeUtf8, readBytesIfExists, startsWithBom } from './files';
 
+/** Files whose folder this process has already cleared of other writers' temp files. */
+const litterChecked = new Set<string>();
+
 export interface LockedUpdateResult {
 	/** True when `update` returned text and it was written. */
 	written: boolean;
@@ -48,7 +51,11 @@ export async function updateFileLocked(
 			if (!(await lock.stillHeld())) {
 				throw new NodeFileError(`${what} ${file}: another writer broke the lock while this update ran (over the stale age); nothing was written`, 'ELOCKLOST');
 			}
-			await replaceFileContent(target, new TextEncoder().encode(keepBom ? `\uFEFF${body}` : body), what);
+			// Temp files exist only while their writer holds the lock, so litter implies a lock that
+			// had to be broken; the first write of each file in a process also looks (older litter).
+			const removeLitter = lock.brokeStale || !litterChecked.has(target);
+			await replaceFileContent(target, new TextEncoder().encode(keepBom ? `\uFEFF${body}` : body), what, removeLitter);
+			litterChecked.add(target);
 			return { written: true, text: body };
 		},
 		options,
