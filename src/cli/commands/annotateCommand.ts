@@ -1,16 +1,16 @@
 import * as path from 'path';
-import { formatArticleDate, parseHeader } from '../../core/article/articleParser';
-import { prepareText, reanchor, toEditorRange, type PreparedText } from '../../core/annotations/anchoring';
+import { parseHeader } from '../../core/article/articleParser';
+import { prepareText, toEditorRange, type PreparedText } from '../../core/annotations/anchoring';
 import { createAnnotation, makeIdGenerator } from '../../core/annotations/factory';
-import { hashArticleText } from '../../core/annotations/hash';
 import { DEFAULT_LABELS, parseLabelSchema } from '../../core/annotations/labelSchema';
 import type { LabelDef } from '../../core/annotations/model';
-import { createSidecar, parseSidecar, serializeIfChanged, type SidecarDocument } from '../../core/annotations/sidecarCodec';
 import { sidecarPathFor } from '../../core/annotations/sidecarPaths';
+import { openSidecarSession, type SidecarSession } from '../../core/annotations/sidecarSession';
+import { decodeSidecarBytes, type SidecarError } from '../../core/annotations/sidecarValidator';
 import { integerOption, parseArgs, stringOption } from '../args';
 import { CliError, type CliCommand, type CliIo } from '../cliTypes';
 import { defaultAuthor, findWorkspaceFile } from '../../node/corpusFiles';
-import { readUtf8 } from '../../node/files';
+import { readBytesIfExists, readUtf8 } from '../../node/files';
 import { updateFileLocked } from '../../node/lockedUpdate';
 
 /** `corpus-annotator annotate <article> --start S --end E --label L [--note T] [--author A]`. */
@@ -40,6 +40,7 @@ export const annotateCommand: CliCommand = {
 		}
 		const articlePath = path.resolve(io.cwd, article);
 		const prepared = prepareText(await readUtf8(articlePath, 'article'));
+		assertArticle(article, prepared);
 		const length = prepared.rawIndex.codePointLength;
 		if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end <= start || end > length) {
 			throw new CliError(`bad range ${start}–${end}: the article has ${length} code points; need 0 ≤ start < end ≤ ${length}`);
@@ -49,6 +50,10 @@ export const annotateCommand: CliCommand = {
 			throw new CliError(`unknown label "${label}"; known labels: ${labels.map((l) => l.id).join(', ')}`);
 		}
 		const sidecarPath = sidecarPathFor(articlePath);
+		const articleName = path.basename(articlePath);
+		const refusal = ' — the sidecar was not changed';
+		// Refuse an unreadable sidecar with its position before waiting for the lock.
+		openSession(sidecarPath, await readSidecarText(sidecarPath, refusal), prepared, articleName, refusal);
 		const author = stringOption(parsed, 'author') ?? (await defaultAuthor(path.dirname(articlePath)));
 		const range = toEditorRange(prepared, start, end);
 		let id = '';
@@ -56,9 +61,8 @@ export const annotateCommand: CliCommand = {
 		await updateFileLocked(
 			sidecarPath,
 			(before) => {
-				const doc = before === undefined ? createSidecar(headerOf(articlePath, prepared)) : openSidecar(before, sidecarPath, io);
-				bringUpToDate(doc, prepared, articlePath);
-				const taken = new Set(doc.data.annotations.map((a) => a.id));
+				const session = openSession(sidecarPath, before, prepared, articleName, refusal);
+				const taken = new Set(session.doc.data.annotations.map((a) => a.id));
 				const annotation = createAnnotation(
 					prepared,
 					range.start,
@@ -67,9 +71,9 @@ export const annotateCommand: CliCommand = {
 					{ now: () => new Date(), author, newId: makeIdGenerator(Math.random, (candidate) => taken.has(candidate)) },
 					{ note: stringOption(parsed, 'note'), entity: stringOption(parsed, 'entity') },
 				);
-				doc.add(annotation);
+				session.doc.add(annotation);
 				id = annotation.id;
-				return serializeIfChanged(before ?? '', doc);
+				return session.serialize();
 			},
 			{ what: 'sidecar' },
 		);
@@ -77,6 +81,19 @@ export const annotateCommand: CliCommand = {
 		return 0;
 	},
 };
+
+/** Refuses a `.txt` that is not an article (no header, or an impossible date): no sidecar is written for it. */
+function assertArticle(shown: string, prepared: PreparedText): void {
+	const nl = prepared.canonical.indexOf('\n');
+	const head = parseHeader(nl < 0 ? prepared.canonical : prepared.canonical.slice(0, nl));
+	if (!head.header) {
+		throw new CliError(`${shown} is not an article: its first line must start with " date YYYY-MM" (see the article format); no sidecar was written`);
+	}
+	const problem = head.issues.find((i) => i.severity === 'error');
+	if (problem || !head.date) {
+		throw new CliError(`${shown}:1:${(problem?.start ?? 0) + 1}: ${problem?.message ?? 'the header has no valid date'} — no sidecar was written`);
+	}
+}
 
 export async function loadLabels(dir: string): Promise<readonly LabelDef[]> {
 	const schemaPath = await findWorkspaceFile(dir, 'labels.yaml');
@@ -90,38 +107,32 @@ export async function loadLabels(dir: string): Promise<readonly LabelDef[]> {
 	return labels.length > 0 ? labels : DEFAULT_LABELS;
 }
 
-/** Parses a sidecar or fails with its first error's position (the file stays untouched). */
-export function openSidecar(text: string, sidecarPath: string, _io?: CliIo): SidecarDocument {
-	const parsed = parseSidecar(text);
-	if (!parsed.ok) {
-		const e = parsed.errors[0];
-		throw new CliError(`${sidecarPath}:${e.line}:${e.column}: ${e.message} [${e.code}] — the sidecar was not changed`);
-	}
-	return parsed.doc;
-}
-
-function headerOf(articlePath: string, prepared: PreparedText): { article: string; date: string | null; textHash: string } {
-	const firstLine = prepared.canonical.split('\n', 1)[0];
-	const { date } = parseHeader(firstLine);
-	return { article: path.basename(articlePath), date: date ? formatArticleDate(date) : null, textHash: hashArticleText(prepared.raw) };
+function refusalOf(sidecarPath: string, errors: readonly SidecarError[], suffix: string): CliError {
+	const e = errors[0];
+	return new CliError(`${sidecarPath}:${e.line}:${e.column}: ${e.message} [${e.code}]${suffix}`);
 }
 
 /**
- * When the article changed since the sidecar was written, re-anchors its annotations (moved and
- * edited ones get their new offsets; orphans stay as they were) and records the new text hash.
+ * The sidecar's text (BOM removed), undefined when there is none. Invalid UTF-8 fails with the
+ * line and column of the first bad byte, like every other refusal.
  */
-function bringUpToDate(doc: SidecarDocument, prepared: PreparedText, articlePath: string): void {
-	const header = headerOf(articlePath, prepared);
-	if (doc.data.textHash === header.textHash) {
-		return;
+export async function readSidecarText(sidecarPath: string, suffix = ''): Promise<string | undefined> {
+	const bytes = await readBytesIfExists(sidecarPath, 'sidecar');
+	if (bytes === undefined) {
+		return undefined;
 	}
-	// A copy: setOffsets may move an annotation within the live array to keep document order.
-	for (const annotation of [...doc.data.annotations]) {
-		const result = reanchor(prepared, annotation);
-		if ((result.status === 'moved' || result.status === 'fuzzy') && result.selector) {
-			const s = result.selector;
-			doc.setOffsets(annotation.id, s.start, s.end, s.quote, s.prefix, s.suffix);
-		}
+	const decoded = decodeSidecarBytes(bytes);
+	if (!decoded.ok) {
+		throw refusalOf(sidecarPath, decoded.errors, suffix);
 	}
-	doc.setHeader({ textHash: header.textHash, date: header.date });
+	return decoded.text;
+}
+
+/** Opens the sidecar session or fails with the first error's position (`suffix` says what was left alone). */
+export function openSession(sidecarPath: string, sidecarText: string | undefined, article: PreparedText, articleName: string, suffix = ''): SidecarSession {
+	const opened = openSidecarSession({ sidecarText, articleText: article, articleName });
+	if (!opened.ok) {
+		throw refusalOf(sidecarPath, opened.errors, suffix);
+	}
+	return opened.session;
 }

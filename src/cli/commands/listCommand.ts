@@ -1,10 +1,10 @@
 import * as path from 'path';
-import { prepareText, reanchor } from '../../core/annotations/anchoring';
+import { prepareText } from '../../core/annotations/anchoring';
 import { sidecarPathFor } from '../../core/annotations/sidecarPaths';
 import { parseArgs } from '../args';
 import { CliError, type CliCommand, type CliIo } from '../cliTypes';
-import { readUtf8, readUtf8IfExists } from '../../node/files';
-import { openSidecar } from './annotateCommand';
+import { readUtf8 } from '../../node/files';
+import { openSession, readSidecarText } from './annotateCommand';
 
 interface ListedAnnotation {
 	id: string;
@@ -38,10 +38,10 @@ export const listCommand: CliCommand = {
 		const articlePath = path.resolve(io.cwd, article);
 		const prepared = prepareText(await readUtf8(articlePath, 'article'));
 		const sidecarPath = sidecarPathFor(articlePath);
-		const text = await readUtf8IfExists(sidecarPath, 'sidecar');
-		const annotations = text === undefined ? [] : openSidecar(text, sidecarPath).data.annotations;
-		const listed: ListedAnnotation[] = annotations.map((a) => {
-			const result = reanchor(prepared, a);
+		// Read-only: the session's re-anchoring stays in memory and is never written.
+		const session = openSession(sidecarPath, await readSidecarText(sidecarPath), prepared, path.basename(articlePath));
+		const listed: ListedAnnotation[] = session.stored.map((a) => {
+			const result = session.anchors.get(a.id) ?? { status: 'orphaned' };
 			const base = { id: a.id, label: a.label, quote: a.quote, ...(a.note ? { note: a.note } : {}) };
 			if (result.status === 'orphaned' || result.start === undefined || result.end === undefined) {
 				return { ...base, start: null, end: null, status: 'orphaned' };

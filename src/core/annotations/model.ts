@@ -73,14 +73,8 @@ export interface LabelDef {
 	key?: string;
 }
 
-/** Key order of an annotation map in the file; unknown keys follow these. */
-export const ANNOTATION_KEY_ORDER = [
-	'id', 'label', 'start', 'end', 'quote', 'prefix', 'suffix',
-	'note', 'entity', 'author', 'created', 'modified',
-] as const;
-
-/** Key order of the top-level map; unknown keys follow these. */
-export const HEADER_KEY_ORDER = ['version', 'article', 'date', 'textHash', 'annotations'] as const;
+/** Key orders of the file, from the field table. */
+export { ANNOTATION_KEY_ORDER, HEADER_KEY_ORDER } from './fieldTable';
 
 /** Document order of annotations: start, then end, then id. */
 export function compareAnnotations(

@@ -23,10 +23,15 @@ import {
 	isMap, isScalar, isSeq, parseDocument, visit,
 } from 'yaml';
 import type { Node as YamlNode, ToStringOptions } from 'yaml';
+import { ANNOTATION_FIELDS, ARTICLE_HEADER_FIELDS, OPTIONAL_ANNOTATION_FIELDS, type FieldSpec } from './fieldTable';
 import {
 	ANNOTATION_KEY_ORDER, Annotation, HEADER_KEY_ORDER, SIDECAR_VERSION, SidecarData, SidecarHeader,
 	compareAnnotations,
 } from './model';
+import {
+	checkSidecarText, fieldValueProblem, findPair, readSidecarFields, spanProblem, valueNode,
+	type ArticleFacts, type SidecarError,
+} from './sidecarValidator';
 import { mergeUntouchedLines } from './lineMerge';
 import { MapEditRecord, spliceSidecar, spliceable, type SpliceState } from './sidecarSplice';
 
@@ -54,26 +59,7 @@ export function sidecarHeaderComment(article: string): string {
 	return ` Annotations for ${article} — written by Corpus Annotator. Comments are kept; key order is managed.`;
 }
 
-/** Machine-readable kind of a {@link SidecarError}. */
-export type SidecarErrorCode =
-	| 'empty'
-	| 'merge-conflict'
-	| 'yaml-syntax'
-	| 'unsupported-yaml'
-	| 'not-a-map'
-	| 'missing-field'
-	| 'invalid-field'
-	| 'unknown-version'
-	| 'duplicate-id'
-	| 'invalid-range';
-
-/** A problem in a sidecar file, positioned for a diagnostic (1-based line and column). */
-export interface SidecarError {
-	message: string;
-	line: number;
-	column: number;
-	code: SidecarErrorCode;
-}
+export type { ArticleFacts, SidecarError, SidecarErrorCode } from './sidecarValidator';
 
 /** Result of {@link parseSidecar}. */
 export type ParseSidecarResult =
@@ -91,27 +77,34 @@ export class SidecarEditError extends Error {
 /** Fields of an annotation that {@link SidecarDocument.update} may change; `undefined` on an optional field removes it. */
 export type AnnotationPatch = Partial<Omit<Annotation, 'id'>>;
 
-const OPTIONAL_KEYS: ReadonlySet<string> = new Set(['note', 'entity', 'author', 'created', 'modified']);
 const MERGE_MARKER = /^(?:<{7}|>{7}|\|{7})(?:[ \t]|$)|^={7}[ \t]*$/;
-const DATE_RE = /^\d{4}-(?:0[1-9]|1[0-2])$/;
-const HASH_RE = /^[a-z0-9-]+:[0-9a-f]+$/;
+
+/** What {@link parseSidecar} may check beyond the file itself. */
+export interface ParseOptions {
+	/** The article the sidecar belongs to: offsets past its end are refused when the file records its hash. */
+	readonly article?: ArticleFacts;
+}
 
 /**
- * Parses sidecar text into an editable document, or returns every problem found.
- * Never throws.
+ * Parses sidecar text into an editable document, or returns every problem found (see
+ * `sidecarValidator.ts` for the rules). Never throws.
  */
-export function parseSidecar(text: string): ParseSidecarResult {
+export function parseSidecar(text: string, options: ParseOptions = {}): ParseSidecarResult {
 	try {
-		return parseUnsafe(text);
+		return parseUnsafe(text, options);
 	} catch (e) {
 		// The yaml library should not throw on any input; if it does, report, don't crash.
 		return { ok: false, errors: [{ message: `Cannot read sidecar: ${String(e)}`, line: 1, column: 1, code: 'yaml-syntax' }] };
 	}
 }
 
-function parseUnsafe(text: string): ParseSidecarResult {
+function parseUnsafe(text: string, options: ParseOptions): ParseSidecarResult {
 	if (text.trim() === '') {
 		return { ok: false, errors: [{ message: 'Annotations file is empty.', line: 1, column: 1, code: 'empty' }] };
+	}
+	const textErrors = checkSidecarText(text);
+	if (textErrors.length > 0) {
+		return { ok: false, errors: textErrors };
 	}
 	const conflicts = findMergeConflictMarkers(text);
 	if (conflicts.length > 0) {
@@ -146,7 +139,12 @@ function parseUnsafe(text: string): ParseSidecarResult {
 	if (errors.length > 0) {
 		return { ok: false, errors };
 	}
-	const data = readData(doc, (message, node, code) => errors.push({ message, ...at(node), code }), (node) => at(node).line);
+	const data = readSidecarFields(doc.contents, {
+		text,
+		report: (message, node, code) => errors.push({ message, ...at(node), code }),
+		lineOf: (node) => at(node).line,
+		article: options.article,
+	});
 	if (errors.length > 0 || !data) {
 		return { ok: false, errors };
 	}
@@ -171,194 +169,26 @@ export function findMergeConflictMarkers(text: string): SidecarError[] {
 	return errors;
 }
 
-type Report = (message: string, node: YamlNode | null | undefined, code: SidecarErrorCode) => void;
-
-function findPair(map: YAMLMap, key: string): Pair | undefined {
-	for (const item of map.items) {
-		const k = item.key;
-		if ((isScalar(k) ? k.value : k) === key) {
-			return item as Pair;
-		}
-	}
-	return undefined;
-}
-
-function valueNode(map: YAMLMap, key: string): YamlNode | null | undefined {
-	const pair = findPair(map, key);
-	return pair ? (pair.value as YamlNode | null) : undefined;
-}
-
-function scalarValue(node: YamlNode | null | undefined): unknown {
-	if (node === null || node === undefined) {
-		return null;
-	}
-	return isScalar(node) ? node.value : node;
-}
-
-/**
- * Builds the typed view; with `report`, also validates. Returns undefined when the
- * root is unusable.
- */
-function readData(doc: Document, report?: Report, lineAt?: (node: YamlNode) => number): SidecarData | undefined {
-	const rep: Report = report ?? (() => undefined);
-	const root = doc.contents;
-	if (!isMap(root)) {
-		rep('An annotations file must be a mapping with version, article and annotations.', root, 'not-a-map');
-		return undefined;
-	}
-	const versionNode = valueNode(root, 'version');
-	const version = scalarValue(versionNode);
-	if (versionNode === undefined) {
-		rep('Missing "version: 1".', root, 'missing-field');
-	} else if (version !== SIDECAR_VERSION) {
-		const newer = typeof version === 'number' && version > SIDECAR_VERSION;
-		rep(newer
-			? `Annotations file version ${version} was written by a newer Corpus Annotator; this one reads version ${SIDECAR_VERSION}.`
-			: `Unknown annotations file version ${JSON.stringify(version)}; expected ${SIDECAR_VERSION}.`, versionNode, 'unknown-version');
-	}
-	const articleNode = valueNode(root, 'article');
-	const article = scalarValue(articleNode);
-	if (articleNode === undefined) {
-		rep('Missing "article:" (the article file name).', root, 'missing-field');
-	} else if (typeof article !== 'string' || article === '') {
-		rep('"article" must be the article file name.', articleNode, 'invalid-field');
-	}
-
-	const dateNode = valueNode(root, 'date');
-	const date = scalarValue(dateNode);
-	if (date !== null && (typeof date !== 'string' || !DATE_RE.test(date))) {
-		rep('"date" must be a month "YYYY-MM" or null.', dateNode, 'invalid-field');
-	}
-	const hashNode = valueNode(root, 'textHash');
-	const textHash = scalarValue(hashNode);
-	if (textHash !== null && (typeof textHash !== 'string' || !HASH_RE.test(textHash))) {
-		rep('"textHash" must look like "sha256:<hex>" or be null.', hashNode, 'invalid-field');
-	}
-
-	const annotations: Annotation[] = [];
-	const annsNode = valueNode(root, 'annotations');
-	if (annsNode !== null && annsNode !== undefined && !(isScalar(annsNode) && annsNode.value === null)) {
-		if (!isSeq(annsNode)) {
-			rep('"annotations" must be a list.', annsNode, 'invalid-field');
-		} else {
-			const seen = new Map<string, number>();
-			for (const item of annsNode.items) {
-				const ann = readAnnotation(item as YamlNode, report ? rep : undefined);
-				if (!ann) {
-					continue;
-				}
-				if (report) {
-					const first = seen.get(ann.id);
-					if (first !== undefined) {
-						const idNode = valueNode(item as YAMLMap, 'id');
-						rep(`Duplicate annotation id "${ann.id}" (first used on line ${first}).`, idNode, 'duplicate-id');
-					} else {
-						seen.set(ann.id, lineAt ? lineAt(item as YamlNode) : 0);
-					}
-				}
-				annotations.push(ann);
-			}
-		}
-	}
-	return {
-		version: typeof version === 'number' ? version : SIDECAR_VERSION,
-		article: typeof article === 'string' ? article : '',
-		date: typeof date === 'string' ? date : null,
-		textHash: typeof textHash === 'string' ? textHash : null,
-		annotations,
-	};
-}
-
-function readAnnotation(node: YamlNode, report: Report | undefined): Annotation | undefined {
-	const rep: Report = report ?? (() => undefined);
-	if (!isMap(node)) {
-		rep('Each annotation must be a mapping (id, label, start, end, quote, …).', node, 'invalid-field');
-		return undefined;
-	}
-	let valid = true;
-	const str = (key: string, required: boolean, nonEmpty: boolean): string | undefined => {
-		const v = valueNode(node, key);
-		const value = scalarValue(v);
-		if (v === undefined || value === null) {
-			if (required) { rep(`Annotation is missing "${key}".`, node, 'missing-field'); valid = false; }
-			return undefined;
-		}
-		if (typeof value !== 'string' || (nonEmpty && value === '')) {
-			const hint = typeof value === 'number' ? ' (put it in quotes)' : '';
-			rep(`"${key}" must be ${nonEmpty ? 'a non-empty' : 'a'} string${hint}.`, v, 'invalid-field');
-			valid = false;
-			return undefined;
-		}
-		return value;
-	};
-	const int = (key: string): number | undefined => {
-		const v = valueNode(node, key);
-		const value = scalarValue(v);
-		if (v === undefined || value === null) { rep(`Annotation is missing "${key}".`, node, 'missing-field'); valid = false; return undefined; }
-		if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-			rep(`"${key}" must be a whole number ≥ 0 (a code-point offset).`, v, 'invalid-field');
-			valid = false;
-			return undefined;
-		}
-		return value;
-	};
-	const id = str('id', true, true);
-	const label = str('label', true, true);
-	const start = int('start');
-	const end = int('end');
-	const quote = str('quote', true, false);
-	const prefix = str('prefix', false, false) ?? '';
-	const suffix = str('suffix', false, false) ?? '';
-	const note = str('note', false, false);
-	const entity = str('entity', false, false);
-	const author = str('author', false, false);
-	const created = str('created', false, false);
-	const modified = str('modified', false, false);
-	if (start !== undefined && end !== undefined && start > end) {
-		rep(`"start" (${start}) is after "end" (${end}).`, valueNode(node, 'start'), 'invalid-range');
-		valid = false;
-	}
-	if (!valid || id === undefined || label === undefined || start === undefined || end === undefined || quote === undefined) {
-		return undefined;
-	}
-	const ann: Annotation = { id, label, start, end, quote, prefix, suffix };
-	if (note !== undefined) {
-		ann.note = note;
-	}
-	if (entity !== undefined) {
-		ann.entity = entity;
-	}
-	if (author !== undefined) {
-		ann.author = author;
-	}
-	if (created !== undefined) {
-		ann.created = created;
-	}
-	if (modified !== undefined) {
-		ann.modified = modified;
-	}
-	return ann;
-}
-
 /** Checks a whole annotation given to {@link SidecarDocument.add}. */
 function assertValidAnnotation(a: Annotation): void {
-	if (typeof a.id !== 'string' || a.id === '') {
-		throw new SidecarEditError('Annotation id must be a non-empty string.');
-	}
-	if (typeof a.label !== 'string' || a.label === '') {
-		throw new SidecarEditError('Annotation label must be a non-empty string.');
-	}
-	assertRange(a.start, a.end);
-	for (const k of ['quote', 'prefix', 'suffix'] as const) {
-		if (typeof a[k] !== 'string') {
-			throw new SidecarEditError(`Annotation ${k} must be a string.`);
+	// The same rules as reading: never write what would be refused on the next read.
+	for (const key of ANNOTATION_KEY_ORDER) {
+		const spec: FieldSpec = ANNOTATION_FIELDS[key];
+		const value = a[key];
+		if (value === undefined) {
+			if (spec.required) {
+				throw new SidecarEditError(`Annotation field "${key}" is required.`);
+			}
+			continue;
+		}
+		const problem = fieldValueProblem(key, spec, value);
+		if (problem) {
+			throw new SidecarEditError(problem);
 		}
 	}
-}
-
-function assertRange(start: number, end: number): void {
-	if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || start > end) {
-		throw new SidecarEditError(`Invalid annotation range [${start}, ${end}).`);
+	const problem = spanProblem(a);
+	if (problem) {
+		throw new SidecarEditError(`Invalid annotation range [${a.start}, ${a.end}): ${problem}`);
 	}
 }
 
@@ -379,13 +209,40 @@ export class SidecarDocument {
 
 	/** @internal Use {@link parseSidecar} or {@link createSidecar}. */
 	constructor(
-		private readonly doc: Document,
-		private readonly eol: '\n' | '\r\n',
+		private doc: Document,
+		private eol: '\n' | '\r\n',
 		data: SidecarData,
-		/** The text this document was parsed from. */
-		readonly sourceText: string,
+		/** The text this document was parsed from, or last committed. */
+		private source: string,
 	) {
 		this.view = data;
+	}
+
+	/** The text this document was parsed from, or the text last {@link commit}ted. */
+	get sourceText(): string {
+		return this.source;
+	}
+
+	/**
+	 * Records that `writtenText` (what {@link serializeIfChanged} returned for this document) is
+	 * now the file: later edits are written relative to it, and {@link changed} starts over. The
+	 * typed view keeps its identity (`data` and its `annotations` array), updated in place.
+	 */
+	commit(writtenText: string): void {
+		const parsed = parseSidecar(writtenText);
+		if (!parsed.ok) {
+			throw new SidecarEditError(`Cannot commit a text that does not read back: ${parsed.errors[0].message}`);
+		}
+		const next = parsed.doc;
+		this.doc = next.doc;
+		this.eol = next.eol;
+		this.source = writtenText;
+		this.mutated = false;
+		this.editing = false;
+		this.printedBeforeEdits = undefined;
+		this.splice = undefined;
+		Object.assign(this.view, { ...next.view, annotations: this.view.annotations });
+		this.view.annotations.splice(0, this.view.annotations.length, ...next.view.annotations);
 	}
 
 	/** @internal Printer output of the unedited document, when `original` is its source. */
@@ -472,7 +329,7 @@ export class SidecarDocument {
 			}
 			const value = patch[key];
 			if (value === undefined) {
-				if (!OPTIONAL_KEYS.has(key)) {
+				if (!OPTIONAL_ANNOTATION_FIELDS.has(key)) {
 					throw new SidecarEditError(`Annotation field "${key}" is required.`);
 				}
 				if (findPair(map, key)) {
@@ -513,7 +370,6 @@ export class SidecarDocument {
 	 * `modified` is left alone, since re-anchoring is not a person's change.
 	 */
 	setOffsets(id: string, start: number, end: number, quote?: string, prefix?: string, suffix?: string): boolean {
-		assertRange(start, end);
 		const patch: AnnotationPatch = { start, end };
 		if (quote !== undefined) {
 			patch.quote = quote;
@@ -533,7 +389,7 @@ export class SidecarDocument {
 		const root = this.doc.contents as YAMLMap;
 		const rec = this.recordMap(root);
 		let changed = false;
-		for (const key of ['article', 'date', 'textHash'] as const) {
+		for (const key of ARTICLE_HEADER_FIELDS) {
 			if (header[key] !== undefined && setField(this.doc, root, key, header[key], HEADER_KEY_ORDER)) {
 				changed = true;
 				rec?.dirty.add(key);

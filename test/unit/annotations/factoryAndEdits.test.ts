@@ -58,7 +58,7 @@ describe('SidecarDocument edits at scale', function () {
 			if (op < 0.45 || ids.length === 0) {
 				const id = 'x' + step;
 				const s = Math.floor(rng() * 500);
-				doc.add(ann(id, s, s + Math.floor(rng() * 20), 'q' + step));
+				doc.add(ann(id, s, s + 1 + Math.floor(rng() * 19), 'q' + step));
 				ids.push(id);
 			} else if (op < 0.65) {
 				const id = ids.splice(Math.floor(rng() * ids.length), 1)[0];

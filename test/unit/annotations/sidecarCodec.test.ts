@@ -248,8 +248,11 @@ describe('sidecarCodec', () => {
 			assert.deepStrictEqual(diff.removed, ['    label: claim\r']);
 		});
 
-		it('reads missing optional header fields as null and a missing list as empty', () => {
-			const doc = parseOk('version: 1\narticle: a.txt\n');
+		it('reads missing optional header fields as null; an empty list must be written as []', () => {
+			// Without `annotations:` the file may be cut off (issue 11): refused, never written to.
+			assert.deepStrictEqual(errorsOf('version: 1\narticle: a.txt\n').map((e) => e.code), ['missing-field']);
+			assert.deepStrictEqual(errorsOf('version: 1\narticle: a.txt\nannotations:\n').map((e) => e.code), ['missing-field']);
+			const doc = parseOk('version: 1\narticle: a.txt\nannotations: []\n');
 			assert.deepStrictEqual(doc.data, { version: 1, article: 'a.txt', date: null, textHash: null, annotations: [] });
 			doc.add(ann('a1', 0, 1, 'a'));
 			assert.ok(doc.toString().includes('annotations:\n  - id: a1\n'));
@@ -302,9 +305,9 @@ describe('sidecarCodec', () => {
 			assert.deepStrictEqual(codes(base + '  - {id: 12, label: x, start: 1, end: 3, quote: q}\n'), ['invalid-field']);
 			assert.deepStrictEqual(codes(base + '  - {id: a, label: x, start: -1, end: 3, quote: q}\n'), ['invalid-field']);
 			assert.deepStrictEqual(codes(base + '  - just text\n'), ['invalid-field']);
-			assert.deepStrictEqual(codes('version: 2\narticle: a.txt\n'), ['unknown-version']);
-			assert.deepStrictEqual(codes('article: a.txt\n'), ['missing-field']);
-			assert.deepStrictEqual(codes('version: 1\narticle: a.txt\ndate: 2025-13\n'), ['invalid-field']);
+			assert.deepStrictEqual(codes('version: 2\narticle: a.txt\nannotations: []\n'), ['unknown-version']);
+			assert.deepStrictEqual(codes('article: a.txt\nannotations: []\n'), ['missing-field']);
+			assert.deepStrictEqual(codes('version: 1\narticle: a.txt\ndate: 2025-13\nannotations: []\n'), ['invalid-field']);
 			assert.deepStrictEqual(codes('- a\n- b\n'), ['not-a-map']);
 			assert.deepStrictEqual(codes(''), ['empty']);
 			assert.deepStrictEqual(codes('version: 1\narticle: a.txt\nx: &a 1\ny: *a\n'), ['unsupported-yaml']);

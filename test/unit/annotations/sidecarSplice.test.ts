@@ -33,7 +33,7 @@ function randomAnn(r: () => number, id: string): Annotation {
 	if (r() < 0.3) {
 		extra.entity = pick(['Donald Trump', 'Poetin', '2025-07']);
 	}
-	const a = ann(id, start, start + Math.floor(r() * 30), pick(QUOTES), extra);
+	const a = ann(id, start, start + 1 + Math.floor(r() * 29), pick(QUOTES), extra);
 	if (r() < 0.2) {
 		delete a.author;
 		delete a.created;
