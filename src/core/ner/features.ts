@@ -27,6 +27,46 @@ export interface NerResources {
 	lexCap?: HashSetLike;
 	/** hashString(lower case) of first names. */
 	firstNames?: HashSetLike;
+	/** Knowledge gazetteer (see knowledge.ts): phrase hash → source bit mask, or -1. */
+	knowledge?: GazetteerLike;
+}
+
+/** Source bits of the knowledge gazetteer: 0–3 listed with that type, 4 a GeoNames town. */
+export const KNOWLEDGE_BITS = 5;
+export const KNOWLEDGE_TOWN_BIT = 4;
+/** Longest knowledge phrase (in tokens) stored and matched. */
+export const KNOWLEDGE_MAX_LEN = 6;
+
+/** Lower-case words that introduce a person: titles, functions, roles. */
+const TITLE_WORDS = new Set(
+	(
+		'president presidente premier minister-president minister staatssecretaris vicepremier vice-premier kanselier koning koningin prins prinses ' +
+		'kroonprins kroonprinses paus kardinaal bisschop imam rabbijn sjeik emir ayatollah sultan keizer bondscoach coach trainer hoofdcoach manager ' +
+		'topman topvrouw baas ceo cfo directeur directrice voorzitter voorzitster woordvoerder woordvoerster burgemeester wethouder gouverneur ' +
+		'senator congreslid kamerlid europarlementariër fractievoorzitter fractieleider partijleider partijvoorzitter lijsttrekker informateur formateur ' +
+		'generaal kolonel commandant admiraal luitenant majoor kapitein ambassadeur gezant diplomaat rechter advocaat advocate officier procureur aanklager ' +
+		'hoogleraar professor prof. onderzoeker wetenschapper dokter arts chirurg schrijver schrijfster auteur dichter zanger zangeres rapper acteur actrice ' +
+		'regisseur kunstenaar presentator presentatrice journalist journaliste verslaggever correspondent columnist speler spits middenvelder verdediger ' +
+		'doelman keeper aanvoerder renner wielrenner coureur schaatser atleet tennisser zwemmer oud-premier oud-minister oud-president ex-president ' +
+		'expremier collega mevrouw meneer heer dhr. mr. dr. drs. ir. ing. sir lord lady tsaar dictator leider opvolger rivaal tegenstander'
+	).split(' '),
+);
+
+/** Lower-case prepositions that often precede a place. */
+const PLACE_PREPOSITIONS = new Set('in naar uit bij vanuit nabij richting via rond rondom buiten te binnen tussen'.split(' '));
+
+/** The stem of a possessive name (Trumps, Trump's → Trump), else undefined. */
+export function possessiveStem(word: string): string | undefined {
+	if (word.length < 4 || !isCapitalised(word)) {
+		return undefined;
+	}
+	if (word.endsWith("'s")) {
+		return word.slice(0, -2);
+	}
+	if (word.endsWith('s') && !word.endsWith('ss') && /\p{Ll}/u.test(word.charAt(word.length - 2))) {
+		return word.slice(0, -1);
+	}
+	return undefined;
 }
 
 export type Resolver = (hash: number) => number;
@@ -189,7 +229,11 @@ interface WordInfo {
 	/** Hashes conjoined with the sentence-initial flag. */
 	si: number[];
 	gazKey: number;
+	/** Gazetteer key of the possessive stem (Trumps → Trump), or 0. */
+	possKey: number;
 	cap: boolean;
+	title: boolean;
+	placePrep: boolean;
 }
 
 const BOS = '\u0002<s>';
@@ -212,6 +256,15 @@ for (const p of GAZ_PREFIXES) {
 	}
 }
 const H_GAZ_ANY = hashString('gz-any');
+/** Knowledge features: [possessive ? 1 : 0][position * KNOWLEDGE_BITS + bit]. */
+const H_KNOW: number[][] = [0, 1].map((poss) =>
+	GAZ_PREFIXES.flatMap((p) => Array.from({ length: KNOWLEDGE_BITS }, (_, b) => hashString(`${poss ? 'kgs' : 'kg'}=${p}-${b}`))),
+);
+const H_KNOW_CAP_SI = hashString('kg-si');
+const H_TITLE1 = hashString('ttl-1');
+const H_TITLE1_CAP = hashString('ttl-1-cap');
+const H_TITLE2 = hashString('ttl-2');
+const H_PREP1 = hashString('pp-1-cap');
 
 export class FeatureExtractor {
 	private readonly cache = new Map<string, WordInfo>();
@@ -259,7 +312,10 @@ export class FeatureExtractor {
 			shapeHash: hashString(short),
 			si: si.map(hashString),
 			gazKey: gazetteerWordHash(word),
+			possKey: possessiveStem(word) ? gazetteerWordHash(possessiveStem(word)!) : 0,
 			cap: isCapitalised(word),
+			title: TITLE_WORDS.has(l),
+			placePrep: PLACE_PREPOSITIONS.has(l),
 		};
 		this.cache.set(word, wi);
 		return wi;
@@ -277,6 +333,7 @@ export class FeatureExtractor {
 			infos[i] = this.info(words[i]);
 		}
 		const gaz = this.gazetteerMarks(infos);
+		const know = this.knowledgeMarks(infos);
 		const offsets = new Int32Array(n + 1);
 		let rows = new Int32Array(n * 48 + 16);
 		let len = 0;
@@ -323,6 +380,33 @@ export class FeatureExtractor {
 						push(this.resolve(H_GAZ[b]));
 					}
 				}
+			}
+			const k0 = know[2 * i];
+			const k1 = know[2 * i + 1];
+			if (k0 !== 0 || k1 !== 0) {
+				for (let b = 0; b < 20; b++) {
+					if (k0 & (1 << b)) {
+						push(this.resolve(H_KNOW[0][b]));
+					}
+					if (k1 & (1 << b)) {
+						push(this.resolve(H_KNOW[1][b]));
+					}
+				}
+				if (sentenceInitial && cur.cap) {
+					push(this.resolve(H_KNOW_CAP_SI));
+				}
+			}
+			if (p1.title) {
+				push(this.resolve(H_TITLE1));
+				if (cur.cap) {
+					push(this.resolve(H_TITLE1_CAP));
+				}
+			}
+			if (i >= 2 && p2.title && p1.cap && cur.cap) {
+				push(this.resolve(H_TITLE2));
+			}
+			if (p1.placePrep && cur.cap) {
+				push(this.resolve(H_PREP1));
 			}
 			if (second) {
 				this.secondRows(cur, i, second, push);
@@ -376,6 +460,55 @@ export class FeatureExtractor {
 		}
 		offsets[n] = rows.length;
 		return { rows: Int32Array.from(rows), offsets };
+	}
+
+	/**
+	 * Per token two 20-bit masks of knowledge matches (plain at 2t, possessive last word at 2t+1):
+	 * bit KNOWLEDGE_BITS * position (B, I, L, U) + source bit.
+	 */
+	private knowledgeMarks(infos: readonly WordInfo[]): Uint32Array {
+		const n = infos.length;
+		const marks = new Uint32Array(2 * n);
+		const know = this.res.knowledge;
+		if (!know) {
+			return marks;
+		}
+		const B = KNOWLEDGE_BITS;
+		const mark = (i: number, len: number, mask: number, poss: number): void => {
+			for (let b = 0; b < B; b++) {
+				if (!(mask & (1 << b))) {
+					continue;
+				}
+				if (len === 1) {
+					marks[2 * i + poss] |= 1 << (3 * B + b);
+				} else {
+					marks[2 * i + poss] |= 1 << b;
+					for (let k = i + 1; k < i + len - 1; k++) {
+						marks[2 * k + poss] |= 1 << (B + b);
+					}
+					marks[2 * (i + len - 1) + poss] |= 1 << (2 * B + b);
+				}
+			}
+		};
+		for (let i = 0; i < n; i++) {
+			let h = 0;
+			for (let len = 1; len <= KNOWLEDGE_MAX_LEN && i + len <= n; len++) {
+				const last = infos[i + len - 1];
+				const poss = last.possKey === 0 ? 0 : len === 1 ? last.possKey : hashCombine(h, last.possKey);
+				h = len === 1 ? infos[i].gazKey : hashCombine(h, last.gazKey);
+				const mask = know.get(h);
+				if (mask > 0) {
+					mark(i, len, mask, 0);
+				}
+				if (poss !== 0) {
+					const pm = know.get(poss);
+					if (pm > 0) {
+						mark(i, len, pm, 1);
+					}
+				}
+			}
+		}
+		return marks;
 	}
 
 	/** Per token a 16-bit mask of gazetteer match positions: bit 4*prefix + type. */

@@ -14,7 +14,9 @@ import type { GazetteerLike, NerResources } from './features';
 
 const L = NUM_LABELS;
 export const MODEL_FORMAT = 'corpus-annotator-ner';
-export const MODEL_VERSION = 1;
+/** Version 2 added the optional `knowledge` section; version 1 files still load. */
+export const MODEL_VERSION = 2;
+const READABLE_VERSIONS = [1, 2];
 
 export interface ModelHeader {
 	format: string;
@@ -81,6 +83,8 @@ export interface ResourceData {
 	sets: Record<string, Iterable<number>>;
 	gazetteer: Map<number, number>;
 	gazMaxLen: number;
+	/** Knowledge gazetteer (phrase hash → source bits), stored in its own section. */
+	knowledge?: Map<number, number>;
 }
 
 const SET_BITS = 24;
@@ -99,14 +103,18 @@ function writeHashSet(w: ByteWriter, hashes: Iterable<number>, bits: number): vo
 
 function readHashSet(r: ByteReader): TruncatedHashSet {
 	const bits = r.byte();
-	const n = r.varint();
+	return new TruncatedHashSet(readSortedDeltas(r, r.varint()), bits);
+}
+
+/** `n` ascending values stored as varint deltas. */
+function readSortedDeltas(r: ByteReader, n: number): Uint32Array {
 	const sorted = new Uint32Array(n);
 	let prev = 0;
 	for (let i = 0; i < n; i++) {
 		prev += r.varint();
 		sorted[i] = prev;
 	}
-	return new TruncatedHashSet(sorted, bits);
+	return sorted;
 }
 
 export function writeResources(w: ByteWriter, res: ResourceData): void {
@@ -119,8 +127,13 @@ export function writeResources(w: ByteWriter, res: ResourceData): void {
 		}
 		writeHashSet(w, res.sets[name], SET_BITS);
 	}
-	const entries = [...res.gazetteer.entries()].sort((a, b) => a[0] - b[0]);
 	w.varint(res.gazMaxLen);
+	writePhraseMap(w, res.gazetteer);
+}
+
+/** A phrase-hash → byte-mask map: count, sorted hashes as varint deltas, then the masks. */
+function writePhraseMap(w: ByteWriter, map: ReadonlyMap<number, number>): void {
+	const entries = [...map.entries()].sort((a, b) => a[0] - b[0]);
 	w.varint(entries.length);
 	let prev = 0;
 	for (const [h] of entries) {
@@ -130,6 +143,16 @@ export function writeResources(w: ByteWriter, res: ResourceData): void {
 	for (const [, mask] of entries) {
 		w.byte(mask);
 	}
+}
+
+function readPhraseMap(r: ByteReader): U32Map {
+	const n = r.varint();
+	const keys = readSortedDeltas(r, n);
+	const map = new U32Map(n);
+	for (let i = 0; i < n; i++) {
+		map.set(keys[i], r.byte());
+	}
+	return map;
 }
 
 export function readResources(r: ByteReader): NerResources {
@@ -144,18 +167,7 @@ export function readResources(r: ByteReader): NerResources {
 		res[name] = readHashSet(r);
 	}
 	const gazMaxLen = r.varint();
-	const n = r.varint();
-	const keys = new Uint32Array(n);
-	let prev = 0;
-	for (let i = 0; i < n; i++) {
-		prev += r.varint();
-		keys[i] = prev;
-	}
-	const gaz = new U32Map(n);
-	for (let i = 0; i < n; i++) {
-		gaz.set(keys[i], r.byte());
-	}
-	const gazetteer: GazetteerLike = gaz;
+	const gazetteer: GazetteerLike = readPhraseMap(r);
 	return { ...(res as Partial<NerResources>), gazetteer, gazMaxLen };
 }
 
@@ -320,6 +332,11 @@ export function serializeModel(parts: ModelParts): { bytes: Uint8Array; stats: R
 	let w = new ByteWriter();
 	writeResources(w, parts.resources);
 	sections.push({ name: 'resources', data: w.finish() });
+	if (parts.resources.knowledge && parts.resources.knowledge.size > 0) {
+		w = new ByteWriter();
+		writePhraseMap(w, parts.resources.knowledge);
+		sections.push({ name: 'knowledge', data: w.finish() });
+	}
 	const models = parts.pass2 ? [parts.pass1, parts.pass2] : [parts.pass1];
 	const kept = keptRows(parts.keys, models);
 	stats.rows = kept.length;
@@ -399,8 +416,8 @@ export function parseModel(data: string | Uint8Array): ParsedModel {
 	if (header.format !== MODEL_FORMAT) {
 		throw new Error(`not a Corpus Annotator NER model (format "${String(header.format)}")`);
 	}
-	if (header.version !== MODEL_VERSION) {
-		throw new Error(`unsupported NER model version ${header.version} (this build reads ${MODEL_VERSION})`);
+	if (!READABLE_VERSIONS.includes(header.version)) {
+		throw new Error(`unsupported NER model version ${header.version} (this build reads ${READABLE_VERSIONS.join(', ')})`);
 	}
 	if (header.labels.join(' ') !== LABELS.join(' ')) {
 		throw new Error('NER model label set does not match this build');
@@ -428,9 +445,14 @@ export function parseModel(data: string | Uint8Array): ParsedModel {
 	}
 	const rowOf = readKeys(featR);
 	const p2 = section('pass2');
+	const knowR = section('knowledge');
+	const resources = readResources(resR);
+	if (knowR) {
+		resources.knowledge = readPhraseMap(knowR);
+	}
 	return {
 		header,
-		resources: readResources(resR),
+		resources,
 		rowOf,
 		pass1: readLinearModel(p1, rowOf.size),
 		pass2: p2 ? readLinearModel(p2, rowOf.size) : undefined,

@@ -6,7 +6,7 @@
 import { ConllEvaluator } from './conlleval';
 import type { ConllDocument } from './conll';
 import { documentCasing, documentMajority } from './docFeatures';
-import { FeatureExtractor, normalizeWord, phraseHash, type NerResources } from './features';
+import { FeatureExtractor, normalizeWord, phraseHash, type GazetteerLike, type NerResources } from './features';
 import { hashString, U32Map } from './hash';
 import { bilouToIob2, ENTITY_TYPES, tagsToBilou, tagsToChunks } from './labels';
 import type { LinearModelData, ModelParts, ResourceData } from './model';
@@ -17,6 +17,8 @@ export interface LexiconLists {
 	/** Words of a Dutch lexicon (any case; case decides lower-case word vs. name). */
 	words?: readonly string[];
 	firstNames?: readonly string[];
+	/** Knowledge gazetteer: phrase hash → source bits (see knowledge.ts). */
+	knowledge?: ReadonlyMap<number, number>;
 	description?: string;
 }
 
@@ -119,11 +121,22 @@ function mergeStats(parts: readonly DocStats[]): DocStats {
 	return out;
 }
 
-function lexiconSets(lex: LexiconLists | null): { lexLower?: Set<number>; lexCap?: Set<number>; firstNames?: Set<number> } {
+interface LexiconSets {
+	lexLower?: Set<number>;
+	lexCap?: Set<number>;
+	firstNames?: Set<number>;
+	knowledge?: GazetteerLike;
+}
+
+function lexiconSets(lex: LexiconLists | null): LexiconSets {
 	if (!lex) {
 		return {};
 	}
-	const out: { lexLower?: Set<number>; lexCap?: Set<number>; firstNames?: Set<number> } = {};
+	const out: LexiconSets = {};
+	const know = lex.knowledge;
+	if (know && know.size > 0) {
+		out.knowledge = { get: (h: number) => know.get(h) ?? -1 };
+	}
 	if (lex.words && lex.words.length > 0) {
 		out.lexLower = new Set();
 		out.lexCap = new Set();
@@ -328,6 +341,7 @@ export function trainNer(
 				},
 				gazetteer: opts.gazetteer ? all.gaz : new Map(),
 				gazMaxLen: 6,
+				...(lexicon?.knowledge && lexicon.knowledge.size > 0 ? { knowledge: new Map(lexicon.knowledge) } : {}),
 			} satisfies ResourceData,
 			keys: Uint32Array.from(keys),
 			pass1: linearData(r1.weights),
