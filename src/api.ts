@@ -31,6 +31,8 @@ export interface CorpusTestingApi {
 		/** The annotations of an article as the extension holds them (UTF-16 editor offsets). */
 		list(uri: string): Promise<{
 			errors?: string[];
+			/** Annotation changes held in memory until the article is saved. */
+			pendingChanges: number;
 			annotations: { id: string; label: string; status: string; start: number; end: number; text: string; quote: string; note?: string }[];
 		}>;
 	};

@@ -32,6 +32,8 @@ export const enum CommandId {
 	SetupGitMergeDriver = 'corpusAnnotator.setupGitMergeDriver',
 	/** Internal: run by a change in the Annotation Changes view (article path, annotation id). */
 	OpenAnnotationChange = '_corpusAnnotator.openAnnotationChange',
+	/** Internal: run by a paragraph's code lens (article URI, annotation id): selects it and shows its hover. */
+	SelectAnnotation = '_corpusAnnotator.selectAnnotation',
 }
 
 /** Views the extension contributes (package.json `contributes.views`). */

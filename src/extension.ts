@@ -22,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): CorpusApi {
 	const started = performance.now();
 	const logger = new OutputLogger();
 	const config = new ConfigurationService();
+	config.migrateLegacySettings().catch((error: unknown) => logger.warn(`could not rewrite old settings: ${String(error)}`));
 	const documents = new ArticleDocumentCache();
 	const commands = new CommandRegistry(logger);
 	// In test mode decorations are also recorded: VS Code cannot read them back from an editor.
@@ -37,6 +38,8 @@ export function activate(context: vscode.ExtensionContext): CorpusApi {
 	);
 	const review = registerReview(context, commands, setter, logger);
 	annotationStore = annotations.store;
+	// Toggling highlights clears every highlight the analyst did not ask for again, review ones included.
+	const reviewFollowsToggle = entities.onDidToggleHighlights(() => review.clearHighlights());
 	context.subscriptions.push(
 		logger,
 		config,
@@ -48,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): CorpusApi {
 		entities.disposable,
 		annotations.disposable,
 		review.disposable,
+		reviewFollowsToggle,
 	);
 
 	commands.register(CommandId.DetectArticles, async () => {

@@ -9,14 +9,28 @@ export interface CorpusConfig {
 	readonly annotations: {
 		/** Name written as `author`; empty means git's user.name, then the OS user. */
 		readonly author: string;
-		readonly codeLens: boolean;
+		/** Which code lenses: the header line only, plus one per annotated paragraph, or all (per annotation, tag paragraph). */
+		readonly codeLens: CodeLensMode;
 	};
+}
+
+export type CodeLensMode = 'headerOnly' | 'paragraphs' | 'all';
+
+/**
+ * The lens setting, also from its old boolean form (`true` was the default, `false` turned the
+ * lenses off, the closest of which is the header alone).
+ */
+export function parseCodeLensMode(value: unknown): CodeLensMode {
+	if (value === 'headerOnly' || value === 'paragraphs' || value === 'all') {
+		return value;
+	}
+	return value === false ? 'headerOnly' : DEFAULT_CONFIG.annotations.codeLens;
 }
 
 export const DEFAULT_CONFIG: CorpusConfig = {
 	detection: { enabled: true },
 	tree: { sortOrder: 'oldestFirst' },
-	annotations: { author: '', codeLens: true },
+	annotations: { author: '', codeLens: 'paragraphs' },
 };
 
 type Raw = Record<string, unknown> | undefined;
@@ -45,7 +59,7 @@ export function parseConfig(raw: Raw): CorpusConfig {
 		},
 		annotations: {
 			author: str(section(raw, 'annotations'), 'author', DEFAULT_CONFIG.annotations.author),
-			codeLens: bool(section(raw, 'annotations'), 'codeLens', DEFAULT_CONFIG.annotations.codeLens),
+			codeLens: parseCodeLensMode(section(raw, 'annotations')?.codeLens),
 		},
 	};
 }

@@ -1,16 +1,19 @@
 import * as vscode from 'vscode';
-import { CommandId, LANGUAGE_ID } from '../../constants';
-import type { ArticleDocumentCache } from '../../platform/articleDocuments';
+import { CommandId } from '../../constants';
+import { ARTICLE_SELECTOR, type ArticleDocumentCache } from '../../platform/articleDocuments';
 import type { ConfigurationService } from '../../platform/configuration';
 import { Disposable } from '../../platform/dispose';
+import { headerLensTitle, paragraphLensTitle } from './annotationText';
 import type { AnnotationStore, LiveAnnotation } from './annotationStore';
 
 const QUOTE_PREVIEW = 28;
 
 /**
- * Code lenses on the header line (annotation count, open the sidecar), on each paragraph (tag
- * it, its count) and on lines holding annotations (label, edit, delete). Off with
- * `corpusAnnotator.annotations.codeLens`.
+ * Code lenses, as `corpusAnnotator.annotations.codeLens` says: `headerOnly` — the header line
+ * (counts, orphans, pending changes; opens the sidecar); `paragraphs` (default) — plus one lens per
+ * annotated paragraph with its counts (selects its first annotation, whose hover has the actions);
+ * `all` — plus "Tag paragraph" on every paragraph and label/edit/delete per annotation.
+ * Orphans are never given a lens on the text: they have no place in it.
  */
 export class AnnotationCodeLensProvider extends Disposable implements vscode.CodeLensProvider {
 	private readonly _onDidChangeCodeLenses = this._register(new vscode.EventEmitter<void>());
@@ -22,20 +25,16 @@ export class AnnotationCodeLensProvider extends Disposable implements vscode.Cod
 		private readonly config: ConfigurationService,
 	) {
 		super();
-		this._register(vscode.languages.registerCodeLensProvider({ language: LANGUAGE_ID }, this));
+		this._register(vscode.languages.registerCodeLensProvider(ARTICLE_SELECTOR, this));
 		this._register(store.onDidChange(() => this._onDidChangeCodeLenses.fire()));
 		this._register(config.onDidChange(() => this._onDidChangeCodeLenses.fire()));
 	}
 
 	async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
-		if (!this.config.current.annotations.codeLens) {
-			return [];
-		}
-		const { annotations, errors } = await this.store.get(document);
-		const parsed = this.documents.get(document);
+		const mode = this.config.current.annotations.codeLens;
+		const { annotations, errors, pendingChanges } = await this.store.get(document);
 		const lenses: vscode.CodeLens[] = [];
 		const anchored = annotations.filter((a) => a.status !== 'orphaned');
-		const orphans = annotations.length - anchored.length;
 		const top = new vscode.Range(0, 0, 0, 0);
 		if (errors) {
 			lenses.push(
@@ -46,24 +45,38 @@ export class AnnotationCodeLensProvider extends Disposable implements vscode.Cod
 				}),
 			);
 		} else {
-			const summary = `${anchored.length} annotation${anchored.length === 1 ? '' : 's'}${orphans > 0 ? ` · ${orphans} not found` : ''}`;
-			lenses.push(new vscode.CodeLens(top, { title: summary, command: CommandId.OpenSidecar, arguments: [document.uri], tooltip: 'Open the annotations file' }));
+			const title = headerLensTitle(anchored.length, annotations.length - anchored.length, pendingChanges);
+			lenses.push(new vscode.CodeLens(top, { title, command: CommandId.OpenSidecar, arguments: [document.uri], tooltip: 'Open the annotations file' }));
 		}
-		for (const block of parsed.blocks) {
+		if (mode === 'headerOnly') {
+			return lenses;
+		}
+		for (const block of this.documents.get(document).blocks) {
 			if (block.kind === 'heading') {
 				continue;
 			}
-			const inBlock = anchored.filter((a) => a.start < block.end && a.end > block.start).length;
+			const inBlock = anchored.filter((a) => a.start < block.end && a.end > block.start);
 			const range = new vscode.Range(block.line, 0, block.line, 0);
-			lenses.push(
-				new vscode.CodeLens(range, {
-					title: `$(tag) Tag paragraph${inBlock > 0 ? ` (${inBlock})` : ''}`,
-					command: CommandId.TagParagraph,
-					arguments: [document.uri, block.line],
-				}),
-			);
-			for (const live of anchored.filter((a) => document.positionAt(a.start).line === block.line)) {
-				lenses.push(...this.annotationLenses(document, live, range));
+			if (mode === 'all') {
+				lenses.push(
+					new vscode.CodeLens(range, {
+						title: `$(tag) Tag paragraph${inBlock.length > 0 ? ` (${inBlock.length})` : ''}`,
+						command: CommandId.TagParagraph,
+						arguments: [document.uri, block.line],
+					}),
+				);
+				for (const live of anchored.filter((a) => document.positionAt(a.start).line === block.line)) {
+					lenses.push(...this.annotationLenses(document, live, range));
+				}
+			} else if (inBlock.length > 0) {
+				lenses.push(
+					new vscode.CodeLens(range, {
+						title: paragraphLensTitle(inBlock.map((a) => a.annotation.label)),
+						command: CommandId.SelectAnnotation,
+						arguments: [document.uri, inBlock[0].annotation.id],
+						tooltip: 'Select the first annotation of this paragraph (its hover has the actions; Ctrl+Alt+] goes to the next)',
+					}),
+				);
 			}
 		}
 		return lenses;

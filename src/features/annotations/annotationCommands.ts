@@ -9,6 +9,7 @@ import type { AuthorResolver } from '../../platform/author';
 import type { CommandRegistry } from '../../platform/commandRegistry';
 import { CancelledError, UserError } from '../../platform/userError';
 import { AnnotationStore, type LiveAnnotation } from './annotationStore';
+import { stepAnnotation } from './liveSpans';
 import type { LabelSchemaService } from './labelSchemaService';
 
 const LAST_LABEL_KEY = 'corpusAnnotator.lastLabel';
@@ -47,6 +48,7 @@ export function registerAnnotationCommands(commands: CommandRegistry, deps: Anno
 	commands.register(CommandId.EditNote, (uri?: vscode.Uri | string, id?: string, note?: string) => c.editNote(uri, id, note));
 	commands.register(CommandId.ChangeLabel, (uri?: vscode.Uri | string, id?: string, label?: string) => c.changeLabel(uri, id, label));
 	commands.register(CommandId.DeleteAnnotation, (uri?: vscode.Uri | string, id?: string) => c.delete(uri, id));
+	commands.register(CommandId.SelectAnnotation, (uri: vscode.Uri | string, id: string) => c.select(uri, id));
 	commands.register(CommandId.NextAnnotation, () => c.go(1));
 	commands.register(CommandId.PreviousAnnotation, () => c.go(-1));
 	commands.register(CommandId.AcceptEntity, (options?: TagOptions) => c.acceptEntity(options));
@@ -57,6 +59,9 @@ export function registerAnnotationCommands(commands: CommandRegistry, deps: Anno
 }
 
 class AnnotationCommands {
+	/** The annotation Next/Previous last went to: several may share one span. */
+	private lastVisited: { uri: string; id: string } | undefined;
+
 	constructor(private readonly deps: AnnotationCommandDeps) {}
 
 	async tagSelection(options: TagOptions = {}): Promise<string[]> {
@@ -65,6 +70,7 @@ class AnnotationCommands {
 		if (selections.length === 0) {
 			throw new UserError('Select the passage to tag first (or use “Tag Paragraph” with the cursor in a paragraph).');
 		}
+		await this.deps.store.assertWritable(editor.document);
 		const label = await this.pickLabel(editor.document, options.label);
 		return this.add(
 			editor.document,
@@ -81,6 +87,7 @@ class AnnotationCommands {
 		if (!block) {
 			throw new UserError('Put the cursor in a paragraph to tag it.');
 		}
+		await this.deps.store.assertWritable(document);
 		const label = await this.pickLabel(document, options.label);
 		return this.add(document, [new vscode.Range(document.positionAt(block.start), document.positionAt(block.end))], label, options.note);
 	}
@@ -93,6 +100,7 @@ class AnnotationCommands {
 		if (needle.length === 0 || needle.includes('\n')) {
 			throw new UserError('Select a word or phrase on one line to tag all its occurrences.');
 		}
+		await this.deps.store.assertWritable(document);
 		const label = await this.pickLabel(document, options.label);
 		const text = document.getText();
 		const existing = (await this.deps.store.get(document)).annotations;
@@ -127,6 +135,7 @@ class AnnotationCommands {
 
 	async editNote(uriArg?: vscode.Uri | string, id?: string, note?: string): Promise<void> {
 		const document = await resolveArticle(uriArg);
+		await this.deps.store.assertWritable(document);
 		const target = await this.pickAnnotation(document, id, 'Which annotation gets the note?');
 		const value =
 			note ??
@@ -143,6 +152,7 @@ class AnnotationCommands {
 
 	async changeLabel(uriArg?: vscode.Uri | string, id?: string, label?: string): Promise<void> {
 		const document = await resolveArticle(uriArg);
+		await this.deps.store.assertWritable(document);
 		const target = await this.pickAnnotation(document, id, 'Which annotation changes label?');
 		const next = await this.pickLabel(document, label, target.annotation.label);
 		if (next !== target.annotation.label) {
@@ -152,24 +162,44 @@ class AnnotationCommands {
 
 	async delete(uriArg?: vscode.Uri | string, id?: string): Promise<void> {
 		const document = await resolveArticle(uriArg);
+		await this.deps.store.assertWritable(document);
 		const target = await this.pickAnnotation(document, id, 'Which annotation do you want to delete?', true);
 		await this.deps.store.modify(document, (doc) => doc.remove(target.annotation.id));
 		void vscode.window.setStatusBarMessage(`Deleted ${target.annotation.label} “${preview(target.annotation.quote)}” — undo with Ctrl+Alt+Z`, 5000);
 	}
 
-	async go(direction: 1 | -1): Promise<void> {
+	/** Selects an annotation's text and shows its hover (label, note, actions). */
+	async select(uriArg: vscode.Uri | string, id: string): Promise<void> {
+		const document = await resolveArticle(uriArg);
+		const target = await this.pickAnnotation(document, id, 'Which annotation?');
+		if (target.status === 'orphaned') {
+			throw new UserError(`Annotation ${id} is not found in the text (orphaned): see Problems.`);
+		}
+		const editor = await vscode.window.showTextDocument(document, { preserveFocus: false });
+		this.reveal(editor, target.start, target.end);
+		this.lastVisited = { uri: document.uri.toString(), id };
+		await vscode.commands.executeCommand('editor.action.showHover');
+	}
+
+	/** Steps to the next (1) or previous (-1) annotation in (start, end, id) order; resolves to its id. */
+	async go(direction: 1 | -1): Promise<string> {
 		const editor = activeArticleEditor();
 		const document = editor.document;
-		const anchored = (await this.deps.store.get(document)).annotations.filter((a) => a.status !== 'orphaned');
-		if (anchored.length === 0) {
-			throw new UserError('This article has no annotations yet.');
+		const anchored = (await this.deps.store.get(document)).annotations
+			.filter((a) => a.status !== 'orphaned')
+			.map((a) => ({ id: a.annotation.id, start: a.start, end: a.end }));
+		const last = this.lastVisited?.uri === document.uri.toString() ? this.lastVisited.id : undefined;
+		const next = stepAnnotation(anchored, document.offsetAt(editor.selection.start), document.offsetAt(editor.selection.end), direction, last);
+		if (!next) {
+			throw new UserError('This article has no annotations on its text yet.');
 		}
-		const offset = document.offsetAt(editor.selection.active);
-		const next =
-			direction === 1
-				? (anchored.find((a) => a.start > offset) ?? anchored[0])
-				: ([...anchored].reverse().find((a) => a.start < offset && !(a.start <= offset && offset <= a.end && offset === a.start)) ?? anchored[anchored.length - 1]);
-		const range = new vscode.Range(document.positionAt(next.start), document.positionAt(next.end));
+		this.lastVisited = { uri: document.uri.toString(), id: next.id };
+		this.reveal(editor, next.start, next.end);
+		return next.id;
+	}
+
+	private reveal(editor: vscode.TextEditor, start: number, end: number): void {
+		const range = new vscode.Range(editor.document.positionAt(start), editor.document.positionAt(end));
 		editor.selection = new vscode.Selection(range.start, range.end);
 		editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 	}
@@ -181,6 +211,7 @@ class AnnotationCommands {
 		if (!entity) {
 			throw new UserError('Put the cursor on a highlighted entity to accept it as an annotation.');
 		}
+		await this.deps.store.assertWritable(document);
 		const label = await this.pickLabel(document, options.label);
 		const range = new vscode.Range(document.positionAt(entity.start), document.positionAt(entity.end));
 		return this.add(document, [range], label, options.note, entity.canonical ?? entity.text);
@@ -210,6 +241,7 @@ class AnnotationCommands {
 		if (!editor || editor.selection.isEmpty) {
 			throw new UserError('Select the passage the annotation should point at, then run this again.');
 		}
+		await this.deps.store.assertWritable(document);
 		const target = await this.pickAnnotation(document, id, 'Which annotation moves to the selection?', true);
 		const range = trimRange(document, editor.selection);
 		await this.deps.store.modify(document, (doc, text) => {

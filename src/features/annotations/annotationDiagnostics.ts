@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import { CommandId, LANGUAGE_ID } from '../../constants';
-import { isArticleDocument } from '../../platform/articleDocuments';
+import { CommandId } from '../../constants';
+import { ARTICLE_SELECTOR, isArticleDocument } from '../../platform/articleDocuments';
 import { positionDiagnostic } from '../../platform/diagnostics';
 import { Disposable } from '../../platform/dispose';
 import { AnnotationStore } from './annotationStore';
+import { readableParserMessage } from './annotationText';
 
 export const ORPHAN_CODE = 'orphaned-annotation';
 export const UNREADABLE_SIDECAR_CODE = 'unreadable-sidecar';
@@ -28,7 +29,7 @@ export class AnnotationDiagnostics extends Disposable implements vscode.CodeActi
 				}
 			}),
 		);
-		this._register(vscode.languages.registerCodeActionsProvider({ language: LANGUAGE_ID }, this, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }));
+		this._register(vscode.languages.registerCodeActionsProvider(ARTICLE_SELECTOR, this, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }));
 		for (const document of vscode.workspace.textDocuments) {
 			void this.update(document);
 		}
@@ -66,7 +67,7 @@ export class AnnotationDiagnostics extends Disposable implements vscode.CodeActi
 		if (errors) {
 			const d = new vscode.Diagnostic(
 				new vscode.Range(0, 0, 0, 0),
-				`The annotations file ${sidecarUri.path.slice(sidecarUri.path.lastIndexOf('/') + 1)} cannot be read (line ${errors[0].line}, column ${errors[0].column}: ${errors[0].message}). Annotations are not shown or changed until it is fixed.`,
+				`The annotations file ${sidecarUri.path.slice(sidecarUri.path.lastIndexOf('/') + 1)} cannot be read (line ${errors[0].line}, column ${errors[0].column}: ${readableParserMessage(errors[0].message)}). Annotations are not shown or changed until it is fixed.`,
 				vscode.DiagnosticSeverity.Error,
 			);
 			d.source = 'Corpus Annotator';

@@ -1,30 +1,35 @@
 import * as vscode from 'vscode';
-import { CommandId, LANGUAGE_ID } from '../../constants';
+import { CommandId } from '../../constants';
+import { ARTICLE_SELECTOR } from '../../platform/articleDocuments';
 import { Disposable } from '../../platform/dispose';
 import { escapeMarkdown as escape } from '../../platform/markdown';
 import type { AnnotationStore } from './annotationStore';
 import type { LabelSchemaService } from './labelSchemaService';
+import { readableTimestamp } from './timeText';
 
-/** Hover on an annotated passage: label, note, author and dates, with edit and delete links. */
+/** Hover on an annotated passage: label, note, author and dates, with its actions (the lenses no longer carry them). */
 export class AnnotationHoverProvider extends Disposable implements vscode.HoverProvider {
 	constructor(
 		private readonly store: AnnotationStore,
 		private readonly labels: LabelSchemaService,
+		/** The clock for "3 days ago" (injected so tests can fix it). */
+		private readonly now: () => Date = () => new Date(),
 	) {
 		super();
-		this._register(vscode.languages.registerHoverProvider({ language: LANGUAGE_ID }, this));
+		this._register(vscode.languages.registerHoverProvider(ARTICLE_SELECTOR, this));
 	}
 
 	async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
 		const offset = document.offsetAt(position);
-		const { annotations } = await this.store.get(document);
+		const { annotations, pendingChanges } = await this.store.get(document);
 		const hits = annotations.filter((a) => a.status !== 'orphaned' && a.start <= offset && offset < a.end);
 		if (hits.length === 0) {
 			return undefined;
 		}
 		const schema = await this.labels.schemaFor(document.uri);
+		const now = this.now();
 		const md = new vscode.MarkdownString(undefined, true);
-		md.isTrusted = { enabledCommands: [CommandId.EditNote, CommandId.ChangeLabel, CommandId.DeleteAnnotation] };
+		md.isTrusted = { enabledCommands: [CommandId.EditNote, CommandId.ChangeLabel, CommandId.DeleteAnnotation, CommandId.ReanchorToSelection] };
 		for (const live of hits) {
 			const a = live.annotation;
 			const description = schema.labels.find((l) => l.id === a.label)?.description;
@@ -32,12 +37,18 @@ export class AnnotationHoverProvider extends Disposable implements vscode.HoverP
 			if (a.note) {
 				md.appendMarkdown(`${escape(a.note)}  \n`);
 			}
-			const when = a.modified && a.modified !== a.created ? `${a.created ?? '?'}, changed ${a.modified}` : (a.created ?? '');
+			const created = a.created ? readableTimestamp(a.created, now, vscode.env.language) : undefined;
+			const changed = a.modified && a.modified !== a.created ? readableTimestamp(a.modified, now, vscode.env.language) : undefined;
+			const when = [created, changed ? `changed ${changed}` : undefined].filter((w) => w !== undefined).join(', ');
 			md.appendMarkdown(`_${escape(a.author ?? 'unknown author')}${when ? ` · ${escape(when)}` : ''} · id ${a.id}${live.status !== 'anchored' ? ` · ${live.status}` : ''}_  \n`);
 			const args = (id: string): string => encodeURIComponent(JSON.stringify([document.uri.toString(), id]));
 			md.appendMarkdown(
-				`[Edit note](command:${CommandId.EditNote}?${args(a.id)}) · [Change label](command:${CommandId.ChangeLabel}?${args(a.id)}) · [Delete](command:${CommandId.DeleteAnnotation}?${args(a.id)})\n\n`,
+				`[$(edit) Edit note](command:${CommandId.EditNote}?${args(a.id)}) · [$(tag) Change label](command:${CommandId.ChangeLabel}?${args(a.id)}) · ` +
+					`[$(trash) Delete](command:${CommandId.DeleteAnnotation}?${args(a.id)}) · [$(target) Move to selection](command:${CommandId.ReanchorToSelection}?${args(a.id)})\n\n`,
 			);
+		}
+		if (pendingChanges > 0) {
+			md.appendMarkdown(`$(circle-filled) _${pendingChanges} annotation change${pendingChanges === 1 ? '' : 's'} written when the article is saved_\n\n`);
 		}
 		const first = hits[0];
 		return new vscode.Hover(md, new vscode.Range(document.positionAt(first.start), document.positionAt(first.end)));

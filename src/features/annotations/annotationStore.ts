@@ -1,22 +1,25 @@
 import * as vscode from 'vscode';
 import { formatArticleDate, parseHeader } from '../../core/article/articleParser';
-import { makeSelector, prepareText, reanchor, shiftForEdits, toEditorRange, type PreparedText } from '../../core/annotations/anchoring';
+import { makeSelector, prepareText, shiftForEdits, toEditorRange, type PreparedText } from '../../core/annotations/anchoring';
 import { hashArticleText } from '../../core/annotations/hash';
 import type { Annotation } from '../../core/annotations/model';
+import { openSidecarSession } from '../../core/annotations/sidecarSession';
 import { createSidecar, parseSidecar, serializeIfChanged, type SidecarDocument, type SidecarError } from '../../core/annotations/sidecarCodec';
-import { baseName, isSidecarPath, articlePathFor, sidecarPathFor } from '../../core/annotations/sidecarPaths';
+import { baseName, isSidecarPath, articlePathFor, sidecarPathFor, SIDECAR_GLOB } from '../../core/corpus/corpusLayout';
 import { isArticleDocument } from '../../platform/articleDocuments';
 import { readTextIfExists, writeFileAtomic } from '../../platform/atomicWrite';
 import { Disposable } from '../../platform/dispose';
 import type { Logger } from '../../platform/logger';
 import { UserError } from '../../platform/userError';
+import { readableParserMessage } from './annotationText';
+import { compareSpans, editedSpanSurvives } from './liveSpans';
 
 /** Where an annotation is in the open editor, and how sure we are. */
 export type LiveStatus = 'anchored' | 'moved' | 'fuzzy' | 'edited' | 'orphaned';
 
 export interface LiveAnnotation {
 	readonly annotation: Annotation;
-	/** UTF-16 offsets into the editor text; for orphans, the last known position clamped to the text. */
+	/** UTF-16 offsets into the editor text; for orphans, the last known position clamped to the text (never drawn). */
 	readonly start: number;
 	readonly end: number;
 	readonly status: LiveStatus;
@@ -28,10 +31,30 @@ export interface LiveAnnotation {
 export interface ArticleAnnotations {
 	readonly articleUri: vscode.Uri;
 	readonly sidecarUri: vscode.Uri;
-	/** Document order. Empty when there is no sidecar yet. */
+	/** Order (start, end, id) of the editor positions. Empty when there is no sidecar yet. */
 	readonly annotations: readonly LiveAnnotation[];
 	/** Set when the sidecar exists but cannot be read: nothing is written until it is fixed. */
 	readonly errors?: readonly SidecarError[];
+	/** Annotation changes made while the article had unsaved edits: written when it is saved. */
+	readonly pendingChanges: number;
+}
+
+interface LiveRange {
+	start: number;
+	end: number;
+	status: LiveStatus;
+	reason?: string;
+}
+
+/** The in-memory annotations at one moment, for exact undo and redo. */
+interface Snapshot {
+	/** Sidecar text of that moment; undefined when there was no sidecar. */
+	text: string | undefined;
+	/** The annotations as data (order and every field), to recognise that moment again. */
+	key: string;
+	live: Map<string, LiveRange>;
+	/** `document.version` of the article: offsets belong to that text only. */
+	version: number;
 }
 
 interface Entry {
@@ -39,28 +62,35 @@ interface Entry {
 	sidecarUri: vscode.Uri;
 	/** Sidecar text as last read or written by us; undefined when the file does not exist. */
 	diskText: string | undefined;
+	/** The sidecar as it is in memory: the file plus changes waiting for the article's save. */
 	doc: SidecarDocument | undefined;
 	errors: SidecarError[] | undefined;
-	live: Map<string, { start: number; end: number; status: LiveStatus; reason?: string }>;
-	/** Offsets moved by edits since the sidecar was last written. */
+	live: Map<string, LiveRange>;
+	/** The article text on disk as the editor last saw it (loaded, saved or reloaded). */
+	savedArticleText: string;
+	/** Annotation changes (commands) not yet written because the article has unsaved edits. */
+	pendingChanges: number;
+	/** Offsets or the text hash differ from the file: written with the article's next save. */
 	offsetsPending: boolean;
-	undo: { before: string | undefined; after: string }[];
-	redo: { before: string | undefined; after: string }[];
+	undo: { before: Snapshot; after: Snapshot }[];
+	redo: { before: Snapshot; after: Snapshot }[];
 }
 
 const UNDO_DEPTH = 100;
 
 /**
- * Loads, anchors, edits and saves the sidecars of open articles.
+ * Loads, anchors, edits and saves the sidecars of open articles, keeping one promise: **the
+ * sidecar on disk always matches the article on disk** (its offsets and `textHash` are for the
+ * article file as it is, never for unsaved editor text).
  *
- * - Sidecars are written at once after each command, atomically, with offsets into the editor's
- *   current text and that text's hash, so a crash loses nothing and a reader can tell which text
- *   the offsets belong to.
- * - While the article is edited, offsets follow the edits in memory; they are written when the
- *   article is saved (or another annotation change is written).
- * - When the article changed outside VS Code (hash differs), annotations are re-anchored by
- *   quote and context; moved ones are saved with their new offsets, orphans stay in the file as
- *   they were and are reported.
+ * - A command on a clean article is written at once, atomically. On an article with unsaved
+ *   edits it changes the sidecar in memory only ("pending") and is written when the article is
+ *   saved; Revert File and closing without saving drop it.
+ * - While the article is edited, offsets follow the edits in memory. A span whose text was
+ *   replaced or mostly deleted becomes an orphan; it is never stretched over other text.
+ * - When the article changed on disk (another tool, git), the sidecar is re-read and re-anchored
+ *   against the new text, with the text the editor last saw as the previous version; re-anchored
+ *   offsets are written at once. Orphans keep every stored field as it was.
  * - A sidecar that does not parse is never written; every change is refused with its position.
  * - A sidecar changed on disk by someone else is re-read before we write, never clobbered.
  */
@@ -74,18 +104,11 @@ export class AnnotationStore extends Disposable {
 
 	constructor(private readonly logger: Logger) {
 		super();
-		this._register(vscode.workspace.onDidChangeTextDocument((e) => this.onArticleEdited(e)));
+		this._register(vscode.workspace.onDidChangeTextDocument((e) => this.onArticleChanged(e)));
 		this._register(vscode.workspace.onDidSaveTextDocument((d) => void this.onArticleSaved(d)));
-		this._register(
-			vscode.workspace.onDidCloseTextDocument((d) => {
-				const entry = this.entries.get(d.uri.toString());
-				if (entry?.offsetsPending && !d.isDirty) {
-					void this.serialized(() => this.flush(entry, d));
-				}
-				this.entries.delete(d.uri.toString());
-			}),
-		);
-		const watcher = this._register(vscode.workspace.createFileSystemWatcher('**/*.ann.yaml'));
+		// Closing without saving drops pending changes: the entry (and its memory) goes with the document.
+		this._register(vscode.workspace.onDidCloseTextDocument((d) => this.entries.delete(d.uri.toString())));
+		const watcher = this._register(vscode.workspace.createFileSystemWatcher(SIDECAR_GLOB));
 		const onSidecar = (uri: vscode.Uri): void => void this.onSidecarChangedOnDisk(uri);
 		this._register(watcher.onDidChange(onSidecar));
 		this._register(watcher.onDidCreate(onSidecar));
@@ -96,63 +119,102 @@ export class AnnotationStore extends Disposable {
 		return articleUri.with({ path: sidecarPathFor(articleUri.path) });
 	}
 
-	/** The annotations of an open article (loaded and anchored on first use). */
+	/** The annotations of an open article (loaded and anchored on first use). Other documents have none. */
 	async get(document: vscode.TextDocument): Promise<ArticleAnnotations> {
+		if (!isArticleDocument(document)) {
+			const sidecarUri = AnnotationStore.sidecarUriFor(document.uri);
+			return { articleUri: document.uri, sidecarUri, annotations: [], pendingChanges: 0 };
+		}
 		return this.view(await this.entryFor(document));
 	}
 
 	/**
-	 * Changes the sidecar of `document` through `change` and writes it. Refuses (with the file,
-	 * line and column) when the sidecar cannot be read. Returns what `change` returned.
+	 * Refuses (with `file:line:column: message` and an Open File action) when the sidecar of
+	 * `document` cannot be read. Commands call it before asking anything.
+	 */
+	async assertWritable(document: vscode.TextDocument): Promise<void> {
+		if (!isArticleDocument(document)) {
+			throw new UserError(`${vscode.workspace.asRelativePath(document.uri)} is not an article file of the workspace.`);
+		}
+		const entry = await this.entryFor(document);
+		await this.serialized(() => this.refreshFromDisk(entry, document));
+		this.throwIfUnreadable(entry);
+	}
+
+	/**
+	 * Changes the sidecar of `document` through `change`: written at once when the article is
+	 * saved, else kept in memory until it is. Refuses when the sidecar cannot be read. Returns
+	 * what `change` returned.
 	 */
 	async modify<T>(document: vscode.TextDocument, change: (doc: SidecarDocument, text: PreparedText) => T): Promise<T> {
+		if (!isArticleDocument(document)) {
+			throw new UserError(`${vscode.workspace.asRelativePath(document.uri)} is not an article file of the workspace.`);
+		}
 		return this.serialized(async () => {
 			const entry = await this.entryFor(document);
 			await this.refreshFromDisk(entry, document);
-			this.assertWritable(entry);
+			this.throwIfUnreadable(entry);
 			const prepared = prepareText(document.getText());
-			entry.doc ??= createSidecar(this.header(entry, document));
+			entry.doc ??= createSidecar(this.header(entry, entry.savedArticleText));
 			this.syncOffsets(entry, prepared);
+			const before = this.snapshot(entry, document);
+			const offsetsBefore = new Map(entry.doc.data.annotations.map((a) => [a.id, `${a.start}:${a.end}`]));
 			const result = change(entry.doc, prepared);
-			this.rebuildLive(entry, prepared);
-			await this.write(entry, document, prepared, true);
+			this.rebuildLive(entry, prepared, offsetsBefore);
+			const after = this.snapshot(entry, document);
+			if (before.key !== after.key) {
+				entry.undo.push({ before, after });
+				entry.undo.splice(0, Math.max(0, entry.undo.length - UNDO_DEPTH));
+				entry.redo = [];
+				entry.pendingChanges++;
+			}
+			await this.writeIfSaved(entry, document);
+			this._onDidChange.fire(entry.articleUri);
 			return result;
 		});
 	}
 
-	/** Reverts the last annotation change of this article, if the sidecar still holds it. */
+	/**
+	 * Reverts (or redoes) the last annotation change of this article, exactly, if nothing changed
+	 * since: neither the annotations (by hand, another tool) nor the article text.
+	 */
 	async undo(document: vscode.TextDocument, direction: 'undo' | 'redo' = 'undo'): Promise<boolean> {
 		return this.serialized(async () => {
 			const entry = await this.entryFor(document);
+			await this.refreshFromDisk(entry, document);
 			const stack = direction === 'undo' ? entry.undo : entry.redo;
-			const step = stack.pop();
+			const step = stack.at(-1);
 			if (!step) {
 				return false;
 			}
-			const onDisk = await readTextIfExists(entry.sidecarUri);
 			const [expected, target] = direction === 'undo' ? [step.after, step.before] : [step.before, step.after];
-			if (onDisk !== expected) {
+			const now = this.snapshot(entry, document);
+			if (now.key !== expected.key || now.version !== expected.version) {
 				stack.length = 0;
-				throw new UserError(`Cannot ${direction}: ${baseName(entry.sidecarUri.path)} was changed since (by another tool or by hand).`);
+				const why = now.version !== expected.version ? 'the article was edited since' : `${baseName(entry.sidecarUri.path)} was changed since (by another tool or by hand)`;
+				throw new UserError(`Cannot ${direction} the annotation change: ${why}.`);
 			}
-			if (target === undefined) {
-				await vscode.workspace.fs.delete(entry.sidecarUri);
-			} else {
-				await writeFileAtomic(entry.sidecarUri, target);
-			}
+			stack.pop();
 			(direction === 'undo' ? entry.redo : entry.undo).push(step);
-			this.load(entry, document, target);
+			const restored = target.text === undefined ? undefined : parseSidecar(target.text);
+			if (restored && !restored.ok) {
+				throw new UserError(`Cannot ${direction}: the earlier annotations no longer parse.`);
+			}
+			entry.doc = restored?.doc;
+			entry.live = new Map(target.live);
+			entry.pendingChanges++;
+			await this.writeIfSaved(entry, document);
 			this._onDidChange.fire(entry.articleUri);
 			return true;
 		});
 	}
 
-	/** Writes pending offset changes of every open article (used on deactivate). */
+	/** Writes what is pending for every open article whose text is saved (used on deactivate). */
 	async flushAll(): Promise<void> {
 		for (const entry of this.entries.values()) {
-			const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === entry.articleUri.toString());
-			if (entry.offsetsPending && document && !document.isDirty) {
-				await this.serialized(() => this.flush(entry, document));
+			const document = this.openDocument(entry.articleUri);
+			if (document && !document.isDirty && (entry.offsetsPending || entry.pendingChanges > 0)) {
+				await this.serialized(() => this.write(entry, document));
 			}
 		}
 	}
@@ -169,6 +231,8 @@ export class AnnotationStore extends Disposable {
 		if (!pending) {
 			pending = (async () => {
 				const sidecarUri = AnnotationStore.sidecarUriFor(document.uri);
+				// With unsaved edits the text on disk is what the sidecar must match; read it.
+				const saved = document.isDirty ? await readTextIfExists(document.uri).catch(() => undefined) : undefined;
 				const entry: Entry = {
 					articleUri: document.uri,
 					sidecarUri,
@@ -176,17 +240,22 @@ export class AnnotationStore extends Disposable {
 					doc: undefined,
 					errors: undefined,
 					live: new Map(),
+					savedArticleText: saved ?? document.getText(),
+					pendingChanges: 0,
 					offsetsPending: false,
 					undo: [],
 					redo: [],
 				};
-				this.load(entry, document, await readTextIfExists(sidecarUri));
-				this.entries.set(key, entry);
-				this.loading.delete(key);
+				try {
+					this.load(entry, document, await readTextIfExists(sidecarUri));
+					this.entries.set(key, entry);
+				} finally {
+					this.loading.delete(key);
+				}
 				if (entry.offsetsPending && !document.isDirty) {
-					// The article changed outside VS Code: save the re-anchored offsets right away.
-					// Queued, not awaited: entryFor may itself run inside a queued task.
-					this.flushSoon(entry, document);
+					// The article changed while nobody looked (outside VS Code): write the re-anchored
+					// offsets now. Queued, not awaited: entryFor may itself run inside a queued task.
+					this.writeSoon(entry, document);
 				}
 				return entry;
 			})();
@@ -195,46 +264,44 @@ export class AnnotationStore extends Disposable {
 		return pending;
 	}
 
-	/** Parses `text` into the entry and anchors every annotation against the editor text. */
+	/**
+	 * Parses the sidecar `text` into the entry and anchors every annotation in the editor text.
+	 * Offsets stored for another text are re-anchored, with the text the editor last saw on disk
+	 * as the previous version; orphans keep their stored fields and are never drawn.
+	 */
 	private load(entry: Entry, document: vscode.TextDocument, text: string | undefined): void {
 		entry.diskText = text;
 		entry.doc = undefined;
 		entry.errors = undefined;
 		entry.live = new Map();
 		entry.offsetsPending = false;
+		entry.pendingChanges = 0;
 		if (text === undefined) {
 			return;
 		}
-		const parsed = parseSidecar(text);
-		if (!parsed.ok) {
-			entry.errors = parsed.errors;
-			this.logger.warn(`${entry.sidecarUri.fsPath}: ${parsed.errors.map((e) => `${e.line}:${e.column} ${e.message}`).join('; ')}`);
+		// Previous version of the text: the article on disk as the editor last saw it, if the stored offsets are for it.
+		const current = document.getText();
+		const storedHash = /^textHash:[ \t]*['"]?(sha256:[0-9a-f]+)/m.exec(text)?.[1];
+		const previous = entry.savedArticleText !== current && storedHash === hashArticleText(entry.savedArticleText) ? entry.savedArticleText : undefined;
+		const opened = openSidecarSession({ sidecarText: text, articleText: current, articleName: baseName(entry.articleUri.path), previousArticleText: previous });
+		if (!opened.ok) {
+			entry.errors = opened.errors;
+			this.logger.warn(`${entry.sidecarUri.fsPath}: ${opened.errors.map((e) => `${e.line}:${e.column} ${e.message}`).join('; ')}`);
 			return;
 		}
-		entry.doc = parsed.doc;
-		const prepared = prepareText(document.getText());
-		const data = parsed.doc.data;
-		const unchanged = data.textHash !== null && data.textHash === hashArticleText(prepared.raw);
-		for (const annotation of data.annotations) {
-			if (unchanged) {
-				const r = toEditorRange(prepared, annotation.start, annotation.end);
-				entry.live.set(annotation.id, { ...r, status: 'anchored' });
-				continue;
-			}
-			const result = reanchor(prepared, annotation);
-			if (result.status === 'orphaned' || result.start === undefined || result.end === undefined) {
-				entry.live.set(annotation.id, { ...this.clampedRange(prepared, annotation), status: 'orphaned', reason: result.reason });
-				continue;
-			}
-			const r = toEditorRange(prepared, result.start, result.end);
-			entry.live.set(annotation.id, { ...r, status: result.status });
-			if (result.status !== 'anchored' || annotation.start !== result.start) {
-				entry.offsetsPending = true;
+		const { session } = opened;
+		entry.doc = session.doc;
+		for (const annotation of session.doc.data.annotations) {
+			const result = session.anchors.get(annotation.id);
+			if (!result || result.status === 'orphaned' || result.start === undefined || result.end === undefined) {
+				// Stored fields untouched (the session guarantees it); the range only places its Problem.
+				entry.live.set(annotation.id, { ...this.clampedRange(session.article, annotation), status: 'orphaned', reason: result?.reason });
+			} else {
+				entry.live.set(annotation.id, { ...toEditorRange(session.article, result.start, result.end), status: result.status });
 			}
 		}
-		if (!unchanged && data.annotations.length > 0) {
-			entry.offsetsPending = true; // at least the text hash must be brought up to date
-		}
+		// Moved offsets or a new text hash: written as soon as the article on disk is this text.
+		entry.offsetsPending = session.needsWrite();
 	}
 
 	private clampedRange(prepared: PreparedText, annotation: Annotation): { start: number; end: number } {
@@ -242,89 +309,106 @@ export class AnnotationStore extends Disposable {
 		return toEditorRange(prepared, Math.min(annotation.start, max), Math.min(annotation.end, max));
 	}
 
-	/** Re-creates live ranges for annotations added or changed by a command (others keep theirs). */
-	private rebuildLive(entry: Entry, prepared: PreparedText): void {
-		const next = new Map<string, { start: number; end: number; status: LiveStatus; reason?: string }>();
+	/**
+	 * After a command: annotations whose offsets it did not touch keep their live range and status
+	 * (orphans stay orphans); new ones and re-anchored ones sit at their new offsets.
+	 */
+	private rebuildLive(entry: Entry, prepared: PreparedText, offsetsBefore: ReadonlyMap<string, string>): void {
+		const next = new Map<string, LiveRange>();
 		for (const annotation of entry.doc?.data.annotations ?? []) {
 			const old = entry.live.get(annotation.id);
-			const r = toEditorRange(prepared, annotation.start, annotation.end);
-			if (old?.status === 'orphaned') {
-				// Still an orphan unless a command (re-anchor to selection) pointed it at its quote again.
-				const found = prepared.raw.slice(r.start, r.end).replace(/\r\n/g, '\n') === annotation.quote;
-				next.set(annotation.id, found ? { ...r, status: 'anchored' } : old);
-				continue;
+			if (old && offsetsBefore.get(annotation.id) === `${annotation.start}:${annotation.end}`) {
+				next.set(annotation.id, old);
+			} else {
+				next.set(annotation.id, { ...toEditorRange(prepared, annotation.start, annotation.end), status: 'anchored' });
 			}
-			next.set(annotation.id, { ...r, status: old?.status === 'moved' || old?.status === 'fuzzy' ? old.status : 'anchored' });
 		}
 		entry.live = next;
 	}
 
-	// ---- live editing ----------------------------------------------------------------------
+	// ---- the article changes ---------------------------------------------------------------
 
-	private onArticleEdited(e: vscode.TextDocumentChangeEvent): void {
+	private onArticleChanged(e: vscode.TextDocumentChangeEvent): void {
 		const entry = this.entries.get(e.document.uri.toString());
-		if (!entry) {
+		if (!entry || e.contentChanges.length === 0) {
+			// No text change: a save or another dirty-state change; the save event handles saves.
 			return;
 		}
-		if (e.contentChanges.length === 0) {
-			// A dirty-state change without text change: a reload from disk ends up here as "clean".
-			if (entry.offsetsPending && !e.document.isDirty) {
-				this.flushSoon(entry, e.document);
-			}
+		const document = e.document;
+		const byUndo = e.reason === vscode.TextDocumentChangeReason.Undo || e.reason === vscode.TextDocumentChangeReason.Redo;
+		if (!document.isDirty && !byUndo) {
+			// Clean after a change that is not an undo: the editor re-read the file (Revert File, or
+			// the file changed on disk). Pending changes go; the sidecar on disk is anchored again.
+			void this.serialized(() => this.reloadFromDisk(entry, document)).catch((error: unknown) =>
+				this.logger.error(`could not re-read the annotations of ${document.uri.fsPath}`, error),
+			);
 			return;
 		}
-		if (entry.live.size === 0) {
-			return;
-		}
-		const ids = [...entry.live.keys()].filter((id) => entry.live.get(id)!.status !== 'orphaned');
-		const shifted = shiftForEdits(
-			ids.map((id) => entry.live.get(id)!),
-			e.contentChanges.map((c) => ({ start: c.rangeOffset, end: c.rangeOffset + c.rangeLength, newLength: c.text.length })),
-		);
-		let prepared: PreparedText | undefined;
-		ids.forEach((id, i) => {
-			const s = shifted[i];
-			const old = entry.live.get(id)!;
-			if (s.status === 'needs-reanchor') {
-				// The whole span was replaced (a paste over it, or the file reloaded after a change on
-				// disk): find the quote again now rather than stretch the span over the new text.
-				const annotation = entry.doc?.get(id);
-				prepared ??= prepareText(e.document.getText());
-				const result = annotation ? reanchor(prepared, annotation) : undefined;
-				if (!annotation || !result || result.status === 'orphaned' || result.start === undefined || result.end === undefined) {
-					entry.live.set(id, { start: s.start, end: s.start, status: 'orphaned', reason: result?.reason ?? 'replaced' });
-				} else {
-					entry.live.set(id, { ...toEditorRange(prepared, result.start, result.end), status: result.status });
-				}
-				return;
-			}
-			const status: LiveStatus = s.status === 'unchanged' || s.status === 'shifted' ? old.status : 'edited';
-			entry.live.set(id, { start: s.start, end: s.end, status });
-		});
-		entry.offsetsPending = true;
-		if (!e.document.isDirty) {
-			// Not dirty after a change: the editor reloaded the file from disk (git checkout, another
-			// tool) or an undo returned to the saved text. There will be no save event: save now.
-			this.flushSoon(entry, e.document);
+		this.followEdits(entry, document, e.contentChanges);
+		if (!document.isDirty) {
+			// Undone back to the saved text: the article on disk is the editor text again.
+			this.writeSoon(entry, document);
 		}
 		this._onDidChange.fire(entry.articleUri);
 	}
 
-	private flushSoon(entry: Entry, document: vscode.TextDocument): void {
-		this.serialized(() => this.flush(entry, document)).catch((error: unknown) =>
-			this.logger.error(`could not save annotation offsets to ${entry.sidecarUri.fsPath}`, error),
+	/** Moves live ranges through typing; spans replaced or mostly deleted become orphans. */
+	private followEdits(entry: Entry, document: vscode.TextDocument, changes: readonly vscode.TextDocumentContentChangeEvent[]): void {
+		const ids = [...entry.live.keys()].filter((id) => entry.live.get(id)!.status !== 'orphaned');
+		if (ids.length === 0) {
+			return;
+		}
+		const shifted = shiftForEdits(
+			ids.map((id) => entry.live.get(id)!),
+			changes.map((c) => ({ start: c.rangeOffset, end: c.rangeOffset + c.rangeLength, newLength: c.text.length })),
 		);
+		let text: string | undefined;
+		ids.forEach((id, i) => {
+			const s = shifted[i];
+			const old = entry.live.get(id)!;
+			if (s.status === 'unchanged' || s.status === 'shifted') {
+				entry.live.set(id, { ...old, start: s.start, end: s.end });
+				return;
+			}
+			text ??= document.getText();
+			const quote = entry.doc?.get(id)?.quote ?? '';
+			if (s.status === 'needs-reanchor' || s.end <= s.start || !editedSpanSurvives(quote, text.slice(s.start, s.end))) {
+				entry.live.set(id, { start: s.start, end: s.start, status: 'orphaned', reason: s.status === 'needs-reanchor' ? 'replaced' : 'deleted' });
+			} else {
+				entry.live.set(id, { start: s.start, end: s.end, status: 'edited' });
+			}
+		});
+		entry.offsetsPending = true;
+	}
+
+	/** The article was re-read from disk: drop what is pending, re-read the sidecar, anchor, write. */
+	private async reloadFromDisk(entry: Entry, document: vscode.TextDocument): Promise<void> {
+		if (entry.pendingChanges > 0) {
+			this.logger.info(`${entry.articleUri.fsPath} was reverted or re-read from disk: ${entry.pendingChanges} unsaved annotation change(s) dropped`);
+		}
+		this.load(entry, document, await readTextIfExists(entry.sidecarUri));
+		entry.savedArticleText = document.getText();
+		entry.undo = [];
+		entry.redo = [];
+		await this.writeIfSaved(entry, document);
+		this._onDidChange.fire(entry.articleUri);
 	}
 
 	private async onArticleSaved(document: vscode.TextDocument): Promise<void> {
 		const entry = this.entries.get(document.uri.toString());
-		if (entry?.offsetsPending && isArticleDocument(document)) {
-			try {
-				await this.serialized(() => this.flush(entry, document));
-			} catch (error) {
-				this.logger.error(`could not save the annotations of ${document.uri.fsPath}`, error);
-				void vscode.window.showErrorMessage(`Corpus Annotator: could not save ${baseName(entry.sidecarUri.path)}: ${error instanceof Error ? error.message : String(error)}`);
-			}
+		if (!entry) {
+			return;
+		}
+		try {
+			await this.serialized(async () => {
+				entry.savedArticleText = document.getText();
+				if (entry.doc && !entry.errors) {
+					await this.write(entry, document);
+				}
+			});
+		} catch (error) {
+			this.logger.error(`could not save the annotations of ${document.uri.fsPath}`, error);
+			void vscode.window.showErrorMessage(`Corpus Annotator: could not save ${baseName(entry.sidecarUri.path)}: ${error instanceof Error ? error.message : String(error)}`);
 		}
 	}
 
@@ -332,53 +416,55 @@ export class AnnotationStore extends Disposable {
 		if (!isSidecarPath(sidecarUri.path)) {
 			return;
 		}
-		const articlePath = articlePathFor(sidecarUri.path)!;
-		const articleUri = sidecarUri.with({ path: articlePath });
+		const articleUri = sidecarUri.with({ path: articlePathFor(sidecarUri.path)! });
 		const entry = this.entries.get(articleUri.toString());
-		const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === articleUri.toString());
+		const document = this.openDocument(articleUri);
 		if (!entry || !document) {
 			this._onDidChange.fire(articleUri);
 			return;
 		}
-		await this.serialized(async () => {
-			const text = await readTextIfExists(sidecarUri);
-			if (text !== entry.diskText) {
-				this.load(entry, document, text);
-				entry.undo = [];
-				entry.redo = [];
-				this._onDidChange.fire(articleUri);
-			}
-		});
+		await this.serialized(() => this.refreshFromDisk(entry, document));
 	}
 
 	// ---- writing ---------------------------------------------------------------------------
 
-	/** Re-reads the sidecar if someone else changed it since we last looked. */
+	/** Re-reads the sidecar if someone else changed it since we last looked (pending changes are dropped then). */
 	private async refreshFromDisk(entry: Entry, document: vscode.TextDocument): Promise<void> {
 		const text = await readTextIfExists(entry.sidecarUri);
-		if (text !== entry.diskText) {
-			this.logger.info(`${entry.sidecarUri.fsPath} changed on disk; re-reading it before writing`);
-			this.load(entry, document, text);
+		if (text === entry.diskText) {
+			return;
 		}
+		if (entry.pendingChanges > 0) {
+			void vscode.window.showWarningMessage(
+				`Corpus Annotator: ${baseName(entry.sidecarUri.path)} was changed by another program; your ${entry.pendingChanges} unsaved annotation change(s) were dropped.`,
+			);
+		}
+		this.logger.info(`${entry.sidecarUri.fsPath} changed on disk; re-reading it`);
+		this.load(entry, document, text);
+		entry.undo = [];
+		entry.redo = [];
+		await this.writeIfSaved(entry, document);
+		this._onDidChange.fire(entry.articleUri);
 	}
 
-	private assertWritable(entry: Entry): void {
-		if (entry.errors) {
-			const first = entry.errors[0];
-			const where = `${vscode.workspace.asRelativePath(entry.sidecarUri)}:${first.line}:${first.column}`;
-			throw new UserError(`Annotations not changed: ${where} cannot be read (${first.message}). Fix the file first; it is never overwritten.`, [
-				{
-					title: 'Open File',
-					run: () =>
-						vscode.window.showTextDocument(entry.sidecarUri, {
-							selection: new vscode.Range(Math.max(0, first.line - 1), Math.max(0, first.column - 1), Math.max(0, first.line - 1), Math.max(0, first.column - 1)),
-						}),
+	private throwIfUnreadable(entry: Entry): void {
+		if (!entry.errors) {
+			return;
+		}
+		const first = entry.errors[0];
+		const where = `${vscode.workspace.asRelativePath(entry.sidecarUri)}:${first.line}:${first.column}`;
+		throw new UserError(`${where}: ${readableParserMessage(first.message)} — annotations not changed. Fix the file first; it is never overwritten.`, [
+			{
+				title: 'Open File',
+				run: () => {
+					const at = new vscode.Position(Math.max(0, first.line - 1), Math.max(0, first.column - 1));
+					return vscode.window.showTextDocument(entry.sidecarUri, { selection: new vscode.Range(at, at) });
 				},
-			]);
-		}
+			},
+		]);
 	}
 
-	/** Copies live editor positions into the document (code points, fresh quote and context). */
+	/** Copies live editor positions of anchored annotations into the document (code points, fresh quote and context). */
 	private syncOffsets(entry: Entry, prepared: PreparedText): void {
 		const doc = entry.doc;
 		if (!doc) {
@@ -390,50 +476,61 @@ export class AnnotationStore extends Disposable {
 			if (!live || live.status === 'orphaned') {
 				continue;
 			}
-			if (live.end <= live.start) {
-				entry.live.set(annotation.id, { ...live, status: 'orphaned', reason: 'deleted' });
-				continue;
-			}
 			const sel = makeSelector(prepared, live.start, live.end);
 			doc.setOffsets(annotation.id, sel.start, sel.end, sel.quote, sel.prefix, sel.suffix);
 		}
 	}
 
-	private async flush(entry: Entry, document: vscode.TextDocument): Promise<void> {
-		if (!entry.doc || entry.errors) {
-			entry.offsetsPending = false;
-			return;
+	private writeSoon(entry: Entry, document: vscode.TextDocument): void {
+		this.serialized(() => this.writeIfSaved(entry, document)).catch((error: unknown) =>
+			this.logger.error(`could not save annotation offsets to ${entry.sidecarUri.fsPath}`, error),
+		);
+	}
+
+	/** Writes now when the article on disk is the editor text; otherwise the save will. */
+	private async writeIfSaved(entry: Entry, document: vscode.TextDocument): Promise<void> {
+		if (!document.isDirty && !entry.errors && (entry.offsetsPending || entry.pendingChanges > 0)) {
+			await this.write(entry, document);
 		}
-		await this.refreshFromDisk(entry, document);
-		if (!entry.doc) {
+	}
+
+	/** Writes the in-memory sidecar for the (saved) article text. Call only when the article is not dirty. */
+	private async write(entry: Entry, document: vscode.TextDocument): Promise<void> {
+		const onDisk = await readTextIfExists(entry.sidecarUri);
+		if (onDisk !== entry.diskText) {
+			// Someone else wrote it meanwhile: theirs wins, ours is anchored on top of it.
+			await this.refreshFromDisk(entry, document);
 			return;
 		}
 		const prepared = prepareText(document.getText());
+		entry.savedArticleText = prepared.raw;
+		const doc = entry.doc;
+		if (!doc) {
+			// Undone back to "no annotations file".
+			if (entry.diskText !== undefined) {
+				await vscode.workspace.fs.delete(entry.sidecarUri);
+				entry.diskText = undefined;
+			}
+			entry.pendingChanges = 0;
+			entry.offsetsPending = false;
+			return;
+		}
 		this.syncOffsets(entry, prepared);
-		await this.write(entry, document, prepared, false);
-		this._onDidChange.fire(entry.articleUri);
-	}
-
-	private async write(entry: Entry, document: vscode.TextDocument, prepared: PreparedText, recordUndo: boolean): Promise<void> {
-		const doc = entry.doc!;
-		const header = this.header(entry, document, prepared);
+		const header = this.header(entry, prepared.raw);
 		const current = doc.data;
 		// Only touch the header when the article's text or date really changed (keeps diffs minimal).
 		if (current.textHash !== header.textHash || current.date !== header.date || current.article !== header.article) {
 			doc.setHeader(header);
 		}
-		const next = serializeIfChanged(entry.diskText ?? '', doc);
+		// An undo restores a document parsed from an earlier text: that text is what to write.
+		const next = serializeIfChanged(entry.diskText ?? '', doc) ?? (doc.sourceText !== entry.diskText && !doc.changed ? doc.sourceText : undefined);
+		entry.pendingChanges = 0;
 		entry.offsetsPending = false;
-		if (next === undefined) {
+		if (next === undefined || next === entry.diskText) {
 			return;
 		}
 		await writeFileAtomic(entry.sidecarUri, next);
-		if (recordUndo) {
-			entry.undo.push({ before: entry.diskText, after: next });
-			entry.undo.splice(0, Math.max(0, entry.undo.length - UNDO_DEPTH));
-			entry.redo = [];
-		}
-		// Re-parse our own output so the next edit diffs against exactly what is on disk.
+		// Re-parse our own output so the next edit splices exactly what is on disk.
 		const reparsed = parseSidecar(next);
 		entry.diskText = next;
 		if (reparsed.ok) {
@@ -442,11 +539,17 @@ export class AnnotationStore extends Disposable {
 		this._onDidChange.fire(entry.articleUri);
 	}
 
-	private header(entry: Entry, document: vscode.TextDocument, prepared?: PreparedText): { article: string; date: string | null; textHash: string } {
-		const text = prepared?.raw ?? document.getText();
-		const firstLine = text.slice(0, Math.max(0, text.indexOf('\n')) || text.length);
-		const { date } = parseHeader(firstLine.replace(/\r$/, ''));
-		return { article: baseName(entry.articleUri.path), date: date ? formatArticleDate(date) : null, textHash: hashArticleText(text) };
+	private header(entry: Entry, articleText: string): { article: string; date: string | null; textHash: string } {
+		const end = articleText.indexOf('\n');
+		const firstLine = end < 0 ? articleText : articleText.slice(0, end);
+		const { date } = parseHeader(firstLine.replace(/\r$/, '').replace(/^\uFEFF/, ''));
+		return { article: baseName(entry.articleUri.path), date: date ? formatArticleDate(date) : null, textHash: hashArticleText(articleText) };
+	}
+
+	private snapshot(entry: Entry, document: vscode.TextDocument): Snapshot {
+		const doc = entry.doc;
+		const text = doc ? (serializeIfChanged(entry.diskText ?? '', doc) ?? (doc.changed ? entry.diskText : doc.sourceText)) : undefined;
+		return { text, key: JSON.stringify(doc?.data.annotations ?? null), live: new Map(entry.live), version: document.version };
 	}
 
 	private view(entry: Entry): ArticleAnnotations {
@@ -457,8 +560,12 @@ export class AnnotationStore extends Disposable {
 				annotations.push({ annotation, start: live.start, end: live.end, status: live.status, reason: live.reason });
 			}
 		}
-		annotations.sort((a, b) => a.start - b.start || a.end - b.end);
-		return { articleUri: entry.articleUri, sidecarUri: entry.sidecarUri, annotations, errors: entry.errors };
+		annotations.sort((a, b) => compareSpans({ ...a, id: a.annotation.id }, { ...b, id: b.annotation.id }));
+		return { articleUri: entry.articleUri, sidecarUri: entry.sidecarUri, annotations, errors: entry.errors, pendingChanges: entry.pendingChanges };
+	}
+
+	private openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
+		return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString() && isArticleDocument(d));
 	}
 
 	/** Runs sidecar I/O one operation at a time, so a write never races a reload. */
@@ -468,3 +575,4 @@ export class AnnotationStore extends Disposable {
 		return run;
 	}
 }
+

@@ -44,9 +44,10 @@ export function registerAnnotations(
 		testing: {
 			list: async (uri) => {
 				const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
-				const { annotations, errors } = await store.get(document);
+				const { annotations, errors, pendingChanges } = await store.get(document);
 				return {
 					errors: errors?.map((e) => `${e.line}:${e.column} ${e.message}`),
+					pendingChanges,
 					annotations: annotations.map((a) => ({
 						id: a.annotation.id,
 						label: a.annotation.label,

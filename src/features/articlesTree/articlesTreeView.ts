@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ArticlesTreeItemData, ArticlesTreeNodeHandle, ArticlesTreeTestingApi } from '../../api';
 import { CommandId, CONFIG_SECTION, ContextKey, ViewId } from '../../constants';
+import { DEFAULT_LABELS } from '../../core/annotations/labelSchema';
 import { parseFilter, type SortOrder } from '../../core/corpus/corpusIndex';
 import type { CommandRegistry } from '../../platform/commandRegistry';
 import type { ConfigurationService } from '../../platform/configuration';
@@ -156,7 +157,7 @@ export class ArticlesTreeView extends Disposable {
 			title: 'Filter Articles',
 			value: this.corpus.index.filter?.source ?? '',
 			prompt: 'Text in the lead, label:<id> for an annotation label, entity:<name> for an entity. Empty clears the filter.',
-			placeHolder: 'e.g. Zelensky  ·  label:person  ·  entity:"Witte Huis"',
+			placeHolder: `e.g. Zelensky  ·  label:${DEFAULT_LABELS[0].id}  ·  entity:"Witte Huis"`,
 		});
 		if (text !== undefined) {
 			this.setFilter(text);

@@ -29,13 +29,18 @@ export function shortId(path: string): string {
 	return m ? m[1] : name.slice(0, 8);
 }
 
+/**
+ * The row's description: the annotation count first and then the id, so both are seen at the
+ * default side-bar width (the label, the headline, is what gets cut); the lead is in the tooltip.
+ */
 export function articleDescription(entry: CorpusEntry, folderName: string | undefined): string {
-	const parts = [shortId(entry.path)];
+	const parts: string[] = [];
+	if (entry.annotationCount > 0) {
+		parts.push(`${entry.annotationCount} ✎`);
+	}
+	parts.push(shortId(entry.path));
 	if (entry.problem) {
 		parts.push(entry.problem);
-	}
-	if (entry.annotationCount > 0) {
-		parts.push(`${entry.annotationCount} annotation${entry.annotationCount === 1 ? '' : 's'}`);
 	}
 	if (folderName) {
 		parts.push(folderName);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { looksLikeArticle } from '../../core/article/articleParser';
-import { wholeNamePattern } from '../../core/text/namePattern';
+import { findEntityForms, type EntityForms } from './mentionSpellings';
 
 export interface CorpusMention {
 	readonly uri: vscode.Uri;
@@ -10,18 +10,19 @@ export interface CorpusMention {
 }
 
 /**
- * Every mention of any of `spellings` in the corpus's articles (open documents are read from the
- * editor so unsaved text counts). Reports progress and stops when cancelled.
+ * Every mention of an entity in the corpus's articles — each spelling, possessives, and a
+ * person's surname in the articles naming them in full (see `mentionSpellings.ts`). Open
+ * documents are read from the editor so unsaved text counts. Reports `done` of `total` files
+ * as it goes and stops when cancelled.
  */
 export async function findMentionsInCorpus(
-	spellings: readonly string[],
-	progress?: vscode.Progress<{ message?: string; increment?: number }>,
+	forms: EntityForms,
+	progress?: (done: number, total: number) => void,
 	token?: vscode.CancellationToken,
 ): Promise<CorpusMention[]> {
 	const files = await vscode.workspace.findFiles('**/*.txt', '**/{node_modules,.git,.vscode-test}/**');
 	files.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
-	const pattern = wholeNamePattern(spellings);
-	if (!pattern) {
+	if (forms.spellings.length === 0) {
 		return [];
 	}
 	const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
@@ -32,7 +33,7 @@ export async function findMentionsInCorpus(
 			break;
 		}
 		if (i % 50 === 0) {
-			progress?.report({ message: `${i} of ${files.length} files`, increment: (50 / files.length) * 100 });
+			progress?.(i, files.length);
 		}
 		const uri = files[i];
 		const document = open.get(uri.toString());
@@ -40,16 +41,16 @@ export async function findMentionsInCorpus(
 		if (!looksLikeArticle(text)) {
 			continue;
 		}
-		pattern.lastIndex = 0;
 		let lineStarts: number[] | undefined;
-		for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+		for (const m of findEntityForms(text, forms)) {
 			lineStarts ??= computeLineStarts(text);
-			const start = positionAt(lineStarts, m.index);
-			const end = positionAt(lineStarts, m.index + m[0].length);
+			const start = positionAt(lineStarts, m.start);
+			const end = positionAt(lineStarts, m.end);
 			const lineEnd = start.line + 1 < lineStarts.length ? lineStarts[start.line + 1] : text.length;
-			found.push({ uri, range: new vscode.Range(start, end), text: m[0], lineText: text.slice(lineStarts[start.line], lineEnd).trimEnd() });
+			found.push({ uri, range: new vscode.Range(start, end), text: m.text, lineText: text.slice(lineStarts[start.line], lineEnd).trimEnd() });
 		}
 	}
+	progress?.(files.length, files.length);
 	return found;
 }
 

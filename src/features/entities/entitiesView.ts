@@ -33,6 +33,15 @@ export class EntitiesView extends Disposable implements vscode.TreeDataProvider<
 		super();
 		this.view = this._register(vscode.window.createTreeView(ViewId.Entities, { treeDataProvider: this, showCollapseAll: true }));
 		this._register(vscode.window.onDidChangeActiveTextEditor(() => this.scheduleRefresh(0)));
+		// A .txt opens as plain text and becomes an article a moment later, in the same editor and
+		// without an active-editor change: the first article opened would otherwise stay unlisted.
+		this._register(
+			vscode.workspace.onDidOpenTextDocument((d) => {
+				if (d.uri.toString() === vscode.window.activeTextEditor?.document.uri.toString()) {
+					this.scheduleRefresh(0);
+				}
+			}),
+		);
 		this._register(
 			vscode.workspace.onDidChangeTextDocument((e) => {
 				if (e.document === this.document) {
@@ -47,8 +56,9 @@ export class EntitiesView extends Disposable implements vscode.TreeDataProvider<
 
 	/** Resolves once the view reflects the current active editor. */
 	async refresh(): Promise<void> {
-		const editor = vscode.window.activeTextEditor;
-		const document = editor && isArticleDocument(editor.document) ? editor.document : undefined;
+		const active = vscode.window.activeTextEditor?.document.uri.toString();
+		// The document object of the editor is replaced on the language switch: find the current one.
+		const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === active && isArticleDocument(d));
 		this.document = document;
 		if (!document) {
 			this.roots = [];

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { addEntityToListText, addNotEntityToListText } from '../../core/entities/entityList';
+import { addEntityToListText, addNotEntityToListText, spellingsOf } from '../../core/entities/entityList';
 import { ENTITY_TYPE_NAMES, ENTITY_TYPES, isEntityType, type EntityType } from '../../core/entities/entityTypes';
 import { CommandId } from '../../constants';
 import { isArticleDocument } from '../../platform/articleDocuments';
@@ -9,6 +9,7 @@ import { CancelledError, UserError } from '../../platform/userError';
 import { findMentionsInCorpus, type CorpusMention } from './corpusMentionSearch';
 import type { EntityDecorator } from './entityDecorator';
 import type { EntityService } from './entityService';
+import { entityForms } from './mentionSpellings';
 
 /** Arguments the hover links and tests pass; from the palette everything is asked. */
 export interface EntityTarget {
@@ -41,7 +42,7 @@ export function registerEntityCommands(commands: CommandRegistry, entities: Enti
 	});
 	commands.register(CommandId.AddToEntityList, (target?: EntityTarget) => addToEntityList(entities, target));
 	commands.register(CommandId.MarkNotEntity, (target?: EntityTarget) => markNotEntity(entities, target));
-	commands.register(CommandId.FindEntityMentions, (query?: { spellings?: string[]; label?: string }) => findEntityMentions(entities, query));
+	commands.register(CommandId.FindEntityMentions, (query?: MentionQuery) => findEntityMentions(entities, query));
 }
 
 /** The mention under the cursor (or the selection) of the active article, as a target. */
@@ -144,29 +145,33 @@ async function editEntityList(entities: EntityService, articleUri: vscode.Uri, e
 	}
 }
 
-async function findEntityMentions(entities: EntityService, query?: { spellings?: string[]; label?: string }): Promise<CorpusMention[]> {
+/** What Find Entity Mentions searches for: from the hover link, or the name at the cursor. */
+export interface MentionQuery {
+	spellings?: string[];
+	label?: string;
+	/** The entity type (`PER` adds surnames alone in articles naming the person in full). */
+	type?: EntityType;
+}
+
+async function findEntityMentions(entities: EntityService, query?: MentionQuery): Promise<CorpusMention[]> {
 	let spellings = query?.spellings;
 	let label = query?.label;
+	let type = query?.type;
 	if (!spellings || spellings.length === 0) {
 		const t = await targetFromEditor(entities);
 		const listed = await entities.lookup(vscode.Uri.parse(t.uri), t.text);
-		spellings = listed ? [listed.name, ...listed.aliases] : [t.text];
+		spellings = listed ? spellingsOf(listed) : [t.text];
 		label = listed?.name ?? t.text;
+		type = listed?.type ?? t.type;
 	}
-	const found = await vscode.window.withProgress(
-		{ location: vscode.ProgressLocation.Notification, title: `Finding “${label}” in the corpus`, cancellable: true },
-		(progress, token) => findMentionsInCorpus(spellings, progress, token),
-	);
-	const articles = new Set(found.map((f) => f.uri.toString())).size;
+	const forms = entityForms(spellings, type === 'PER');
+	const name = label ?? spellings[0];
+	// The search reports its progress in the list it fills (no separate toast that could outlive it).
 	const quickPick = vscode.window.createQuickPick<vscode.QuickPickItem & { mention: CorpusMention }>();
-	quickPick.title = `${found.length} mention${found.length === 1 ? '' : 's'} of ${label} in ${articles} article${articles === 1 ? '' : 's'} (${spellings.join(', ')})`;
+	const cancel = new vscode.CancellationTokenSource();
+	quickPick.title = `Finding “${name}” in the corpus…`;
+	quickPick.busy = true;
 	quickPick.matchOnDetail = true;
-	quickPick.items = found.map((mention) => ({
-		label: `${vscode.workspace.asRelativePath(mention.uri)}:${mention.range.start.line + 1}`,
-		description: mention.text,
-		detail: excerpt(mention),
-		mention,
-	}));
 	quickPick.onDidAccept(() => {
 		const picked = quickPick.selectedItems[0];
 		quickPick.hide();
@@ -174,8 +179,24 @@ async function findEntityMentions(entities: EntityService, query?: { spellings?:
 			void vscode.window.showTextDocument(picked.mention.uri, { selection: picked.mention.range });
 		}
 	});
-	quickPick.onDidHide(() => quickPick.dispose());
+	quickPick.onDidHide(() => {
+		cancel.cancel();
+		quickPick.dispose();
+		cancel.dispose();
+	});
 	quickPick.show();
+	const found = await findMentionsInCorpus(forms, (done, total) => (quickPick.placeholder = `Searching: ${done} of ${total} files`), cancel.token);
+	const articles = new Set(found.map((f) => f.uri.toString())).size;
+	const searched = [...forms.spellings, ...forms.surnames.map((s) => `${s} (where the full name occurs)`)];
+	quickPick.busy = false;
+	quickPick.title = `${found.length} mention${found.length === 1 ? '' : 's'} of ${name} in ${articles} article${articles === 1 ? '' : 's'}`;
+	quickPick.placeholder = `Spellings: ${searched.join(', ')}, with possessives — type to filter`;
+	quickPick.items = found.map((mention) => ({
+		label: `${vscode.workspace.asRelativePath(mention.uri)}:${mention.range.start.line + 1}`,
+		description: mention.text,
+		detail: excerpt(mention),
+		mention,
+	}));
 	return found;
 }
 

@@ -35,6 +35,9 @@ export class EntityDecorator extends Disposable {
 	private readonly types = new Map<EntityType, vscode.TextEditorDecorationType>();
 	private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 	private state: HighlightState;
+	private readonly _onDidToggle = this._register(new vscode.EventEmitter<void>());
+	/** Fires when highlights are switched on or off, or a type is shown or hidden. */
+	readonly onDidToggle = this._onDidToggle.event;
 
 	constructor(
 		private readonly entities: EntityService,
@@ -103,6 +106,7 @@ export class EntityDecorator extends Disposable {
 	}
 
 	private async saveAndRepaint(): Promise<void> {
+		this._onDidToggle.fire();
 		await this.memento.update(STATE_KEY, this.state);
 		await this.updateContext();
 		this.paintAll();

@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
 import { spellingsOf } from '../../core/entities/entityList';
-import { ENTITY_TYPE_NAMES } from '../../core/entities/entityTypes';
-import { CommandId, LANGUAGE_ID } from '../../constants';
+import { ENTITY_TYPE_NAMES, type EntityMention } from '../../core/entities/entityTypes';
+import { escapeRegExp } from '../../core/text/namePattern';
+import { CommandId } from '../../constants';
+import { ARTICLE_SELECTOR } from '../../platform/articleDocuments';
 import { Disposable } from '../../platform/dispose';
 import { escapeMarkdown as escape } from '../../platform/markdown';
 import { findMentionsInCorpus } from './corpusMentionSearch';
 import type { EntityDecorator } from './entityDecorator';
 import type { EntityService } from './entityService';
+import { entityForms, findEntityForms, type EntityForms } from './mentionSpellings';
 
 /** Above this many `.txt` files the hover offers a link instead of counting corpus mentions itself. */
 const MAX_FILES_FOR_HOVER_COUNT = 3000;
@@ -20,7 +23,7 @@ export class EntityHoverProvider extends Disposable implements vscode.HoverProvi
 		private readonly decorator: EntityDecorator,
 	) {
 		super();
-		this._register(vscode.languages.registerHoverProvider({ language: LANGUAGE_ID }, this));
+		this._register(vscode.languages.registerHoverProvider(ARTICLE_SELECTOR, this));
 		// Counts go stale when any article or list changes; recomputing lazily on the next hover is cheap enough.
 		this._register(vscode.workspace.onDidSaveTextDocument(() => this.corpusCounts.clear()));
 		this._register(entities.onDidChange(() => this.corpusCounts.clear()));
@@ -36,25 +39,29 @@ export class EntityHoverProvider extends Disposable implements vscode.HoverProvi
 		if (!mention) {
 			return undefined;
 		}
-		const listed = await this.entities.lookup(document.uri, mention.text);
-		const spellings = listed ? spellingsOf(listed) : [mention.text];
-		const key = mention.canonical ?? mention.text;
-		const inArticle = mentions.filter((m) => (m.canonical ?? m.text) === key).length;
-		const corpus = await this.corpusCount(spellings);
+		const who = await this.identify(document, mention, mentions);
+		const forms = entityForms(who.spellings, mention.type === 'PER');
+		const inArticle = findEntityForms(document.getText(), forms).length;
+		const corpus = await this.corpusCount(forms);
 
 		const md = new vscode.MarkdownString(undefined, true);
 		md.isTrusted = { enabledCommands: [CommandId.FindEntityMentions, CommandId.AddToEntityList, CommandId.MarkNotEntity] };
-		md.appendMarkdown(`**${ENTITY_TYPE_NAMES[mention.type]}** (${mention.type})`);
-		md.appendMarkdown(mention.canonical ? ` — ${escape(mention.canonical)} _(entity list)_` : ' — _found by the tagger_');
-		md.appendMarkdown('\n\n');
-		if (listed && listed.aliases.length > 0) {
-			md.appendMarkdown(`Also written: ${spellings.filter((s) => s !== mention.text).map(escape).join(', ')}\n\n`);
+		md.appendMarkdown(`**${escape(mention.text)}** · ${ENTITY_TYPE_NAMES[mention.type]} (${mention.type})`);
+		if (who.canonical !== undefined && who.canonical !== mention.text) {
+			md.appendMarkdown(` — ${escape(who.canonical)}${who.listed ? ' _(entity list)_' : ' _(named so in this article)_'}`);
+		} else if (who.listed) {
+			md.appendMarkdown(' — _entity list_');
+		}
+		md.appendMarkdown(mention.source === 'tagger' ? ' · _found by the tagger_\n\n' : '\n\n');
+		const others = [...forms.spellings, ...forms.surnames].filter((s) => s !== mention.text && s !== who.canonical);
+		if (others.length > 0) {
+			md.appendMarkdown(`Also written: ${others.map(escape).join(', ')}\n\n`);
 		}
 		md.appendMarkdown(`${inArticle} mention${inArticle === 1 ? '' : 's'} in this article`);
 		if (corpus) {
 			md.appendMarkdown(` · ${corpus.mentions} in ${corpus.articles} article${corpus.articles === 1 ? '' : 's'} of the corpus`);
 		}
-		const args = encodeURIComponent(JSON.stringify([{ spellings, label: key }]));
+		const args = encodeURIComponent(JSON.stringify([{ spellings: forms.spellings, label: who.canonical ?? mention.text, type: mention.type }]));
 		const addArgs = encodeURIComponent(JSON.stringify([{ uri: document.uri.toString(), text: mention.text, type: mention.type }]));
 		md.appendMarkdown(
 			`\n\n[Find all mentions](command:${CommandId.FindEntityMentions}?${args}) · ` +
@@ -65,8 +72,37 @@ export class EntityHoverProvider extends Disposable implements vscode.HoverProvi
 		return new vscode.Hover(md, range);
 	}
 
-	private corpusCount(spellings: readonly string[]): Promise<{ mentions: number; articles: number } | undefined> {
-		const key = spellings.join('\u0000');
+	/**
+	 * Who a mention is: the listed entity its text (or the text without a possessive) belongs to;
+	 * else, for a person's surname, the full name it stands for in this article; else itself.
+	 */
+	private async identify(document: vscode.TextDocument, mention: EntityMention, mentions: readonly EntityMention[]): Promise<{ canonical?: string; listed: boolean; spellings: string[] }> {
+		const bare = mention.text.replace(/(?:['’]s?|(?<=[^sxz])s)$/u, '');
+		for (const text of new Set([mention.text, bare])) {
+			const listed = await this.entities.lookup(document.uri, text);
+			if (listed) {
+				return { canonical: listed.name, listed: true, spellings: spellingsOf(listed) };
+			}
+		}
+		if (mention.canonical) {
+			return { canonical: mention.canonical, listed: true, spellings: [mention.canonical, mention.text] };
+		}
+		const alsoBare = bare !== mention.text && bare.length > 0 && mentions.some((m) => m.text === bare) ? bare : undefined;
+		if (mention.type === 'PER') {
+			const surname = new RegExp(`\\s(?:${[mention.text, bare].map(escapeRegExp).join('|')})$`, 'u');
+			const fullName = mentions.find((m) => m.type === 'PER' && m !== mention && surname.test(m.text));
+			if (fullName) {
+				const listed = await this.entities.lookup(document.uri, fullName.text);
+				return listed
+					? { canonical: listed.name, listed: true, spellings: spellingsOf(listed) }
+					: { canonical: fullName.canonical ?? fullName.text, listed: false, spellings: [fullName.text] };
+			}
+		}
+		return { listed: false, spellings: [alsoBare ?? mention.text] };
+	}
+
+	private corpusCount(forms: EntityForms): Promise<{ mentions: number; articles: number } | undefined> {
+		const key = [...forms.spellings, '', ...forms.surnames].join('\u0000');
 		let count = this.corpusCounts.get(key);
 		if (!count) {
 			count = (async () => {
@@ -74,7 +110,7 @@ export class EntityHoverProvider extends Disposable implements vscode.HoverProvi
 				if (files.length > MAX_FILES_FOR_HOVER_COUNT) {
 					return undefined;
 				}
-				const found = await findMentionsInCorpus(spellings);
+				const found = await findMentionsInCorpus(forms);
 				return { mentions: found.length, articles: new Set(found.map((f) => f.uri.toString())).size };
 			})();
 			this.corpusCounts.set(key, count);

@@ -15,7 +15,13 @@ export function registerEntities(
 	commands: CommandRegistry,
 	setter: DecorationSetter,
 	logger: Logger,
-): { disposable: vscode.Disposable; service: EntityService; testing: Pick<CorpusTestingApi, 'entities'> & { repaint(uri: string): Promise<void> } } {
+): {
+	disposable: vscode.Disposable;
+	service: EntityService;
+	/** Fires when the analyst toggles highlights (other features' highlights follow). */
+	onDidToggleHighlights: vscode.Event<void>;
+	testing: Pick<CorpusTestingApi, 'entities'> & { repaint(uri: string): Promise<void> };
+} {
 	const service = new EntityService(context.extensionUri, logger);
 	const decorator = new EntityDecorator(service, setter, context.workspaceState, logger);
 	const hover = new EntityHoverProvider(service, decorator);
@@ -24,6 +30,7 @@ export function registerEntities(
 	return {
 		disposable: vscode.Disposable.from(view, hover, decorator, service),
 		service,
+		onDidToggleHighlights: decorator.onDidToggle,
 		testing: {
 			repaint: async (uri) => {
 				const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CommandId, ViewId } from '../../constants';
+import { SIDECAR_GLOB } from '../../core/corpus/corpusLayout';
 import { Disposable } from '../../platform/dispose';
 import { gitDirectory, repositoryRoot } from '../../node/git';
 import type { Logger } from '../../platform/logger';
@@ -51,14 +52,24 @@ export class AnnotationChangesView extends Disposable implements vscode.TreeData
 	) {
 		super();
 		this.view = this._register(vscode.window.createTreeView(ViewId.AnnotationChanges, { treeDataProvider: this, showCollapseAll: true }));
-		const sidecars = this._register(vscode.workspace.createFileSystemWatcher('**/*.ann.yaml'));
+		const sidecars = this._register(vscode.workspace.createFileSystemWatcher(SIDECAR_GLOB));
 		for (const event of [sidecars.onDidChange, sidecars.onDidCreate, sidecars.onDidDelete]) {
 			this._register(event(() => this.schedule()));
 		}
 		this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.schedule()));
 		this._register(this.view.onDidChangeVisibility((e) => {
-			if (e.visible && this.dirty) {
+			if (!e.visible) {
+				this.decorator.clear();
+			} else if (this.dirty) {
 				this.schedule();
+			}
+		}));
+		this._register(this.view.onDidChangeSelection((e) => {
+			const shown = this.decorator.shownArticle;
+			const selected = e.selection[0];
+			const stillShown = selected && selected.kind !== 'repo' && vscode.Uri.file(selected.article.articlePath).toString() === shown;
+			if (shown && !stillShown) {
+				this.decorator.clear();
 			}
 		}));
 		this._register({ dispose: () => { clearTimeout(this.timer); this.gitWatchers.forEach((w) => w.dispose()); } });

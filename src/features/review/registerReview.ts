@@ -17,7 +17,7 @@ export function registerReview(
 	commands: CommandRegistry,
 	setter: DecorationSetter,
 	logger: Logger,
-): { disposable: vscode.Disposable; testing: CorpusTestingApi['review'] } {
+): { disposable: vscode.Disposable; clearHighlights(): void; testing: CorpusTestingApi['review'] } {
 	const decorator = new ReviewDecorator(setter);
 	const view = new AnnotationChangesView(decorator, logger);
 
@@ -54,6 +54,7 @@ export function registerReview(
 
 	return {
 		disposable: vscode.Disposable.from(view, decorator),
+		clearHighlights: () => decorator.clear(),
 		testing: {
 			refresh: () => view.refresh(),
 			compare: (from, to) => view.compare(from, to),

@@ -8,9 +8,9 @@ import type { ArticleReview, ReviewChange } from './reviewModel';
 export const REVIEW_DECORATION_KEYS = { added: 'review.added', removed: 'review.removed', changed: 'review.changed' } as const;
 
 /**
- * Draws an article's annotation changes in its editors: added ones with the diff editor's
- * inserted colour, removed ones struck through in the removed colour where they were, changed
- * ones with a dotted border. Positions come from re-anchoring each annotation in the current
+ * Draws the annotation changes of the article whose change is selected in the view: added ones
+ * in the diff editor's inserted colour, removed ones struck through in its removed colour where
+ * they were, changed ones with a dotted border. Positions come from re-anchoring each annotation in the current
  * text (offsets in a committed sidecar may refer to an older article text).
  */
 export class ReviewDecorator extends Disposable {
@@ -20,24 +20,28 @@ export class ReviewDecorator extends Disposable {
 
 	constructor(private readonly setter: DecorationSetter) {
 		super();
+		// The diff editor's own colours, so a change reads as "inserted/removed" in every theme and
+		// never as an entity highlight (Place is green too): background only, no extra border.
 		this.types = {
 			added: this._register(vscode.window.createTextEditorDecorationType({
 				backgroundColor: new vscode.ThemeColor('diffEditor.insertedTextBackground'),
 				border: '1px solid',
-				borderColor: new vscode.ThemeColor('gitDecoration.addedResourceForeground'),
-				overviewRulerColor: new vscode.ThemeColor('gitDecoration.addedResourceForeground'),
+				borderColor: new vscode.ThemeColor('diffEditor.insertedTextBorder'),
+				overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.addedForeground'),
 				overviewRulerLane: vscode.OverviewRulerLane.Left,
 			})),
 			removed: this._register(vscode.window.createTextEditorDecorationType({
 				backgroundColor: new vscode.ThemeColor('diffEditor.removedTextBackground'),
+				border: '1px solid',
+				borderColor: new vscode.ThemeColor('diffEditor.removedTextBorder'),
 				textDecoration: 'line-through',
-				overviewRulerColor: new vscode.ThemeColor('gitDecoration.deletedResourceForeground'),
+				overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.deletedForeground'),
 				overviewRulerLane: vscode.OverviewRulerLane.Left,
 			})),
 			changed: this._register(vscode.window.createTextEditorDecorationType({
 				border: '1px dotted',
-				borderColor: new vscode.ThemeColor('gitDecoration.modifiedResourceForeground'),
-				overviewRulerColor: new vscode.ThemeColor('gitDecoration.modifiedResourceForeground'),
+				borderColor: new vscode.ThemeColor('editorOverviewRuler.modifiedForeground'),
+				overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.modifiedForeground'),
 				overviewRulerLane: vscode.OverviewRulerLane.Left,
 			})),
 		};
@@ -46,8 +50,27 @@ export class ReviewDecorator extends Disposable {
 
 	/** Remembers the changes of an article and paints its visible editors. */
 	show(uri: vscode.Uri, review: ArticleReview): void {
+		// One article at a time: the one whose change is selected in the view.
+		if (!this.shown.has(uri.toString())) {
+			this.clear();
+		}
 		this.shown.set(uri.toString(), review);
 		this.paintVisible();
+	}
+
+	/** The article whose changes are drawn, if any. */
+	get shownArticle(): string | undefined {
+		return [...this.shown.keys()][0];
+	}
+
+	/** Removes every change highlight (the change is no longer selected, the view was hidden, highlights were toggled). */
+	clear(): void {
+		for (const key of [...this.shown.keys()]) {
+			this.shown.delete(key);
+			for (const editor of vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === key)) {
+				this.paint(editor, undefined);
+			}
+		}
 	}
 
 	/** After a refresh: new changes for articles on show, or none (clears them). */
