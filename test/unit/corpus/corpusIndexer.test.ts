@@ -99,27 +99,37 @@ describe('indexCorpus', () => {
 		assert.strictEqual(await indexArticleFile(fs, 'root', 'missing.txt'), undefined);
 	});
 
-	it('yields to the host during a large index', async () => {
+	it('yields to the host once per time slice, publishing a batch at each yield', async () => {
 		const files: Record<string, string> = {};
 		for (let i = 0; i < 3000; i++) {
 			files[`d${i % 10}/${String(i).padStart(5, '0')}.txt`] = ` date 20${10 + (i % 15)}-0${1 + (i % 9)} Artikel ${i} over de NAVO.`;
 		}
-		let yields = 0;
-		const entries = await indexCorpus(new MemoryFileSystem(files), '', {
+		const fs = new MemoryFileSystem(files);
+		fs.callMs = 0.1;
+		const yieldTimes: number[] = [];
+		let batches = 0;
+		const entries = await indexCorpus(fs, '', {
+			clock: fs.clock.now,
+			onBatch: () => batches++,
 			yieldToHost: () => {
-				yields++;
-				return new Promise((resolve) => setTimeout(resolve, 0));
+				yieldTimes.push(fs.clock.now());
+				return Promise.resolve();
 			},
 		});
 		assert.strictEqual(entries.length, 3000);
-		assert.ok(yields > 0, 'a 3000-file index takes longer than one time slice');
+		// 3000 × (stat + readHead) × 0.1 ms = 600 ms of reads, in 20 ms slices.
+		assert.ok(yieldTimes.length >= 28 && yieldTimes.length <= 32, `${yieldTimes.length} yields`);
+		assert.ok(batches >= yieldTimes.length - 1, `${batches} batches for ${yieldTimes.length} yields`);
+		// A slice may overrun by the reads already in flight (64 × 0.2 ms), never by more.
+		const gaps = yieldTimes.map((t, i) => t - (yieldTimes[i - 1] ?? 0));
+		assert.ok(Math.max(...gaps) <= 20 + 64 * 0.2, `longest slice ${Math.max(...gaps)} ms`);
 	});
 });
 
 describe('indexCorpus with synchronous reads', () => {
 	it('gives the same entries as the async path, reading each article and sidecar synchronously', async () => {
 		const fs = new SyncMemoryFileSystem(CORPUS);
-		const entries = await indexCorpus(fs, 'root');
+		const entries = await indexCorpus(fs, 'root', { clock: fs.clock.now });
 		const expected = await indexCorpus(new MemoryFileSystem(CORPUS), 'root');
 		const byPath = (list: typeof entries) => [...list].sort((a, b) => (a.path < b.path ? -1 : 1));
 		assert.deepStrictEqual(byPath(entries), byPath(expected));
@@ -129,11 +139,11 @@ describe('indexCorpus with synchronous reads', () => {
 
 	it('does not read unchanged files again', async () => {
 		const fs = new SyncMemoryFileSystem(CORPUS);
-		const first = await indexCorpus(fs, 'root');
+		const first = await indexCorpus(fs, 'root', { clock: fs.clock.now });
 		const previous = new Map(first.map((e) => [e.id, e]));
 		fs.reads.length = 0;
 		fs.write('root/002_1b2c3d4e5f607182.txt', ' date 2022-02 Verplaatst.');
-		const second = await indexCorpus(fs, 'root', { previous: (id) => previous.get(id) });
+		const second = await indexCorpus(fs, 'root', { clock: fs.clock.now, previous: (id) => previous.get(id) });
 		const articleReads = fs.reads.filter((p) => p.endsWith('.txt') && p !== 'root/notes.txt');
 		assert.deepStrictEqual(articleReads, ['root/002_1b2c3d4e5f607182.txt']);
 		assert.strictEqual(second.find((e) => e.path === 'empty.txt'), previous.get('empty.txt'));
@@ -146,16 +156,44 @@ describe('indexCorpus with synchronous reads', () => {
 		assert.strictEqual(fs.syncReads.length, fs.reads.length);
 	});
 
-	it('turns to async reads when the synchronous ones are slow', async () => {
+	function articles(count: number): Record<string, string> {
 		const files: Record<string, string> = {};
-		for (let i = 0; i < 200; i++) {
+		for (let i = 0; i < count; i++) {
 			files[`${String(i).padStart(4, '0')}.txt`] = ` date 2024-01 Artikel ${i}.`;
 		}
-		const fs = new SyncMemoryFileSystem(files);
-		fs.delayMs = 2;
-		const entries = await indexCorpus(fs, '');
+		return files;
+	}
+
+	it('turns to async reads after three slices of mostly slow synchronous reads', async () => {
+		const fs = new SyncMemoryFileSystem(articles(200));
+		fs.syncCallMs = 2;
+		const entries = await indexCorpus(fs, '', { clock: fs.clock.now });
 		assert.strictEqual(entries.length, 200);
-		assert.ok(fs.syncReads.length > 0 && fs.syncReads.length < 100, `${fs.syncReads.length} synchronous reads`);
+		// 20 ms slices of 2 ms reads: 10 reads a slice, three slices.
+		assert.strictEqual(fs.syncReads.length, 30);
+		assert.strictEqual(fs.reads.length, 200);
+	});
+
+	it('keeps synchronous reads when they are fast, or only an odd one is slow', async () => {
+		const fs = new SyncMemoryFileSystem(articles(2000));
+		fs.syncCallMs = 0.05;
+		const readHeadAndStatSync = fs.readHeadAndStatSync.bind(fs);
+		// Every 50th read stalls for 30 ms (a GC pause, the process descheduled).
+		fs.readHeadAndStatSync = (path, bytes) => {
+			fs.clock.advance(fs.syncReads.length % 50 === 49 ? 30 : 0);
+			return readHeadAndStatSync(path, bytes);
+		};
+		let yields = 0;
+		const entries = await indexCorpus(fs, '', {
+			clock: fs.clock.now,
+			yieldToHost: () => {
+				yields++;
+				return Promise.resolve();
+			},
+		});
+		assert.strictEqual(entries.length, 2000);
+		assert.strictEqual(fs.syncReads.length, 2000);
+		assert.ok(yields > 20, `${yields} yields`);
 	});
 
 	it('reads a spread-out sample first, so the first batch shows every year', async () => {
@@ -163,12 +201,16 @@ describe('indexCorpus with synchronous reads', () => {
 		for (let i = 0; i < 4000; i++) {
 			files[`${2020 + Math.floor(i / 1000)}/${String(i).padStart(5, '0')}.txt`] = ` date ${2020 + Math.floor(i / 1000)}-01 Artikel ${i}.`;
 		}
-		let firstYears: number[] | undefined;
-		await indexCorpus(new SyncMemoryFileSystem(files), '', {
+		const fs = new SyncMemoryFileSystem(files);
+		fs.syncCallMs = 0.05;
+		let first: { size: number; years: number[] } | undefined;
+		await indexCorpus(fs, '', {
+			clock: fs.clock.now,
 			onBatch: (batch) => {
-				firstYears ??= [...new Set(batch.map((e) => e.date!.year))].sort();
+				first ??= { size: batch.length, years: [...new Set(batch.map((e) => e.date!.year))].sort() };
 			},
 		});
-		assert.deepStrictEqual(firstYears, [2020, 2021, 2022, 2023]);
+		// 20 ms slices of 0.05 ms reads: the first batch holds 400 articles, read from all four years.
+		assert.deepStrictEqual(first, { size: 400, years: [2020, 2021, 2022, 2023] });
 	});
 });

@@ -1,10 +1,28 @@
 import type { CorpusFileSystem, DirectoryEntry, FileStat } from '../../../src/core/corpus/corpusFileSystem';
 
-/** In-memory {@link CorpusFileSystem}: paths are '/'-joined, directories are implied by file paths. */
+/**
+ * Virtual milliseconds for the indexer's `clock` option: they pass only when the fake file
+ * system's calls say so, so tests of time slices and slow disks do not depend on the machine.
+ */
+export class VirtualClock {
+	private time = 0;
+	readonly now = (): number => this.time;
+
+	advance(ms: number): void {
+		this.time += ms;
+	}
+}
+
+/**
+ * In-memory {@link CorpusFileSystem}: paths are '/'-joined, directories are implied by file paths.
+ * Every call takes `callMs` of {@link clock}'s time.
+ */
 export class MemoryFileSystem implements CorpusFileSystem {
 	readonly files = new Map<string, { bytes: Uint8Array; mtime: number }>();
 	readonly reads: string[] = [];
-	private clock = 1;
+	readonly clock = new VirtualClock();
+	callMs = 0;
+	private nextMtime = 1;
 
 	constructor(files: Record<string, string | Uint8Array> = {}) {
 		for (const [path, content] of Object.entries(files)) {
@@ -14,7 +32,7 @@ export class MemoryFileSystem implements CorpusFileSystem {
 
 	write(path: string, content: string | Uint8Array): void {
 		const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
-		this.files.set(path, { bytes, mtime: this.clock++ });
+		this.files.set(path, { bytes, mtime: this.nextMtime++ });
 	}
 
 	delete(path: string): void {
@@ -22,6 +40,7 @@ export class MemoryFileSystem implements CorpusFileSystem {
 	}
 
 	async list(dir: string): Promise<readonly DirectoryEntry[]> {
+		this.clock.advance(this.callMs);
 		const prefix = dir.length > 0 ? `${dir}/` : '';
 		const seen = new Map<string, DirectoryEntry['type']>();
 		for (const path of this.files.keys()) {
@@ -38,6 +57,7 @@ export class MemoryFileSystem implements CorpusFileSystem {
 	}
 
 	async readHead(path: string, bytes: number): Promise<Uint8Array> {
+		this.clock.advance(this.callMs);
 		const file = this.files.get(path);
 		if (!file) {
 			throw new Error(`ENOENT: ${path}`);
@@ -47,6 +67,7 @@ export class MemoryFileSystem implements CorpusFileSystem {
 	}
 
 	async stat(path: string): Promise<FileStat | undefined> {
+		this.clock.advance(this.callMs);
 		const file = this.files.get(path);
 		if (file) {
 			return { type: 'file', mtime: file.mtime, size: file.bytes.length };
@@ -57,15 +78,15 @@ export class MemoryFileSystem implements CorpusFileSystem {
 }
 
 /**
- * {@link MemoryFileSystem} with the optional synchronous calls (like a local disk). `delayMs`
- * makes every synchronous call busy-wait that long (a slow disk).
+ * {@link MemoryFileSystem} with the optional synchronous calls (like a local disk). Each
+ * synchronous call takes `syncCallMs` of the virtual clock's time (more: a slow disk).
  */
 export class SyncMemoryFileSystem extends MemoryFileSystem {
 	readonly syncReads: string[] = [];
-	delayMs = 0;
+	syncCallMs = 0;
 
 	readHeadAndStatSync(path: string, bytes: number): { bytes: Uint8Array; stat: FileStat } {
-		this.wait();
+		this.clock.advance(this.syncCallMs);
 		const file = this.files.get(path);
 		if (!file) {
 			throw new Error(`ENOENT: ${path}`);
@@ -76,15 +97,8 @@ export class SyncMemoryFileSystem extends MemoryFileSystem {
 	}
 
 	statSync(path: string): FileStat | undefined {
-		this.wait();
+		this.clock.advance(this.syncCallMs);
 		const file = this.files.get(path);
 		return file ? { type: 'file', mtime: file.mtime, size: file.bytes.length } : undefined;
-	}
-
-	private wait(): void {
-		const until = Date.now() + this.delayMs;
-		while (this.delayMs > 0 && Date.now() < until) {
-			// busy: a synchronous call blocks
-		}
 	}
 }
