@@ -1,6 +1,6 @@
 import type { CliCommand } from './cliTypes';
 import { annotateCommand } from './commands/annotateCommand';
-import { benchNerCommand } from './commands/benchNer';
+import { benchNerCommand } from './commands/benchNerCommand';
 import { checkCommand } from './commands/checkCommand';
 import { diffCommand } from './commands/diffCommand';
 import { entitiesCommand } from './commands/entitiesCommand';

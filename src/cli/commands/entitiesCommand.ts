@@ -73,7 +73,7 @@ export const entitiesCommand: CliCommand = {
 };
 
 /** The merged tagger and entity-list mentions of a canonical text, with sidecar offsets. */
-export function findEntities(model: NerModel, matcher: EntityMatcher, canonical: string): EntityJson[] {
+function findEntities(model: NerModel, matcher: EntityMatcher, canonical: string): EntityJson[] {
 	const index = TextIndex.forCanonical(canonical);
 	return matcher.merge(canonical, tagText(model, canonical)).map((m) => ({
 		start: index.toCodePoint(m.start),
@@ -114,7 +114,7 @@ class EntityMatchers {
  * A file's entities as a table: a heading with the file and count, then one row per entity
  * (type, text, start–end, source), columns aligned. `first` omits the blank line between files.
  */
-export function formatEntityTable(entry: EntitiesJsonEntry, first: boolean): string {
+function formatEntityTable(entry: EntitiesJsonEntry, first: boolean): string {
 	const count = entry.entities.length;
 	const heading = `${first ? '' : '\n'}${entry.file} (${count === 0 ? 'no entities' : count === 1 ? '1 entity' : `${count} entities`})\n`;
 	if (count === 0) {

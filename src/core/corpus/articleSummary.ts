@@ -1,4 +1,4 @@
-import { formatArticleDate, looksLikeArticle, parseHeader, type ArticleDate } from '../article/articleParser';
+import { looksLikeArticle, parseHeader, type ArticleDate } from '../article/articleParser';
 
 /**
  * What the corpus index keeps of one article: enough for a tree label, a tooltip and the
@@ -26,8 +26,8 @@ export const LEAD_EXCERPT_LENGTH = 300;
  */
 export const HEAD_BYTES = 1024;
 
-export const PROBLEM_EMPTY = 'empty file';
-export const PROBLEM_NOT_UTF8 = 'not valid UTF-8';
+const PROBLEM_EMPTY = 'empty file';
+const PROBLEM_NOT_UTF8 = 'not valid UTF-8';
 
 /**
  * Summarises an article from the first bytes of its text (`headText` may be cut anywhere after
@@ -159,9 +159,4 @@ function fileTitle(relativePath: string): string {
  */
 function detach(s: string): string {
 	return (' ' + s).slice(1);
-}
-
-/** `YYYY-MM` of a summary, or null. */
-export function summaryDateText(summary: Pick<ArticleSummary, 'date'>): string | null {
-	return summary.date ? formatArticleDate(summary.date) : null;
 }
