@@ -31,7 +31,7 @@ export const indexCommand: CliCommand = {
 		const fs = new NodeCorpusFileSystem();
 		const stat = await fs.stat(dir);
 		if (stat?.type !== 'directory') {
-			throw new CliError(`not a folder: ${parsed.positional[0]}`);
+			throw new CliError(`${parsed.positional[0]}: ${stat ? 'not a folder' : 'no such folder'}`);
 		}
 		const entries = (await indexCorpus(fs, dir)).sort(compareEntries);
 		if (parsed.options.has('json')) {

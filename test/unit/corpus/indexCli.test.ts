@@ -56,9 +56,10 @@ describe('corpus-annotator index', () => {
 		assert.ok(out.endsWith('6 articles\n'));
 	});
 
-	it('fails clearly for a missing folder', async () => {
-		const { code, err } = await runCli('/', 'index', path.join(dir, 'nope'));
-		assert.strictEqual(code, 1);
-		assert.match(err, /not a folder/);
+	it('fails clearly for a missing folder or a file', async () => {
+		const missing = await runCli('/', 'index', path.join(dir, 'nope'));
+		assert.deepStrictEqual([missing.code, missing.err], [1, `corpus-annotator index: ${path.join(dir, 'nope')}: no such folder\n`]);
+		const file = await runCli(dir, 'index', 'notes.txt');
+		assert.deepStrictEqual([file.code, file.err], [1, 'corpus-annotator index: notes.txt: not a folder\n']);
 	});
 });
