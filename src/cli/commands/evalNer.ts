@@ -4,7 +4,7 @@ import { parseArgs, stringOption } from '../args';
 import { CliError, type CliCommand } from '../cliTypes';
 import { canonicalText } from '../../core/annotations/offsets';
 import { readSidecarData } from '../../core/annotations/sidecarCodec';
-import { sidecarPathFor } from '../../core/annotations/sidecarPaths';
+import { sidecarPathFor } from '../../core/corpus/corpusLayout';
 import { ConllEvaluator, formatEvalReport } from '../../core/ner/conlleval';
 import { countTokens } from '../../core/ner/conll';
 import { normalizeWord } from '../../core/ner/features';
