@@ -9,6 +9,7 @@
 import { execFile } from 'child_process';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
+import { SIDECAR_PATHSPEC } from '../core/corpus/corpusLayout';
 import { writeFileAtomic } from './atomicFile';
 
 /** The id of git's empty tree: the "before" of a repository without commits. */
@@ -104,10 +105,10 @@ export async function changedSidecars(dir: string, from: string, to: string | un
 		}
 	}
 	const names = new Set(
-		splitZ(await git(dir, ['diff', '--name-only', '-z', '--no-renames', '--relative', fromTree, ...(toCommit ? [toCommit] : []), '--', '*.ann.yaml'])),
+		splitZ(await git(dir, ['diff', '--name-only', '-z', '--no-renames', '--relative', fromTree, ...(toCommit ? [toCommit] : []), '--', SIDECAR_PATHSPEC])),
 	);
 	if (!toCommit) {
-		for (const name of splitZ(await git(dir, ['ls-files', '-z', '--others', '--exclude-standard', '--', '*.ann.yaml']))) {
+		for (const name of splitZ(await git(dir, ['ls-files', '-z', '--others', '--exclude-standard', '--', SIDECAR_PATHSPEC]))) {
 			names.add(name);
 		}
 	}
@@ -171,7 +172,7 @@ export async function listRefs(dir: string, commits = 20): Promise<GitRefChoice[
 /** Name of the merge driver in `.gitattributes` and git config. */
 export const MERGE_DRIVER_NAME = 'corpus-annotator';
 /** The `.gitattributes` line that routes sidecars to the driver. */
-export const GITATTRIBUTES_LINE = `*.ann.yaml merge=${MERGE_DRIVER_NAME}`;
+export const GITATTRIBUTES_LINE = `${SIDECAR_PATHSPEC} merge=${MERGE_DRIVER_NAME}`;
 
 /** Quotes one word for the POSIX shell git runs merge drivers with. */
 export function shellQuote(word: string): string {

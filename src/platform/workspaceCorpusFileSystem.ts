@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { NodeCorpusFileSystem } from '../node/nodeCorpusFileSystem';
 import type { CorpusFileSystem, DirectoryEntry, FileStat } from '../core/corpus/corpusFileSystem';
+import { CORPUS_FILES_GLOB, isSkippedFolder } from '../core/corpus/corpusLayout';
 
 /**
  * {@link CorpusFileSystem} for one workspace folder: paths are relative to the folder, forward
@@ -81,7 +82,7 @@ export class WorkspaceCorpusFileSystem implements CorpusFileSystem {
 	 * dot folders and `node_modules` are skipped like the command line's walk does.
 	 */
 	async findCorpusFiles(token?: vscode.CancellationToken): Promise<string[]> {
-		const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(this.folder, '**/*.{txt,ann.yaml}'), undefined, undefined, token);
+		const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(this.folder, CORPUS_FILES_GLOB), undefined, undefined, token);
 		const paths: string[] = [];
 		for (const uri of uris) {
 			const relative = this.relativePath(uri);
@@ -93,11 +94,11 @@ export class WorkspaceCorpusFileSystem implements CorpusFileSystem {
 	}
 }
 
-/** True for paths inside dot folders or `node_modules` (never part of the corpus). */
+/** True for paths inside folders no walk enters (dot folders, `node_modules`): never part of the corpus. */
 export function isIgnoredPath(relativePath: string): boolean {
 	const segments = relativePath.split('/');
 	segments.pop();
-	return segments.some((s) => s.startsWith('.') || s === 'node_modules');
+	return segments.some(isSkippedFolder);
 }
 
 function toType(type: vscode.FileType): FileStat['type'] {

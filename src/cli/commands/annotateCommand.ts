@@ -4,7 +4,7 @@ import { prepareText, toEditorRange, type PreparedText } from '../../core/annota
 import { createAnnotation, makeIdGenerator } from '../../core/annotations/factory';
 import { DEFAULT_LABELS, parseLabelSchema } from '../../core/annotations/labelSchema';
 import type { LabelDef } from '../../core/annotations/model';
-import { sidecarPathFor } from '../../core/annotations/sidecarPaths';
+import { sidecarPathFor } from '../../core/corpus/corpusLayout';
 import { openSidecarSession, type SidecarSession } from '../../core/annotations/sidecarSession';
 import { decodeSidecarBytes, type SidecarError } from '../../core/annotations/sidecarValidator';
 import { integerOption, parseArgs, stringOption } from '../args';

@@ -1,12 +1,11 @@
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { DEFAULT_LABELS, parseLabelSchema } from '../../core/annotations/labelSchema';
-import { SIDECAR_SUFFIX } from '../../core/annotations/sidecarPaths';
+import { decodeSidecarBytes } from '../../core/annotations/sidecarValidator';
+import { articlePathFor, baseName, isSidecarPath, isSkippedFolder } from '../../core/corpus/corpusLayout';
 import { checkEntityList, checkLabelSchema, checkSidecar, compareProblems, formatProblem, type CheckProblem } from '../../core/review/sidecarCheck';
 import { parseArgs } from '../args';
 import { CliError, type CliCommand, type CliIo } from '../cliTypes';
-
-const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
 
 /** `corpus-annotator check [DIR] [--json] [--strict]`: validates every sidecar under DIR, for CI. */
 export const checkCommand: CliCommand = {
@@ -16,12 +15,15 @@ export const checkCommand: CliCommand = {
 	usage: [
 		'check [DIR] [--json] [--strict]',
 		'',
-		'  Checks every *.ann.yaml under DIR (default: the current folder; node_modules and .git skipped):',
-		'  YAML and schema errors, duplicate ids, unresolved merge conflicts, labels missing from',
+		'  Checks every *.ann.yaml under DIR (default: the current folder; node_modules and dot folders',
+		'  skipped): invalid UTF-8, NUL or control characters, cut-off files, YAML and schema errors,',
+		'  zero-length or inverted spans, duplicate ids, unresolved merge conflicts, folders or dangling',
+		'  symlinks named *.ann.yaml (a symlink to a file is followed), labels missing from',
 		'  .corpus/labels.yaml (nearest one in the sidecar\'s folder or above; default labels when none),',
 		'  missing articles, and anchors whose quote is no longer at its offsets (moved/fuzzy: warning,',
 		'  can be re-anchored; orphaned: error). Also checks .corpus/labels.yaml and .corpus/entities.yaml.',
 		'  Prints "path:line:col: severity: message [code]" with paths relative to the current folder.',
+		'  Read-only: nothing is written, orphaned annotations are reported and kept.',
 		'  --json    print [{ "file", "line", "column", "severity", "code", "message" }]',
 		'  --strict  warnings fail the check too',
 		'  Exit 0: no errors (and no warnings with --strict); 1: problems found; 2: cannot run.',
@@ -95,25 +97,87 @@ export async function checkFolder(dir: string, show: (absolutePath: string) => s
 		}
 	}
 
+	const checkSidecarFile = async (full: string, kind: 'file' | 'symlink' | 'folder' | 'other'): Promise<void> => {
+		const notAFile = (message: string, code: string): void => {
+			problems.push({ file: show(full), line: 1, column: 1, severity: 'error', code, message });
+		};
+		if (kind === 'folder') {
+			notAFile('A folder is named like a sidecar: a sidecar must be a file.', 'not-a-file');
+			return;
+		}
+		if (kind === 'other') {
+			notAFile('Named like a sidecar but not a regular file (a pipe, socket or device); not opened.', 'not-a-file');
+			return;
+		}
+		if (kind === 'symlink') {
+			// A symlink to a sidecar file is followed, like every writer does; anything else is reported.
+			const target = await fsp.stat(full).catch(() => undefined);
+			if (!target) {
+				notAFile('A symbolic link whose target does not exist.', 'dangling-symlink');
+				return;
+			}
+			if (!target.isFile()) {
+				notAFile(`A symbolic link to a ${target.isDirectory() ? 'folder' : 'special file'}, not to a sidecar file.`, 'not-a-file');
+				return;
+			}
+		}
+		const bytes = await fsp.readFile(full).catch((error: NodeJS.ErrnoException) => error);
+		if (bytes instanceof Error) {
+			notAFile(`Cannot read the file: ${bytes.code ?? bytes.message}.`, 'unreadable');
+			return;
+		}
+		const articlePath = articlePathFor(full)!;
+		const articleName = baseName(articlePath);
+		const article = await readArticle(articlePath, show);
+		if (article.problem) {
+			problems.push(article.problem);
+		}
+		problems.push(...checkSidecar({
+			file: show(full), text: bytes, articleName, articleText: article.text,
+			articleUnreadable: article.problem !== undefined, labels: await labelsFor(path.dirname(full)),
+		}));
+	};
+
 	const walk = async (folder: string): Promise<void> => {
 		const entries = await fsp.readdir(folder, { withFileTypes: true }).catch(() => []);
 		entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 		for (const entry of entries) {
 			const full = path.join(folder, entry.name);
 			if (entry.isDirectory()) {
+				if (isSidecarPath(entry.name)) {
+					await checkSidecarFile(full, 'folder');
+				}
 				if (entry.name === '.corpus') {
 					await checkCorpusFolder(full);
-				} else if (!SKIPPED_FOLDERS.has(entry.name)) {
+				} else if (!isSkippedFolder(entry.name)) {
 					await walk(full);
 				}
-			} else if (entry.isFile() && entry.name.endsWith(SIDECAR_SUFFIX)) {
-				const text = await fsp.readFile(full, 'utf8');
-				const articleName = entry.name.slice(0, -SIDECAR_SUFFIX.length) + '.txt';
-				const articleText = await fsp.readFile(path.join(folder, articleName), 'utf8').catch(() => undefined);
-				problems.push(...checkSidecar({ file: show(full), text, articleName, articleText, labels: await labelsFor(folder) }));
+			} else if (isSidecarPath(entry.name)) {
+				await checkSidecarFile(full, entry.isFile() ? 'file' : entry.isSymbolicLink() ? 'symlink' : 'other');
 			}
 		}
 	};
 	await walk(dir);
 	return problems;
+}
+
+/** The article next to a sidecar: its text, nothing when it does not exist, or why it cannot be read. */
+async function readArticle(articlePath: string, show: (absolutePath: string) => string): Promise<{ text?: string; problem?: CheckProblem }> {
+	const stat = await fsp.stat(articlePath).catch(() => undefined);
+	if (stat && !stat.isFile()) {
+		// Never open a pipe or device: reading it could block the whole check.
+		return { problem: { file: show(articlePath), line: 1, column: 1, severity: 'error', code: 'not-a-file', message: 'The article is not a regular file.' } };
+	}
+	const bytes = await fsp.readFile(articlePath).catch((error: NodeJS.ErrnoException) => error);
+	if (bytes instanceof Error) {
+		return bytes.code === 'ENOENT' ? {} : {
+			problem: { file: show(articlePath), line: 1, column: 1, severity: 'error', code: 'unreadable', message: `Cannot read the article: ${bytes.code ?? bytes.message}.` },
+		};
+	}
+	const decoded = decodeSidecarBytes(bytes);
+	if (!decoded.ok) {
+		const e = decoded.errors[0];
+		return { problem: { file: show(articlePath), line: e.line, column: e.column, severity: 'error', code: e.code, message: 'The article is not valid UTF-8 here; its annotations cannot be checked.' } };
+	}
+	return { text: decoded.text };
 }

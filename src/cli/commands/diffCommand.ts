@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { articlePathFor } from '../../core/annotations/sidecarPaths';
+import { articlePathFor } from '../../core/corpus/corpusLayout';
 import type { Annotation } from '../../core/annotations/model';
 import { diffSidecars, formatDiffLines, isEmptyDiff, type SidecarDiff } from '../../core/review/annotationDiff';
 import { changedSidecars, GitError, repositoryRoot } from '../../node/git';

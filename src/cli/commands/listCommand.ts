@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { prepareText } from '../../core/annotations/anchoring';
-import { sidecarPathFor } from '../../core/annotations/sidecarPaths';
+import { sidecarPathFor } from '../../core/corpus/corpusLayout';
 import { parseArgs } from '../args';
 import { CliError, type CliCommand, type CliIo } from '../cliTypes';
 import { readUtf8 } from '../../node/files';
@@ -40,7 +40,7 @@ export const listCommand: CliCommand = {
 		const sidecarPath = sidecarPathFor(articlePath);
 		// Read-only: the session's re-anchoring stays in memory and is never written.
 		const session = openSession(sidecarPath, await readSidecarText(sidecarPath), prepared, path.basename(articlePath));
-		const listed: ListedAnnotation[] = session.stored.map((a) => {
+		const listed: ListedAnnotation[] = session.asRead.annotations.map((a) => {
 			const result = session.anchors.get(a.id) ?? { status: 'orphaned' };
 			const base = { id: a.id, label: a.label, quote: a.quote, ...(a.note ? { note: a.note } : {}) };
 			if (result.status === 'orphaned' || result.start === undefined || result.end === undefined) {

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { decodeSidecarBytes } from '../../core/annotations/sidecarValidator';
 import { describeConflict, mergeSidecars } from '../../core/review/sidecarMerge';
 import { CliError, type CliCommand, type CliIo } from '../cliTypes';
 
@@ -25,18 +26,34 @@ export const mergeDriverCommand: CliCommand = {
 		}
 		const [basePath, oursPath, theirsPath] = args.map((a) => path.resolve(io.cwd, a));
 		const shown = args[3] ?? args[1];
-		const read = (file: string): string => {
+		const read = (file: string, side: string): { text: string; bom: boolean } => {
+			let bytes: Uint8Array;
 			try {
-				return fs.readFileSync(file, 'utf8');
+				bytes = fs.readFileSync(file);
 			} catch {
 				throw new CliError(`cannot read ${file}`, 2);
 			}
+			const decoded = decodeSidecarBytes(bytes);
+			if (!decoded.ok) {
+				const e = decoded.errors[0];
+				throw new CliError(`${shown} (${side}):${e.line}:${e.column}: ${e.message} [${e.code}] — not merged, ${shown} left as git gave it`, 2);
+			}
+			return decoded;
 		};
-		const result = mergeSidecars(read(basePath), read(oursPath), read(theirsPath));
-		try {
-			fs.writeFileSync(oursPath, result.text, 'utf8');
-		} catch {
-			throw new CliError(`cannot write ${oursPath}`, 2);
+		const ours = read(oursPath, 'ours');
+		const result = mergeSidecars(read(basePath, 'base').text, ours.text, read(theirsPath, 'theirs').text);
+		const unreadable = result.conflicts.find((c) => c.kind === 'unreadable' && c.side === 'ours');
+		if (unreadable) {
+			const e = unreadable.errors?.[0];
+			io.err(`corpus-annotator merge-driver: ${shown}${e ? `:${e.line}:${e.column}: ${e.message} [${e.code}]` : ''} — our version cannot be read; it was left unchanged. Fix it, then merge again.\n`);
+			return 1;
+		}
+		if (result.text !== ours.text) {
+			try {
+				fs.writeFileSync(oursPath, ours.bom ? `\uFEFF${result.text}` : result.text, 'utf8');
+			} catch {
+				throw new CliError(`cannot write ${oursPath}`, 2);
+			}
 		}
 		for (const note of result.notes) {
 			io.err(`corpus-annotator merge-driver: ${shown}: ${note}\n`);

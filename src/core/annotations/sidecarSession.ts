@@ -12,7 +12,7 @@ import { formatArticleDate, parseHeader } from '../article/articleParser';
 import { prepareText, reanchorAll, type AnchorOptions, type AnchorResult, type AnchorTarget, type PreparedText, type TextSelector } from './anchoring';
 import { ARTICLE_HEADER_FIELDS } from './fieldTable';
 import { hashArticleText } from './hash';
-import type { Annotation, SidecarHeader } from './model';
+import type { Annotation, SidecarData, SidecarHeader } from './model';
 import { SidecarEditError, createSidecar, parseSidecar, serializeIfChanged, type SidecarDocument } from './sidecarCodec';
 import type { SidecarError } from './sidecarValidator';
 
@@ -57,7 +57,8 @@ export function openSidecarSession(input: SessionInput): OpenSessionResult {
 	const prepared = prepareText(input.articleText);
 	const header = articleHeader(input.articleName, prepared);
 	if (input.sidecarText === undefined) {
-		return { ok: true, session: new SidecarSession(createSidecar(header), undefined, [], prepared, header, new Map()) };
+		const doc = createSidecar(header);
+		return { ok: true, session: new SidecarSession(doc, undefined, snapshot(doc.data), prepared, header, new Map()) };
 	}
 	const parsed = parseSidecar(input.sidecarText, {
 		article: { codePointLength: prepared.canonIndex.codePointLength, textHash: header.textHash! },
@@ -66,7 +67,8 @@ export function openSidecarSession(input: SessionInput): OpenSessionResult {
 		return parsed;
 	}
 	const doc = parsed.doc;
-	const annotations = [...doc.data.annotations];
+	const asRead = snapshot(doc.data);
+	const annotations = asRead.annotations;
 	const anchors = new Map<string, AnchorResult>();
 	if (doc.data.textHash !== null && doc.data.textHash === header.textHash) {
 		// The very text the offsets were made for: nothing to search.
@@ -78,7 +80,8 @@ export function openSidecarSession(input: SessionInput): OpenSessionResult {
 		annotations.forEach((a, i) => {
 			const r = results[i];
 			anchors.set(a.id, r);
-			if ((r.status === 'moved' || r.status === 'fuzzy') && r.selector) {
+			// Moved and edited spans get their new place; an anchored one may bring fresh context.
+			if (r.status !== 'orphaned' && r.selector) {
 				const s = r.selector;
 				doc.setOffsets(a.id, s.start, s.end, s.quote, s.prefix, s.suffix);
 			}
@@ -93,7 +96,12 @@ export function openSidecarSession(input: SessionInput): OpenSessionResult {
 	if (Object.keys(changedHeader).length > 0) {
 		doc.setHeader(changedHeader);
 	}
-	return { ok: true, session: new SidecarSession(doc, input.sidecarText, annotations, prepared, header, anchors) };
+	return { ok: true, session: new SidecarSession(doc, input.sidecarText, asRead, prepared, header, anchors) };
+}
+
+/** A copy that later edits (which replace annotation objects and reorder the list) leave alone. */
+function snapshot(data: SidecarData): SidecarData {
+	return { ...data, annotations: [...data.annotations] };
 }
 
 /** The fields of an orphan that only an explicit re-anchor or a delete may change. */
@@ -112,8 +120,8 @@ export class SidecarSession {
 		readonly doc: SidecarDocument,
 		/** The sidecar text it was opened from, then the text last committed (undefined: no file yet). */
 		private base: string | undefined,
-		/** The annotations as read from the file, before re-anchoring (file order). */
-		readonly stored: readonly Annotation[],
+		/** Header and annotations as read from the file, before re-anchoring (file order). */
+		readonly asRead: Readonly<SidecarData>,
 		/** The article text, prepared for offset conversions. */
 		readonly article: PreparedText,
 		/** The header the article asks for. */

@@ -1,13 +1,17 @@
 /**
- * Consistency checks of sidecars for CI (`corpus-annotator check`): YAML and schema errors,
- * unresolved merge conflicts, labels missing from the label schema, missing articles and
- * anchors whose quote is no longer at its offsets. Pure: the caller reads the files.
+ * Consistency checks of sidecars for CI (`corpus-annotator check`): the validator's errors
+ * (encoding, damaged or truncated files, schema, merge conflicts), labels missing from the label
+ * schema, missing articles and anchors whose quote is no longer at its offsets. Pure and
+ * read-only: the caller reads the files, nothing is ever written (orphans are reported, kept).
  */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
-import { reanchor } from '../annotations/anchoring';
 import { parseLabelSchema } from '../annotations/labelSchema';
 import { parseSidecar } from '../annotations/sidecarCodec';
+import { openSidecarSession } from '../annotations/sidecarSession';
+import { decodeSidecarBytes, type SidecarError } from '../annotations/sidecarValidator';
+import type { SidecarData } from '../annotations/model';
+import type { AnchorResult } from '../annotations/anchoring';
 import { parseEntityList } from '../entities/entityList';
 
 export type ProblemSeverity = 'error' | 'warning';
@@ -27,11 +31,14 @@ export interface CheckProblem {
 export interface SidecarCheckInput {
 	/** Path shown in problems. */
 	readonly file: string;
-	readonly text: string;
+	/** The file's bytes (decoded strictly here), or its text already decoded. */
+	readonly text: string | Uint8Array;
 	/** File name the article should have (`<sidecar name>.txt`). */
 	readonly articleName: string;
-	/** The article's text, or undefined when the article file does not exist. */
+	/** The article's text, or undefined when the article file does not exist (or cannot be read: see `articleUnreadable`). */
 	readonly articleText: string | undefined;
+	/** The article exists but cannot be read (reported on its own): no anchors are checked. */
+	readonly articleUnreadable?: boolean;
 	/** Label ids allowed (from `.corpus/labels.yaml` or the defaults). */
 	readonly labels: ReadonlySet<string>;
 }
@@ -40,15 +47,36 @@ export interface SidecarCheckInput {
 export function checkSidecar(input: SidecarCheckInput): CheckProblem[] {
 	const { file } = input;
 	const problems: CheckProblem[] = [];
-	const parsed = parseSidecar(input.text);
-	if (!parsed.ok) {
-		for (const e of parsed.errors) {
-			problems.push({ file, line: e.line, column: e.column, severity: 'error', code: e.code, message: e.message });
+	const errorsAsProblems = (errors: readonly SidecarError[]): CheckProblem[] =>
+		errors.map((e) => ({ file, line: e.line, column: e.column, severity: 'error', code: e.code, message: e.message }));
+	let text: string;
+	if (typeof input.text === 'string') {
+		text = input.text;
+	} else {
+		const decoded = decodeSidecarBytes(input.text);
+		if (!decoded.ok) {
+			return errorsAsProblems(decoded.errors);
 		}
-		return problems;
+		text = decoded.text;
 	}
-	const data = parsed.doc.data;
-	const positions = annotationPositions(input.text);
+	// The same session every writer opens: what it refuses, check reports.
+	let data: SidecarData;
+	let anchors: ReadonlyMap<string, AnchorResult> | undefined;
+	if (input.articleText !== undefined) {
+		const opened = openSidecarSession({ sidecarText: text, articleText: input.articleText, articleName: input.articleName });
+		if (!opened.ok) {
+			return errorsAsProblems(opened.errors);
+		}
+		data = opened.session.asRead;
+		anchors = opened.session.anchors;
+	} else {
+		const parsed = parseSidecar(text);
+		if (!parsed.ok) {
+			return errorsAsProblems(parsed.errors);
+		}
+		data = parsed.doc.data;
+	}
+	const positions = annotationPositions(text);
 	const header = positions.get('') ?? { line: 1, column: 1, labelLine: 1, labelColumn: 1 };
 	if (data.article !== input.articleName) {
 		problems.push({
@@ -56,7 +84,7 @@ export function checkSidecar(input: SidecarCheckInput): CheckProblem[] {
 			message: `"article" says ${data.article} but the sidecar belongs to ${input.articleName}.`,
 		});
 	}
-	if (input.articleText === undefined) {
+	if (input.articleText === undefined && !input.articleUnreadable) {
 		problems.push({ file, line: 1, column: 1, severity: 'error', code: 'missing-article', message: `The article ${input.articleName} does not exist next to this sidecar.` });
 	}
 	for (const a of data.annotations) {
@@ -67,10 +95,10 @@ export function checkSidecar(input: SidecarCheckInput): CheckProblem[] {
 				message: `Annotation ${a.id}: label "${a.label}" is not in the label schema (${[...input.labels].join(', ')}).`,
 			});
 		}
-		if (input.articleText === undefined) {
+		const r = anchors?.get(a.id);
+		if (!r) {
 			continue;
 		}
-		const r = reanchor(input.articleText, a);
 		const where = `${a.start}–${a.end}`;
 		if (r.status === 'moved') {
 			problems.push({

@@ -57,7 +57,10 @@ export interface MergeConflict {
 }
 
 export interface MergeResult {
-	/** The merged file text (with conflict markers when `conflicts` is not empty). */
+	/**
+	 * The merged file text (with conflict markers when `conflicts` is not empty); exactly `ours`
+	 * when ours is unreadable, which is then left alone.
+	 */
 	readonly text: string;
 	readonly conflicts: readonly MergeConflict[];
 	/** Non-conflict remarks (header field changed on both sides, unreadable base…). */
@@ -91,7 +94,8 @@ export function mergeSidecars(base: string | undefined, ours: string | undefined
 	}
 	const o = parseSidecar(oursText);
 	if (!o.ok) {
-		return wholeFileConflict(oursText, theirsText, { kind: 'unreadable', side: 'ours', errors: o.errors });
+		// Unreadable means untouchable: ours stays byte-identical, the conflict is reported.
+		return { text: oursText, conflicts: [{ kind: 'unreadable', side: 'ours', errors: o.errors }], notes };
 	}
 	const t = parseSidecar(theirsText);
 	if (!t.ok) {

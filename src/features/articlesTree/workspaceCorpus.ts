@@ -1,14 +1,7 @@
 import * as vscode from 'vscode';
 import { CorpusIndex, emptyChange, mergeChange, type CorpusEntry, type IndexChange } from '../../core/corpus/corpusIndex';
-import {
-	articlePathFor,
-	indexArticleFile,
-	indexCorpus,
-	isArticlePath,
-	isSidecarPath,
-	readSidecarSummary,
-	sidecarPathFor,
-} from '../../core/corpus/corpusIndexer';
+import { indexArticleFile, indexCorpus, readSidecarSummary } from '../../core/corpus/corpusIndexer';
+import { articlePathFor, CORPUS_FILES_GLOB, isArticlePath, isSidecarPath, sidecarPathFor } from '../../core/corpus/corpusLayout';
 import { Disposable } from '../../platform/dispose';
 import type { Logger } from '../../platform/logger';
 import { isIgnoredPath, WorkspaceCorpusFileSystem } from '../../platform/workspaceCorpusFileSystem';
@@ -131,7 +124,7 @@ export class WorkspaceCorpus extends Disposable {
 		const key = folder.uri.toString();
 		const state: FolderState = { folder, key, fs: new WorkspaceCorpusFileSystem(folder.uri), disposables: [] };
 		this.folders.set(key, state);
-		const files = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*.{txt,ann.yaml}'));
+		const files = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, CORPUS_FILES_GLOB));
 		// Directory moves and deletes are reported for the directory only, not for each file in it.
 		const dirs = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**'), false, true, false);
 		state.disposables.push(
@@ -258,7 +251,7 @@ export class WorkspaceCorpus extends Disposable {
 	private async applyEvent(state: FolderState, path: string, uri: vscode.Uri, deleted: boolean): Promise<IndexChange> {
 		const options = { rootKey: state.key, idFor: (p: string) => state.fs.uri(p).toString() };
 		if (isSidecarPath(path)) {
-			const entry = this.index.get(state.fs.uri(articlePathFor(path)).toString());
+			const entry = this.index.get(state.fs.uri(articlePathFor(path)!).toString());
 			if (!entry) {
 				return emptyChange();
 			}

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import type { Annotation } from '../../core/annotations/model';
-import { articlePathFor } from '../../core/annotations/sidecarPaths';
+import { articlePathFor } from '../../core/corpus/corpusLayout';
 import { classifyChange, diffSidecars, shortQuote, type AnnotationChange, type ChangeKind } from '../../core/review/annotationDiff';
 import { changedSidecars } from '../../node/git';
 

@@ -141,9 +141,16 @@ describe('sidecar three-way merge', () => {
 		assert.match(result.notes.join('\n'), /textHash/);
 	});
 
-	it('refuses to merge an unreadable side: whole-file conflict', () => {
-		const result = mergeSidecars(base, 'version: 1\nannotations: [\n', edit(base, (d) => d.add(KIEV)));
+	it('leaves an unreadable ours byte-identical and reports it (unreadable means untouchable)', () => {
+		const broken = 'version: 1\nannotations: [\n';
+		const result = mergeSidecars(base, broken, edit(base, (d) => d.add(KIEV)));
 		assert.deepStrictEqual(result.conflicts.map((c) => [c.kind, c.side]), [['unreadable', 'ours']]);
+		assert.strictEqual(result.text, broken);
+	});
+
+	it('an unreadable theirs is a whole-file conflict around both versions', () => {
+		const result = mergeSidecars(base, edit(base, (d) => d.add(KIEV)), 'version: 1\nannotations: [\n');
+		assert.deepStrictEqual(result.conflicts.map((c) => [c.kind, c.side]), [['unreadable', 'theirs']]);
 		assert.ok(result.text.startsWith(`${CONFLICT_MARKERS.ours}\n`));
 		assert.ok(result.text.endsWith(`${CONFLICT_MARKERS.theirs}\n`));
 	});
