@@ -11,6 +11,8 @@ import { CONTEXT_LENGTH } from './model';
 import type { Annotation } from './model';
 import { TextIndex, canonicalText, codePointLength } from './offsets';
 import { approxSearch, editDistance } from './fuzzyMatch';
+import { findAllOccurrences } from './quoteIndex';
+import { diffTexts } from './textDiff';
 
 /** Where a span is, in the form stored in a sidecar (code points, canonical text). */
 export interface TextSelector {
@@ -110,23 +112,36 @@ export function toEditorRange(text: string | PreparedText, start: number, end: n
 /** Outcome of re-anchoring one annotation. */
 export type AnchorStatus = 'anchored' | 'moved' | 'fuzzy' | 'orphaned';
 
+/**
+ * Why an annotation is orphaned:
+ * - not-found: neither its quote nor an edited version of it is in the text;
+ * - ambiguous: two places fit about equally well (never guessed);
+ * - no-context: the quote occurs, but nowhere with the context it had;
+ * - deleted: the diff against the previous text shows every character of it deleted;
+ * - not-searched: the call's work budget ran out before its turn (see {@link AnchorOptions.totalBudget}).
+ */
+export type OrphanReason = 'not-found' | 'ambiguous' | 'no-context' | 'deleted' | 'not-searched';
+
 /** Result of {@link reanchor}; offsets are code points into the canonical text. */
 export interface AnchorResult {
 	/**
 	 * - anchored: the quote is still exactly at start/end;
 	 * - moved: the exact quote was found elsewhere (text inserted/removed before it, or moved);
 	 * - fuzzy: an edited version of the quote was found (the caller should store the new quote);
-	 * - orphaned: not found, or not found unambiguously.
+	 * - orphaned: not found, or not found unambiguously. Callers must not change its stored fields.
 	 */
 	status: AnchorStatus;
 	start?: number;
 	end?: number;
-	/** New selector (quote and context as now in the text) for moved and fuzzy results. */
+	/**
+	 * New selector (quote and context as now in the text) for moved and fuzzy results, and for
+	 * anchored ones whose stored context no longer matches the text around them.
+	 */
 	selector?: TextSelector;
-	/** Match score in [0, 1] (weights: quote 50, prefix 20, suffix 20, position 2). */
+	/** Match score in [0, 1] (weights: quote 50, prefix 20, suffix 20, position 10). */
 	score?: number;
-	/** Why an annotation is orphaned: 'not-found' | 'ambiguous' | 'no-context'. */
-	reason?: string;
+	/** Why an annotation is orphaned. */
+	reason?: OrphanReason;
 }
 
 /** What re-anchoring needs from an annotation. */
@@ -134,131 +149,451 @@ export type AnchorTarget = Pick<Annotation, 'start' | 'end' | 'quote' | 'prefix'
 
 /** Tuning knobs; defaults follow Hypothesis with stricter ambiguity rules. */
 export interface AnchorOptions {
-	/** Quotes shorter than this (code points) need matching context to be found elsewhere. */
+	/** Quotes shorter than this (code points) are only found exactly, never approximately. */
 	shortQuote?: number;
-	/** Two candidates whose scores differ by less than this are ambiguous → orphaned. */
+	/** Two candidates whose quote + context scores differ by less than this are ambiguous → orphaned. */
 	ambiguityMargin?: number;
-	/** Most Myers block-steps one fuzzy search may take; larger texts are searched near the old position. */
+	/** Most Myers block-steps one approximate search may take; beyond it only windows near the expected place are searched. */
 	fuzzyBudget?: number;
+	/**
+	 * Most Myers block-steps for all approximate searches of one call (default: 32 per unit of
+	 * text plus 8,192 per annotation, so the cost stays linear). Annotations still unresolved when
+	 * it runs out are orphaned with reason 'not-searched'.
+	 */
+	totalBudget?: number;
 }
 
-const DEFAULTS: Required<AnchorOptions> = { shortQuote: 8, ambiguityMargin: 0.03, fuzzyBudget: 4_000_000 };
-const W_QUOTE = 50, W_PREFIX = 20, W_SUFFIX = 20, W_POS = 2;
-const W_TOTAL = W_QUOTE + W_PREFIX + W_SUFFIX + W_POS;
-/** Most exact occurrences scored in full; more are pre-filtered by adjacent context. */
-const MAX_SCORED = 200;
+/** Options of {@link reanchorAll}. */
+export interface ReanchorOptions extends AnchorOptions {
+	/** The article text the stored offsets were made for (editor's last text, git blob, cache). */
+	previousText?: string | PreparedText;
+}
 
-interface Candidate { s16: number; e16: number; errors: number; score: number; context: number; quoteSim: number }
+const DEFAULTS = { shortQuote: 8, ambiguityMargin: 0.03, fuzzyBudget: 65_536 };
+const W_QUOTE = 50, W_PREFIX = 20, W_SUFFIX = 20, W_POS = 10;
+const W_CONTENT = W_QUOTE + W_PREFIX + W_SUFFIX;
+/**
+ * Context agrees when one side is nearly intact and both together are more than half intact:
+ * unrelated text around another occurrence of the same words scores about 0.2–0.45 per side.
+ */
+const AGREE_ONE_SIDE = 0.8;
+const AGREE_MEAN = 0.55;
+/** Occurrences of one quote kept; a more frequent quote is looked up with adjacent context. */
+const MAX_OCCURRENCES = 256;
+/** Units of adjacent context joined to a frequent quote for that look-up. */
+const CONTEXT_KEY = 8;
+/** Candidates per annotation scored by full context similarity (the rest by adjacent runs only). */
+const FULL_SCORE_CANDIDATES = 8;
+/** Half width (code points) of an approximate-search window around an expected place. */
+const WINDOW = 512;
+
+/**
+ * Re-finds an annotation in (possibly changed) text. Never guesses: every place found needs
+ * agreeing context, and near-equal candidates make the annotation orphaned.
+ */
+export function reanchor(text: string | PreparedText, annotation: AnchorTarget, options: ReanchorOptions = {}): AnchorResult {
+	return reanchorAll(text, [annotation], options)[0];
+}
+
+interface Candidate {
+	s16: number;
+	e16: number;
+	errors: number;
+	pSim: number;
+	sSim: number;
+	/** Quote and context similarity, weighted, in [0, 1]. */
+	content: number;
+	/** Code points to the nearest expected place (0 = exactly there). */
+	distance: number;
+	agrees: boolean;
+}
+
+/** An annotation not settled by its stored position or the diff. */
+interface Pending {
+	readonly index: number;
+	readonly target: AnchorTarget;
+	/** Expected start offsets, code points into the current text. */
+	predictions: number[];
+	/** With a diff: the current-text range (UTF-16) the span's remains map to. */
+	readonly zone?: { readonly start: number; readonly end: number };
+	/** With a diff: nothing of the span is left. */
+	readonly deleted: boolean;
+	/** Exact occurrences of the quote where it may be (UTF-16 starts). */
+	occurrences: number[];
+	exact: Candidate[];
+	/** Exact occurrences existed but none had agreeing context. */
+	contextless: boolean;
+	/** Near-equal candidates remained after scoring. */
+	tied: boolean;
+}
+
+/**
+ * Re-anchors every annotation of a sidecar against one text; same order as input.
+ *
+ * With `previousText` (the text the stored offsets were made for) offsets are carried through a
+ * diff: a span no change touched maps exactly; only touched spans are searched, and only near the
+ * place they map to or inside newly inserted text (a moved paragraph), never in text the diff
+ * shows was already elsewhere. Without it, or when the stored quote does not match the previous
+ * text, every candidate is scored by quote, context and distance to the expected place.
+ *
+ * Work is linear in text size plus annotations: exact occurrences of all quotes are found in a
+ * few passes over the text, and approximate search shares one budget.
+ */
+export function reanchorAll(text: string | PreparedText, annotations: readonly AnchorTarget[], options: ReanchorOptions = {}): AnchorResult[] {
+	const t = prepareText(text);
+	const opts = { ...DEFAULTS, ...options };
+	const s = new Scorer(t, opts.ambiguityMargin);
+	const results = new Array<AnchorResult | undefined>(annotations.length);
+	const pending: Pending[] = [];
+	const prev = options.previousText === undefined ? undefined : prepareText(options.previousText);
+	const diff = prev === undefined || prev.canonical === t.canonical ? undefined : diffTexts(prev.canonical, t.canonical);
+	const cpLen = t.canonIndex.codePointLength;
+
+	annotations.forEach((a, index) => {
+		if (a.quote.length === 0) {
+			results[index] = { status: 'orphaned', reason: 'not-found' };
+			return;
+		}
+		if (prev !== undefined) {
+			const ps = prev.canonIndex.toUtf16(a.start), pe = prev.canonIndex.toUtf16(a.end);
+			if (a.end <= prev.canonIndex.codePointLength && pe - ps === a.quote.length && prev.canonical.startsWith(a.quote, ps)) {
+				if (diff === undefined) {
+					results[index] = s.placed(a, ps, pe);
+					return;
+				}
+				if (!diff.touches(ps, pe)) {
+					const ns = diff.map(ps, 'right');
+					const clear = diff.clearance(ps, pe);
+					// Intact context on one side (per the diff) vouches for the place; otherwise the context must agree.
+					if (clear.before >= CONTEXT_LENGTH || clear.after >= CONTEXT_LENGTH || s.score(a, ns, ns + a.quote.length, 0, 0).agrees) {
+						results[index] = s.placed(a, ns, ns + a.quote.length);
+						return;
+					}
+				}
+				const zs = diff.map(ps, 'left'), ze = diff.map(pe, 'right');
+				pending.push(newPending(index, a, [t.canonIndex.toCodePoint(zs)], { start: zs, end: ze }, ze <= zs));
+				return;
+			}
+		}
+		const s16 = t.canonIndex.toUtf16(a.start), e16 = t.canonIndex.toUtf16(a.end);
+		if (a.end <= cpLen && s.contextIntact(a, s16, e16)) {
+			results[index] = { status: 'anchored', start: a.start, end: a.end, score: 1 };
+			return;
+		}
+		pending.push(newPending(index, a, [Math.min(a.start, cpLen)], undefined, false));
+	});
+
+	const allowed = (p: Pending, s16: number, e16: number): boolean =>
+		p.zone === undefined ||
+		(p.zone.end > p.zone.start && s16 < p.zone.end && e16 > p.zone.start) ||
+		diff!.isInserted(s16, e16);
+
+	// Exact occurrences of every pending quote, together.
+	findExact(t.canonical, pending, (p, s16, e16) => {
+		if (allowed(p, s16, e16)) {
+			p.occurrences.push(s16);
+		}
+	});
+	for (const p of pending) {
+		p.exact = s.scoreOccurrences(p.target, p.occurrences, p.predictions);
+	}
+	const settle = (p: Pending, best: Candidate): void => {
+		results[p.index] = s.result(p.target, best);
+	};
+	const unresolved: Pending[] = [];
+	for (const p of pending) {
+		const choice = s.choose(p.exact);
+		if (choice.best) {
+			settle(p, choice.best);
+		} else {
+			p.tied = choice.ambiguous;
+			p.contextless = p.exact.length > 0;
+			unresolved.push(p);
+		}
+	}
+
+	// Expected places from resolved neighbours: the text around an annotation usually moved with it.
+	predictFromNeighbours(unresolved.filter((p) => p.zone === undefined), annotations, results, (p) => {
+		p.exact = s.scoreOccurrences(p.target, p.occurrences, p.predictions);
+		const choice = s.choose(p.exact);
+		if (choice.best) {
+			settle(p, choice.best);
+			return true;
+		}
+		p.tied = choice.ambiguous;
+		return false;
+	});
+
+	// Approximate search for the rest, within one budget.
+	const rest = unresolved.filter((p) => results[p.index] === undefined);
+	let budget = opts.totalBudget ?? 32 * t.canonical.length + 8_192 * annotations.length;
+	rest.forEach((p, k) => {
+		const a = p.target;
+		const orphan = (reason: OrphanReason): void => { results[p.index] = { status: 'orphaned', reason }; };
+		if (p.tied) {
+			return orphan('ambiguous');
+		}
+		const maxErrors = Math.min(256, Math.floor(a.quote.length / 4));
+		if (maxErrors < 1 || codePointLength(a.quote) < opts.shortQuote) {
+			return orphan(p.deleted ? 'deleted' : p.contextless ? 'no-context' : 'not-found');
+		}
+		const blocks = Math.ceil(a.quote.length / 32);
+		const perSearch = Math.min(opts.fuzzyBudget, budget / (rest.length - k));
+		const windows = searchWindows(t, p, a.quote.length, perSearch / blocks);
+		const cost = windows.reduce((n, w) => n + (w.to - w.from), 0) * blocks;
+		if (cost > budget) {
+			return orphan('not-searched');
+		}
+		budget -= cost;
+		const found: Candidate[] = [];
+		for (const w of windows) {
+			for (const m of approxSearch(t.canonical, a.quote, maxErrors, w.from, w.to)) {
+				if (allowed(p, m.start, m.end) && !found.some((f) => f.s16 === m.start && f.e16 === m.end)) {
+					found.push(s.score(a, m.start, m.end, m.errors, s.distance(m.start, p.predictions)));
+				}
+			}
+		}
+		const choice = s.choose(found);
+		if (choice.best) {
+			return settle(p, choice.best);
+		}
+		orphan(choice.ambiguous ? 'ambiguous' : p.deleted ? 'deleted' : p.contextless || found.length > 0 ? 'no-context' : 'not-found');
+	});
+	return results.map((r) => r ?? { status: 'orphaned', reason: 'not-found' });
+}
+
+function newPending(index: number, target: AnchorTarget, predictions: number[], zone: Pending['zone'], deleted: boolean): Pending {
+	return { index, target, predictions, zone, deleted, occurrences: [], exact: [], contextless: false, tied: false };
+}
+
+/**
+ * Calls `found` for each exact occurrence of each pending quote. Quotes occurring more than
+ * {@link MAX_OCCURRENCES} times are looked up joined to a few units of their stored context
+ * (an occurrence with neither side's adjacent context could not agree anyway).
+ */
+function findExact(c: string, pending: readonly Pending[], found: (p: Pending, s16: number, e16: number) => void): void {
+	const occ = findAllOccurrences(c, pending.map((p) => p.target.quote), MAX_OCCURRENCES);
+	const frequent: Pending[] = [];
+	pending.forEach((p, i) => {
+		if (!occ[i].complete) {
+			frequent.push(p);
+			return;
+		}
+		for (const at of occ[i].starts) {
+			found(p, at, at + p.target.quote.length);
+		}
+	});
+	if (frequent.length === 0) {
+		return;
+	}
+	const heads = frequent.map((p) => p.target.prefix.slice(backCodePoints(p.target.prefix, p.target.prefix.length, CONTEXT_KEY)));
+	const tails = frequent.map((p) => p.target.suffix.slice(0, forwardCodePoints(p.target.suffix, 0, CONTEXT_KEY)));
+	const withPrefix = findAllOccurrences(c, frequent.map((p, i) => heads[i] + p.target.quote), MAX_OCCURRENCES);
+	const withSuffix = findAllOccurrences(c, frequent.map((p, i) => p.target.quote + tails[i]), MAX_OCCURRENCES);
+	frequent.forEach((p, i) => {
+		const q = p.target.quote.length;
+		const starts = new Set<number>([
+			...(heads[i] === '' ? [] : withPrefix[i].starts.map((x) => x + heads[i].length)),
+			...(tails[i] === '' ? [] : withSuffix[i].starts),
+		]);
+		for (const at of [...starts].sort((x, y) => x - y)) {
+			found(p, at, at + q);
+		}
+	});
+}
+
+/**
+ * Adds expected places from the nearest settled annotations before and after each pending one
+ * (same shift as theirs), in stored order, so a run of repeated passages settles from its ends.
+ * `retry` re-decides one annotation and says whether it settled.
+ */
+function predictFromNeighbours(
+	pending: readonly Pending[], annotations: readonly AnchorTarget[], results: readonly (AnchorResult | undefined)[],
+	retry: (p: Pending) => boolean,
+): void {
+	if (pending.length === 0) {
+		return;
+	}
+	const settled: { from: number; shift: number }[] = [];
+	results.forEach((r, i) => {
+		if (r && r.start !== undefined) {
+			settled.push({ from: annotations[i].start, shift: r.start - annotations[i].start });
+		}
+	});
+	settled.sort((x, y) => x.from - y.from);
+	const order = [...pending].sort((x, y) => x.target.start - y.target.start);
+	let next = 0;
+	let lastShift: number | undefined;
+	for (const p of order) {
+		const from = p.target.start;
+		while (next < settled.length && settled[next].from <= from) {
+			lastShift = settled[next].shift;
+			next++;
+		}
+		const shifts = new Set<number>();
+		if (lastShift !== undefined) {
+			shifts.add(lastShift);
+		}
+		if (next < settled.length) {
+			shifts.add(settled[next].shift);
+		}
+		const added = [...shifts].map((d) => from + d).filter((x) => x >= 0 && !p.predictions.includes(x));
+		if (added.length === 0) {
+			continue;
+		}
+		p.predictions.push(...added);
+		if (p.occurrences.length > 0 && retry(p)) {
+			const r = results[p.index]!;
+			lastShift = r.start! - from;
+		}
+	}
+}
+
+/** UTF-16 windows for an approximate search: the whole allowed range if affordable, else around each expected place. */
+function searchWindows(t: PreparedText, p: Pending, quoteUnits: number, maxUnits: number): { from: number; to: number }[] {
+	const n = t.canonical.length;
+	const lo = p.zone ? Math.max(0, p.zone.start - quoteUnits - CONTEXT_LENGTH) : 0;
+	const hi = p.zone ? Math.min(n, p.zone.end + quoteUnits + CONTEXT_LENGTH) : n;
+	if (hi - lo <= maxUnits) {
+		return hi > lo ? [{ from: lo, to: hi }] : [];
+	}
+	const half = Math.max(quoteUnits, Math.min(WINDOW, Math.floor(maxUnits / (2 * p.predictions.length))));
+	const windows = p.predictions
+		.map((cp) => t.canonIndex.toUtf16(cp))
+		.map((at) => ({ from: Math.max(lo, at - half), to: Math.min(hi, at + quoteUnits + half) }))
+		.filter((w) => w.to > w.from)
+		.sort((x, y) => x.from - y.from);
+	const merged: { from: number; to: number }[] = [];
+	for (const w of windows) {
+		const last = merged[merged.length - 1];
+		if (last && w.from <= last.to) {
+			last.to = Math.max(last.to, w.to);
+		} else {
+			merged.push({ ...w });
+		}
+	}
+	return merged;
+}
+
+/** Scores candidates against one text and decides between them. */
+class Scorer {
+	constructor(private readonly t: PreparedText, private readonly margin: number) {}
+
+	/** Stored prefix and suffix are exactly the text around [s16, e16) (short ones reach the text's ends). */
+	contextIntact(a: AnchorTarget, s16: number, e16: number): boolean {
+		const c = this.t.canonical;
+		if (e16 - s16 !== a.quote.length || !c.startsWith(a.quote, s16)) {
+			return false;
+		}
+		return c.slice(backCodePoints(c, s16, CONTEXT_LENGTH), s16) === a.prefix &&
+			c.slice(e16, forwardCodePoints(c, e16, CONTEXT_LENGTH)) === a.suffix;
+	}
+
+	/** Code points from UTF-16 offset `s16` to the nearest expected place. */
+	distance(s16: number, predictions: readonly number[]): number {
+		const cp = this.t.canonIndex.toCodePoint(s16);
+		let best = Number.POSITIVE_INFINITY;
+		for (const p of predictions) {
+			best = Math.min(best, Math.abs(cp - p));
+		}
+		return best;
+	}
+
+	/**
+	 * Scores exact occurrences of `a.quote`. Many occurrences: only the few with the longest runs
+	 * of adjacent context, and those nearest the expected places, get the full (costlier) score.
+	 */
+	scoreOccurrences(a: AnchorTarget, starts: readonly number[], predictions: readonly number[]): Candidate[] {
+		const q = a.quote.length;
+		let picked = starts;
+		if (starts.length > FULL_SCORE_CANDIDATES) {
+			const c = this.t.canonical;
+			const ranked = starts.map((at) => ({ at, run: adjacentRuns(c, at, at + q, a.prefix, a.suffix), d: this.distance(at, predictions) }));
+			const byRun = [...ranked].sort((x, y) => y.run - x.run || x.d - y.d).slice(0, FULL_SCORE_CANDIDATES);
+			const near = [...ranked].sort((x, y) => x.d - y.d).slice(0, 2);
+			picked = [...new Set([...byRun, ...near].map((r) => r.at))];
+		}
+		return picked.map((at) => this.score(a, at, at + q, 0, this.distance(at, predictions)));
+	}
+
+	score(a: AnchorTarget, s16: number, e16: number, errors: number, distance: number): Candidate {
+		const c = this.t.canonical;
+		// Always a full window: a stored prefix shorter than CONTEXT_LENGTH means "at the text start".
+		const pSim = similarity(a.prefix, c.slice(backCodePoints(c, s16, CONTEXT_LENGTH), s16));
+		const sSim = similarity(a.suffix, c.slice(e16, forwardCodePoints(c, e16, CONTEXT_LENGTH)));
+		const quoteSim = 1 - errors / a.quote.length;
+		return {
+			s16, e16, errors, pSim, sSim, distance,
+			content: (W_QUOTE * quoteSim + W_PREFIX * pSim + W_SUFFIX * sSim) / W_CONTENT,
+			agrees: Math.max(pSim, sSim) >= AGREE_ONE_SIDE && (pSim + sSim) / 2 >= AGREE_MEAN,
+		};
+	}
+
+	/**
+	 * The best candidate with agreeing context, unless another one that does not overlap it is
+	 * about as good (or sits exactly where the annotation was expected while the best does not).
+	 */
+	choose(cands: readonly Candidate[]): { best?: Candidate; ambiguous: boolean } {
+		const ok = cands.filter((k) => k.agrees).sort((x, y) => y.content - x.content || x.distance - y.distance);
+		if (ok.length === 0) {
+			return { ambiguous: false };
+		}
+		const best = ok[0];
+		const rivals = ok.filter((k) => k.e16 <= best.s16 || k.s16 >= best.e16);
+		if (rivals.length === 0) {
+			return { best, ambiguous: false };
+		}
+		if (best.content - rivals[0].content >= this.margin) {
+			return best.distance === 0 || !rivals.some((k) => k.distance === 0) ? { best, ambiguous: false } : { ambiguous: true };
+		}
+		const tied = [best, ...rivals.filter((k) => best.content - k.content < this.margin)];
+		const expected = tied.filter((k) => k.distance === 0);
+		return expected.length === 1 ? { best: expected[0], ambiguous: false } : { ambiguous: true };
+	}
+
+	/** Result for an exact quote at [s16, e16) found without searching (diff mapping or unchanged text). */
+	placed(a: AnchorTarget, s16: number, e16: number): AnchorResult {
+		const start = this.t.canonIndex.toCodePoint(s16), end = this.t.canonIndex.toCodePoint(e16);
+		if (start === a.start && end === a.end && this.contextIntact(a, s16, e16)) {
+			return { status: 'anchored', start, end, score: 1 };
+		}
+		const selector = selectorFromCanonical(this.t, s16, e16);
+		return { status: start === a.start && end === a.end ? 'anchored' : 'moved', start, end, selector, score: 1 };
+	}
+
+	result(a: AnchorTarget, k: Candidate): AnchorResult {
+		const selector = selectorFromCanonical(this.t, k.s16, k.e16);
+		const score = (W_CONTENT * k.content + W_POS / (1 + k.distance / CONTEXT_LENGTH)) / (W_CONTENT + W_POS);
+		if (k.errors > 0) {
+			return { status: 'fuzzy', start: selector.start, end: selector.end, selector, score };
+		}
+		if (selector.start === a.start && selector.end === a.end) {
+			return selector.prefix === a.prefix && selector.suffix === a.suffix
+				? { status: 'anchored', start: a.start, end: a.end, score }
+				: { status: 'anchored', start: a.start, end: a.end, selector, score };
+		}
+		return { status: 'moved', start: selector.start, end: selector.end, selector, score };
+	}
+}
+
+/** Units of stored prefix (from its end) and suffix (from its start) that the text around [s16, e16) repeats. */
+function adjacentRuns(c: string, s16: number, e16: number, prefix: string, suffix: string): number {
+	let p = 0;
+	while (p < prefix.length && s16 - 1 - p >= 0 && c.charCodeAt(s16 - 1 - p) === prefix.charCodeAt(prefix.length - 1 - p)) {
+		p++;
+	}
+	let n = 0;
+	while (n < suffix.length && e16 + n < c.length && c.charCodeAt(e16 + n) === suffix.charCodeAt(n)) {
+		n++;
+	}
+	return p + n;
+}
 
 function similarity(a: string, b: string): number {
 	const len = Math.max(a.length, b.length);
 	return len === 0 ? 1 : 1 - editDistance(a, b) / len;
 }
 
-/**
- * Re-finds an annotation in (possibly changed) text. Never guesses: short quotes need
- * context, and near-equal candidates make the annotation orphaned.
- */
-export function reanchor(text: string | PreparedText, annotation: AnchorTarget, options: AnchorOptions = {}): AnchorResult {
-	const opts = { ...DEFAULTS, ...options };
-	const t = prepareText(text);
-	const c = t.canonical;
-	const q = annotation.quote;
-	const exp16 = t.canonIndex.toUtf16(annotation.start);
-	const cpLen = t.canonIndex.codePointLength;
-
-	// 1. Still in place (position selector and quote agree).
-	if (annotation.end <= cpLen && t.canonIndex.toUtf16(annotation.end) - exp16 === q.length && c.startsWith(q, exp16)) {
-		return { status: 'anchored', start: annotation.start, end: annotation.end, score: 1 };
-	}
-	if (q.length === 0) {
-		return { status: 'orphaned', reason: 'not-found' };
-	}
-
-	const isShort = codePointLength(q) < opts.shortQuote;
-	const fullPrefix = codePointLength(annotation.prefix) >= CONTEXT_LENGTH;
-	const fullSuffix = codePointLength(annotation.suffix) >= CONTEXT_LENGTH;
-	const score = (s16: number, e16: number, errors: number): Candidate => {
-		// A prefix shorter than CONTEXT_LENGTH means "near the text start": compare a full window.
-		const pLen = fullPrefix ? annotation.prefix.length : Math.max(annotation.prefix.length, CONTEXT_LENGTH);
-		const sLen = fullSuffix ? annotation.suffix.length : Math.max(annotation.suffix.length, CONTEXT_LENGTH);
-		const pSim = similarity(annotation.prefix, c.slice(Math.max(0, s16 - pLen), s16));
-		const sSim = similarity(annotation.suffix, c.slice(e16, e16 + sLen));
-		const quoteSim = 1 - errors / q.length;
-		const posSim = 1 - Math.abs(s16 - exp16) / Math.max(1, c.length);
-		return {
-			s16, e16, errors, quoteSim, context: (pSim + sSim) / 2,
-			score: (W_QUOTE * quoteSim + W_PREFIX * pSim + W_SUFFIX * sSim + W_POS * posSim) / W_TOTAL,
-		};
-	};
-
-	// 2. Exact quote elsewhere.
-	const positions: number[] = [];
-	for (let i = c.indexOf(q); i >= 0; i = c.indexOf(q, i + 1)) {
-		positions.push(i);
-	}
-	if (positions.length > 0) {
-		let scored = positions;
-		if (positions.length > MAX_SCORED) {
-			// Bound the work for very frequent quotes: keep those whose adjacent characters fit the context.
-			const pTail = annotation.prefix.slice(-4), sHead = annotation.suffix.slice(0, 4);
-			scored = positions.filter((p) => (pTail !== '' && c.startsWith(pTail, p - pTail.length)) ||
-				(sHead !== '' && c.startsWith(sHead, p + q.length))).slice(0, MAX_SCORED);
-		}
-		const decided = decide(scored.map((p) => score(p, p + q.length, 0)), isShort, opts, t);
-		if (decided.status !== 'orphaned' || decided.reason === 'ambiguous') {
-			return decided;
-		}
-	}
-
-	// 3. Approximate match: the quote itself was edited.
-	const maxErrors = Math.min(256, Math.floor(q.length / 4));
-	if (maxErrors < 1) {
-		return { status: 'orphaned', reason: 'not-found' };
-	}
-	const blocks = Math.ceil(q.length / 32);
-	let from = 0, to = c.length;
-	if (c.length * blocks > opts.fuzzyBudget) {
-		// Big text: search a window around the old position only (bounded work beats a lock-up).
-		const half = Math.floor(opts.fuzzyBudget / blocks / 2);
-		from = Math.max(0, exp16 - half);
-		to = Math.min(c.length, exp16 + q.length + half);
-	}
-	const matches = approxSearch(c, q, maxErrors, from, to);
-	if (matches.length === 0) {
-		return { status: 'orphaned', reason: 'not-found' };
-	}
-	return decide(matches.map((m) => score(m.start, m.end, m.errors)), isShort, opts, t);
-}
-
-/** Picks the best candidate, or orphans when it lacks context or has a near-equal rival. */
-function decide(cands: Candidate[], isShort: boolean, opts: Required<AnchorOptions>, t: PreparedText): AnchorResult {
-	// Fuzzy matches need either good context or a nearly intact quote; short quotes always need context.
-	const ok = cands.filter((k) => (isShort ? k.context >= 0.5 : k.errors === 0 || k.context >= 0.5 || k.quoteSim >= 0.9));
-	if (ok.length === 0) {
-		return { status: 'orphaned', reason: isShort ? 'no-context' : 'not-found' };
-	}
-	ok.sort((a, b) => b.score - a.score);
-	const best = ok[0];
-	const rival = ok.find((k) => k.e16 <= best.s16 || k.s16 >= best.e16);
-	if (rival && best.score - rival.score < opts.ambiguityMargin) {
-		return { status: 'orphaned', reason: 'ambiguous', score: best.score };
-	}
-	const selector = selectorFromCanonical(t, best.s16, best.e16);
-	return {
-		status: best.errors === 0 ? 'moved' : 'fuzzy',
-		start: selector.start,
-		end: selector.end,
-		selector,
-		score: best.score,
-	};
-}
-
-/** Re-anchors every annotation of a sidecar against one text (indexes built once). Same order as input. */
-export function reanchorAll(text: string | PreparedText, annotations: readonly AnchorTarget[], options?: AnchorOptions): AnchorResult[] {
-	const t = prepareText(text);
-	return annotations.map((a) => reanchor(t, a, options));
-}
 
 /** A span in the editor, UTF-16 offsets. */
 export interface LiveRange {

@@ -7,18 +7,10 @@ import {
 	toEditorRange,
 } from '../../../src/core/annotations/anchoring';
 import type { AnchorTarget } from '../../../src/core/annotations/anchoring';
-import { ARTICLE } from './helpers';
+import { ARTICLE, selectOccurrence } from './helpers';
 import { seededRandom } from '../../../src/core/util/seededRandom';
 
-/** Selector for the n-th occurrence (0-based) of `quote` in `text`. */
-function select(text: string, quote: string, nth = 0): AnchorTarget {
-	let at = -1;
-	for (let k = 0; k <= nth; k++) {
-		at = text.indexOf(quote, at + 1);
-	}
-	assert.ok(at >= 0, `"${quote}" not in text`);
-	return makeSelector(text, at, at + quote.length);
-}
+const select = selectOccurrence;
 
 /** Code-point offset of a UTF-16 offset (test oracle). */
 function cp(text: string, utf16: number): number {

@@ -1,4 +1,6 @@
 /** Shared fixtures for the annotation tests. */
+import * as assert from 'assert';
+import { makeSelector, type AnchorTarget } from '../../../src/core/annotations/anchoring';
 import type { Annotation } from '../../../src/core/annotations/model';
 
 /** A Dutch article in the corpus format (header line, paragraphs separated by blank lines). */
@@ -14,6 +16,16 @@ export const ARTICLE = [
 	'President Poetin reageerde niet op vragen van de pers. Het Kremlin zei later dat Poetin „geen commentaar” had.',
 ].join('\n');
 
+
+/** Selector for the n-th occurrence (0-based) of `quote` in `text`. */
+export function selectOccurrence(text: string, quote: string, nth = 0): AnchorTarget {
+	let at = -1;
+	for (let k = 0; k <= nth; k++) {
+		at = text.indexOf(quote, at + 1);
+	}
+	assert.ok(at >= 0, `"${quote}" not in text`);
+	return makeSelector(text, at, at + quote.length);
+}
 
 /** Line-level LCS diff: which lines were removed from `a` and added in `b`. */
 export function lineDiff(a: string, b: string): { removed: string[]; added: string[]; addedAt: number[] } {
