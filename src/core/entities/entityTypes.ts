@@ -24,4 +24,9 @@ export interface EntityMention {
 	readonly canonical?: string;
 	/** Where the mention came from: the statistical tagger or the analysts' list. */
 	readonly source: 'tagger' | 'list';
+	/**
+	 * How sure we are of the mention, in [0, 1]: the tagger's calibrated marginal probability of
+	 * this span and type; 1 for a mention of a listed spelling (the analysts decided it).
+	 */
+	readonly confidence: number;
 }

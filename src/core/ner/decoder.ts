@@ -124,3 +124,120 @@ export function viterbi(n: number, emit: ArrayLike<number>, tw: TransitionWeight
 	}
 	return out;
 }
+
+/**
+ * Forward–backward over the same constrained lattice as `viterbi`, with scores divided by
+ * `temperature`: `chunkProbability(start, end, type)` is the marginal probability that tokens
+ * start..end-1 carry exactly the labels of one chunk of that type (U, or B I… L).
+ * Scaled in linear space: per token the emissions are shifted by their maximum before exp and
+ * every column is normalised, so nothing overflows.
+ */
+export class Marginals {
+	private readonly alpha: Float64Array;
+	private readonly beta: Float64Array;
+	/** Scaled exp(emission) per token and label. */
+	private readonly expEmit: Float64Array;
+	/** Column normalisers of the forward pass (their product is the partition function up to the shifts). */
+	private readonly norm: Float64Array;
+
+	constructor(
+		n: number,
+		emit: ArrayLike<number>,
+		private readonly expTrans: ExpTransitions,
+	) {
+		const { inv, trans, start, end } = expTrans;
+		const ee = new Float64Array(n * L);
+		for (let t = 0; t < n; t++) {
+			let max = -Infinity;
+			for (let l = 0; l < L; l++) {
+				max = Math.max(max, emit[t * L + l]);
+			}
+			for (let l = 0; l < L; l++) {
+				ee[t * L + l] = Math.exp((emit[t * L + l] - max) * inv);
+			}
+		}
+		const alpha = new Float64Array(n * L);
+		const beta = new Float64Array(n * L);
+		const norm = new Float64Array(n);
+		for (let t = 0; t < n; t++) {
+			let sum = 0;
+			for (let b = 0; b < L; b++) {
+				let s = 0;
+				if (t === 0) {
+					s = start[b];
+				} else {
+					const preds = PREDECESSORS[b];
+					for (let k = 0; k < preds.length; k++) {
+						s += alpha[(t - 1) * L + preds[k]] * trans[preds[k] * L + b];
+					}
+				}
+				s *= ee[t * L + b];
+				alpha[t * L + b] = s;
+				sum += s;
+			}
+			norm[t] = sum > 0 ? sum : 1;
+			for (let b = 0; b < L; b++) {
+				alpha[t * L + b] /= norm[t];
+			}
+		}
+		for (let a = 0; a < L; a++) {
+			beta[(n - 1) * L + a] = end[a];
+		}
+		for (let t = n - 2; t >= 0; t--) {
+			for (let a = 0; a < L; a++) {
+				let s = 0;
+				for (let b = 0; b < L; b++) {
+					s += trans[a * L + b] * ee[(t + 1) * L + b] * beta[(t + 1) * L + b];
+				}
+				beta[t * L + a] = s / norm[t + 1];
+			}
+		}
+		this.alpha = alpha;
+		this.beta = beta;
+		this.expEmit = ee;
+		this.norm = norm;
+	}
+
+	/** Marginal probability of the chunk [start, end) of entity type index `type`. */
+	chunkProbability(start: number, end: number, type: number): number {
+		const { trans } = this.expTrans;
+		const first = end - start === 1 ? 1 + type * 4 + 3 : 1 + type * 4;
+		let p = this.alpha[start * L + first];
+		let prev = first;
+		for (let t = start + 1; t < end; t++) {
+			const lab = t === end - 1 ? 1 + type * 4 + 2 : 1 + type * 4 + 1;
+			p *= (trans[prev * L + lab] * this.expEmit[t * L + lab]) / this.norm[t];
+			prev = lab;
+		}
+		p *= this.beta[(end - 1) * L + prev];
+		// alpha and beta are normalised so that sum_l alpha[t][l] * beta[t][l] = P(whole) / P(whole) = 1 at every t.
+		let z = 0;
+		for (let l = 0; l < L; l++) {
+			z += this.alpha[start * L + l] * this.beta[start * L + l];
+		}
+		return z > 0 ? Math.min(1, Math.max(0, p / z)) : 0;
+	}
+}
+
+/** exp(transition / temperature) with forbidden transitions at 0, computed once per model. */
+export interface ExpTransitions {
+	inv: number;
+	trans: Float64Array;
+	start: Float64Array;
+	end: Float64Array;
+}
+
+export function expTransitions(tw: TransitionWeights, temperature: number): ExpTransitions {
+	const inv = 1 / temperature;
+	const trans = new Float64Array(L * L);
+	const start = new Float64Array(L);
+	const end = new Float64Array(L);
+	for (let a = 0; a < L; a++) {
+		for (let b = 0; b < L; b++) {
+			trans[a * L + b] = PREDECESSORS[b].includes(a) ? Math.exp(tw.trans[a * L + b] * inv) : 0;
+		}
+		start[a] = START_OK[a] ? Math.exp(tw.start[a] * inv) : 0;
+		end[a] = END_OK[a] ? Math.exp(tw.end[a] * inv) : 0;
+	}
+	return { inv, trans, start, end };
+}

@@ -5,11 +5,12 @@
  *   const model = loadModel(modelFileText);
  *   const spans = tagText(model, articleText); // [{ start, end, type, text }] in UTF-16 offsets
  */
-import { addSparseEmissions, viterbi } from './decoder';
+import { addSparseEmissions, expTransitions, Marginals, viterbi, type ExpTransitions } from './decoder';
+import { enforceConsistency, type ScoredChunk } from './docConsistency';
 import { documentCasing, documentMajority } from './docFeatures';
 import { FeatureExtractor, normalizeWord, type NerResources, type SentenceFeatures } from './features';
 import type { U32Map } from './hash';
-import { bilouToChunks, NUM_LABELS, type EntityType } from './labels';
+import { bilouToChunks, ENTITY_TYPES, NUM_LABELS, type EntityType } from './labels';
 import { parseModel, type ModelHeader, type RuntimeLinearModel } from './model';
 import { tokenizeDocument, type Token } from './tokenizer';
 
@@ -22,17 +23,45 @@ export interface EntitySpan {
 	end: number;
 	type: EntityType;
 	text: string;
+	/**
+	 * How sure the tagger is of this mention, in [0, 1]: the marginal probability of exactly this
+	 * span and type under the model (forward–backward, calibrated temperature); for a mention
+	 * re-typed by the article-consistency step, the share of its name's votes.
+	 */
+	confidence: number;
+}
+
+export interface TagOptions {
+	/** One type per name within an article and surnames linked to full names (default true). */
+	consistency?: boolean;
+}
+
+/** Labels of one document and its chunks with their confidence. */
+export interface DocumentAnalysis {
+	labels: Int32Array[];
+	chunks: ScoredChunk[];
 }
 
 export interface NerModel {
 	readonly header: ModelHeader;
 	/** BILOU label ids for sentences of normalized words (one array per sentence, one document). */
-	labelSentences(sentences: readonly (readonly string[])[]): Int32Array[];
+	labelSentences(sentences: readonly (readonly string[])[], options?: TagOptions): Int32Array[];
+	/** Labels and scored chunks for sentences of normalized words of one document. */
+	analyse(sentences: readonly (readonly string[])[], options?: TagOptions): DocumentAnalysis;
+}
+
+/** Temperature for models whose header does not carry a calibrated one (quantized weight units). */
+const DEFAULT_TEMPERATURE = 16;
+
+/** `@handles` and `#tags` are never part of an entity. */
+function isHandle(word: string): boolean {
+	return word.length > 1 && (word.charCodeAt(0) === 64 || word.charCodeAt(0) === 35);
 }
 
 class LoadedModel implements NerModel {
 	private readonly extractor: FeatureExtractor;
 	private emit = new Float32Array(NUM_LABELS * 256);
+	private readonly expTrans: ExpTransitions;
 
 	constructor(
 		readonly header: ModelHeader,
@@ -42,9 +71,12 @@ class LoadedModel implements NerModel {
 		private readonly pass2?: RuntimeLinearModel,
 	) {
 		this.extractor = new FeatureExtractor(res, (h) => rowOf.get(h));
+		const t = Number(header.settings.confidenceTemperature);
+		this.expTrans = expTransitions(pass2 ?? pass1, Number.isFinite(t) && t > 0 ? t : DEFAULT_TEMPERATURE);
 	}
 
-	private decode(f: SentenceFeatures, m: RuntimeLinearModel, extra?: SentenceFeatures): Int32Array {
+	/** Emission scores of a sentence (in this.emit); handles and tags are forced to O. */
+	private emissions(words: readonly string[], f: SentenceFeatures, m: RuntimeLinearModel, extra?: SentenceFeatures): Float32Array {
 		const n = f.offsets.length - 1;
 		if (this.emit.length < n * NUM_LABELS) {
 			this.emit = new Float32Array(n * NUM_LABELS * 2);
@@ -55,19 +87,50 @@ class LoadedModel implements NerModel {
 		if (extra) {
 			addSparseEmissions(extra, m, emit);
 		}
-		return viterbi(n, emit, m);
+		for (let t = 0; t < n; t++) {
+			if (isHandle(words[t])) {
+				emit.fill(-1e9, t * NUM_LABELS + 1, (t + 1) * NUM_LABELS);
+			}
+		}
+		return emit;
 	}
 
-	labelSentences(sentences: readonly (readonly string[])[]): Int32Array[] {
+	labelSentences(sentences: readonly (readonly string[])[], options?: TagOptions): Int32Array[] {
+		return this.analyse(sentences, options).labels;
+	}
+
+	analyse(sentences: readonly (readonly string[])[], options: TagOptions = {}): DocumentAnalysis {
 		const feats = sentences.map((s) => this.extractor.extract(s));
-		const first = feats.map((f) => this.decode(f, this.pass1));
-		if (!this.pass2) {
-			return first;
-		}
 		const pass2 = this.pass2;
-		const doc = documentMajority(sentences, first);
-		const casing = documentCasing(sentences);
-		return sentences.map((s, i) => this.decode(feats[i], pass2, this.extractor.extractSecond(s, { doc: doc[i], labels: first[i], casing: casing[i] })));
+		const last = pass2 ?? this.pass1;
+		let first: Int32Array[] = [];
+		let extras: (SentenceFeatures | undefined)[] = sentences.map(() => undefined);
+		if (pass2) {
+			first = sentences.map((s, i) => viterbi(s.length, this.emissions(s, feats[i], this.pass1), this.pass1));
+			const doc = documentMajority(sentences, first);
+			const casing = documentCasing(sentences);
+			extras = sentences.map((s, i) => this.extractor.extractSecond(s, { doc: doc[i], labels: first[i], casing: casing[i] }));
+		}
+		const labels: Int32Array[] = [];
+		const chunks: ScoredChunk[] = [];
+		sentences.forEach((s, i) => {
+			const emit = this.emissions(s, feats[i], last, extras[i]);
+			const lab = viterbi(s.length, emit, last);
+			labels.push(lab);
+			const found = bilouToChunks(lab);
+			if (found.length === 0) {
+				return;
+			}
+			const marg = new Marginals(s.length, emit, this.expTrans);
+			for (const c of found) {
+				const type = (ENTITY_TYPES as readonly string[]).indexOf(c.type);
+				chunks.push({ sentence: i, start: c.start, end: c.end, type, confidence: marg.chunkProbability(c.start, c.end, type) });
+			}
+		});
+		if (options.consistency !== false) {
+			enforceConsistency(sentences, labels, chunks);
+		}
+		return { labels, chunks };
 	}
 }
 
@@ -78,18 +141,14 @@ export function loadModel(data: string | Uint8Array): NerModel {
 }
 
 /** Named entities of a text (a whole article: a leading ` date YYYY-MM ` header is skipped). */
-export function tagText(model: NerModel, text: string): EntitySpan[] {
+export function tagText(model: NerModel, text: string, options?: TagOptions): EntitySpan[] {
 	const sentences: Token[][] = tokenizeDocument(text);
 	const words = sentences.map((s) => s.map((t) => normalizeWord(t.text)));
-	const labels = model.labelSentences(words);
-	const spans: EntitySpan[] = [];
-	for (let s = 0; s < sentences.length; s++) {
-		const toks = sentences[s];
-		for (const c of bilouToChunks(labels[s])) {
-			const start = toks[c.start].start;
-			const end = toks[c.end - 1].end;
-			spans.push({ start, end, type: c.type as EntityType, text: text.slice(start, end) });
-		}
-	}
-	return spans;
+	const { chunks } = model.analyse(words, options);
+	return chunks.map((c) => {
+		const toks = sentences[c.sentence];
+		const start = toks[c.start].start;
+		const end = toks[c.end - 1].end;
+		return { start, end, type: ENTITY_TYPES[c.type], text: text.slice(start, end), confidence: c.confidence };
+	});
 }

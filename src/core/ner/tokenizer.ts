@@ -17,6 +17,8 @@ const WORD_RE = new RegExp(`${WORD_CHAR}+(?:(?:[-'’‐‑&.@]|(?<=\\p{N}),(?=\
 const APOS_RE = /['’‘](?:\d\d|[st])(?![\p{L}\p{N}])/uy;
 const MULTI_PUNCT_RE = /\.{2,}|…|-{2,}|[!?]{2,}/y;
 const SPACE_RE = /\s+/y;
+/** Social-media handles and hashtags (@POTUS, #Oekraïne): one token, never part of an entity. */
+const HANDLE_RE = /[@#][\p{L}\p{N}_]+/uy;
 const ANY_RE = /./suy;
 
 /** Abbreviations (lower case, without the final period) that keep their period. */
@@ -47,8 +49,13 @@ export function tokenize(text: string, from = 0, to = text.length, breaks?: Set<
 			continue;
 		}
 		let end = -1;
+		HANDLE_RE.lastIndex = pos;
+		m = HANDLE_RE.exec(text);
+		if (m) {
+			end = pos + m[0].length;
+		}
 		APOS_RE.lastIndex = pos;
-		m = APOS_RE.exec(text);
+		m = end < 0 ? APOS_RE.exec(text) : null;
 		if (m) {
 			end = pos + m[0].length;
 		}
