@@ -1,7 +1,7 @@
 import { HEAD_BYTES, summarizeArticleBytes } from './articleSummary';
 import { joinCorpusPath, type CorpusFileSystem, type FileStat } from './corpusFileSystem';
 import type { CorpusEntry } from './corpusIndex';
-import { ARTICLE_EXTENSION, SIDECAR_SUFFIX as SIDECAR_EXTENSION, isSkippedFolder, sidecarPathFor } from './corpusLayout';
+import { ARTICLE_EXTENSION, isSkippedFolder, SIDECAR_SUFFIX, sidecarPathFor } from './corpusLayout';
 import { EMPTY_SIDECAR_SUMMARY, scanSidecar, SIDECAR_MAX_BYTES, type SidecarSummary } from './sidecarSummary';
 
 /** Reads kept in flight at once: enough to keep the OS busy, few enough to bound memory. */
@@ -91,10 +91,10 @@ export async function indexCorpus(fs: CorpusFileSystem, root: string, options: I
 	/** Sidecar paths without their extension: an article `<stem>.txt` has one when its stem is here. */
 	const sidecarStems = new Set<string>();
 	for (const file of files) {
-		if (endsWithIgnoringCase(file, SIDECAR_EXTENSION)) {
+		if (endsWithIgnoringCase(file, SIDECAR_SUFFIX)) {
 			// The indexer reads `<stem>.ann.yaml` exactly, so only that spelling counts.
-			if (file.endsWith(SIDECAR_EXTENSION)) {
-				sidecarStems.add(file.slice(0, -SIDECAR_EXTENSION.length));
+			if (file.endsWith(SIDECAR_SUFFIX)) {
+				sidecarStems.add(file.slice(0, -SIDECAR_SUFFIX.length));
 			}
 		} else if (endsWithIgnoringCase(file, ARTICLE_EXTENSION)) {
 			found.push(file);
@@ -387,7 +387,7 @@ async function walk(fs: CorpusFileSystem, root: string, pacer: Pacer, cancelled:
 					if (!isSkippedFolder(entry.name)) {
 						next.push(relative);
 					}
-				} else if (entry.type === 'file' && (endsWithIgnoringCase(entry.name, ARTICLE_EXTENSION) || endsWithIgnoringCase(entry.name, SIDECAR_EXTENSION))) {
+				} else if (entry.type === 'file' && (endsWithIgnoringCase(entry.name, ARTICLE_EXTENSION) || endsWithIgnoringCase(entry.name, SIDECAR_SUFFIX))) {
 					found.push(relative);
 				}
 			}
