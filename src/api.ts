@@ -39,6 +39,8 @@ export interface CorpusTestingApi {
 	entities: {
 		/** The Entities view's content: types with counts and entity names with mention counts. */
 		view(): Promise<{ type: string; count: number; entities: { name: string; mentions: number }[] }[]>;
+		/** What the Entities view shows right now, without refreshing it first. */
+		shown(): { type: string; count: number; entities: { name: string; mentions: number }[] }[];
 		/** Milliseconds the tagger model took to load, once loaded. */
 		modelLoadMs(): number | undefined;
 	};

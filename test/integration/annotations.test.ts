@@ -135,19 +135,41 @@ describe('annotations', () => {
 		assert.ok(b.includes('    label: claim'));
 	});
 
-	it('offers code lenses on the header, paragraphs and annotated lines', async () => {
+	it('offers code lenses: header, one per annotated paragraph, or all (setting)', async () => {
 		const editor = await openArticle(EMOJI_CRLF);
-		const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 100);
-		const titled = lenses.map((l) => ({ line: l.range.start.line, title: l.command?.title ?? '', command: l.command?.command, args: l.command?.arguments }));
-		const header = titled.find((l) => l.line === 0 && l.command === 'corpusAnnotator.openSidecar');
-		assert.ok(header, JSON.stringify(titled));
+		const titles = async (): Promise<{ line: number; title: string; command?: string }[]> =>
+			(await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 100)).map((l) => ({
+				line: l.range.start.line,
+				title: l.command?.title ?? '',
+				command: l.command?.command,
+			}));
+		const byDefault = await titles();
+		const header = byDefault.find((l) => l.line === 0 && l.command === 'corpusAnnotator.openSidecar');
+		assert.ok(header, JSON.stringify(byDefault));
 		assert.match(header.title, /^3 annotations$/);
-		const paragraphLenses = titled.filter((l) => l.command === 'corpusAnnotator.tagParagraph').map((l) => l.line);
-		assert.deepStrictEqual(paragraphLenses, [0, 2, 6], 'one per paragraph, none on the heading');
-		const onLine2 = titled.filter((l) => l.line === 2 && l.command === 'corpusAnnotator.changeLabel');
-		assert.strictEqual(onLine2.length, 1);
-		assert.match(onLine2[0].title, /^attribution: “Stoltenberg” \$\(note\)$/);
-		assert.ok(titled.some((l) => l.line === 2 && l.command === 'corpusAnnotator.tagParagraph' && l.title.endsWith('(1)')));
+		assert.ok(!byDefault.some((l) => l.command === 'corpusAnnotator.tagParagraph'), 'no "Tag paragraph" crowding every paragraph');
+		const paragraph = byDefault.filter((l) => l.command === '_corpusAnnotator.selectAnnotation');
+		assert.deepStrictEqual(
+			paragraph.map((l) => [l.line, l.title]),
+			[
+				[2, '$(tag) 1 annotation: attribution'],
+				[6, '$(tag) 2 annotations: attribution · claim'],
+			],
+		);
+		const settings = vscode.workspace.getConfiguration('corpusAnnotator.annotations');
+		try {
+			await settings.update('codeLens', 'headerOnly', vscode.ConfigurationTarget.Workspace);
+			await waitFor(async () => (await titles()).length === 1, 'only the header lens');
+			await settings.update('codeLens', 'all', vscode.ConfigurationTarget.Workspace);
+			const all = await waitFor(async () => {
+				const t = await titles();
+				return t.some((l) => l.command === 'corpusAnnotator.tagParagraph') ? t : undefined;
+			}, 'every lens');
+			assert.deepStrictEqual(all.filter((l) => l.command === 'corpusAnnotator.tagParagraph').map((l) => l.line), [0, 2, 6], 'one per paragraph, none on the heading');
+			assert.ok(all.some((l) => l.line === 2 && l.command === 'corpusAnnotator.changeLabel' && /^attribution: “Stoltenberg” \$\(note\)$/.test(l.title)));
+		} finally {
+			await settings.update('codeLens', undefined, vscode.ConfigurationTarget.Workspace);
+		}
 	});
 
 	it('follows edits in the editor and saves the new offsets with the article', async () => {

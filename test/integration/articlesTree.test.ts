@@ -79,7 +79,7 @@ describe('Articles tree', () => {
 		assert.ok(count >= 2);
 		const annotated = await waitFor(async () => {
 			const row = await articleRow(tree, 'annotations/021_bb22cc33dd44ee55.txt');
-			return row?.item.description === `021 · ${count} annotations` ? row : undefined;
+			return row?.item.description === `${count} ✎ · 021` ? row : undefined;
 		}, `the count ${count}`);
 		assert.ok(annotated);
 
@@ -90,7 +90,7 @@ describe('Articles tree', () => {
 		await waitFor(async () => (await articleRow(tree, path))?.item.description === '030', 'the new article');
 		const sidecar = 'version: 1\narticle: 030_0000000000000030.txt\nannotations:\n  - id: a1\n    label: person\n    start: 0\n    end: 3\n    quote: Een\n';
 		await vscode.workspace.fs.writeFile(sidecarUri, encode(sidecar));
-		await waitFor(async () => (await articleRow(tree, path))?.item.description === '030 · 1 annotation', 'the annotation count');
+		await waitFor(async () => (await articleRow(tree, path))?.item.description === '1 ✎ · 030', 'the annotation count');
 		await vscode.workspace.fs.delete(sidecarUri);
 		await waitFor(async () => (await articleRow(tree, path))?.item.description === '030', 'the count to go with the sidecar');
 		await vscode.workspace.fs.delete(fixtureUri(path));

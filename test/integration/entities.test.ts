@@ -68,7 +68,7 @@ describe('entity highlights', () => {
 			.flatMap((h) => h.contents)
 			.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
 			.join('\n');
-		assert.match(text, /\*\*Person\*\* \(PER\)/);
+		assert.match(text, /^\*\*Zelensky\*\* · Person \(PER\) — Volodymyr Zelensky _\(entity list\)_/, 'the text as written, its type and the canonical entity');
 		assert.match(text, /Volodymyr Zelensky/);
 		assert.match(text, /1 mention in this article/);
 		// The fixture workspace mentions Zelensky in this article and in annotations/021_….txt.

@@ -6,9 +6,17 @@ import Mocha from 'mocha';
  * Entry point loaded by VS Code's test host (test-electron or code-server): runs every compiled
  * `*.test.js` next to this file and prints the plain "N passed, N failed" line CI reads.
  */
+/** Suites that run only on their own workspace (selected with CORPUS_TEST_SUITES). */
+const OWN_WORKSPACE_SUITES = ['session'];
+
 export function run(): Promise<void> {
 	const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
-	for (const file of findTests(__dirname)) {
+	// CORPUS_TEST_SUITES (set by the runner's --suites) picks sub-folders such as `session`, which
+	// need their own workspace (a git repository); without it every suite outside them runs.
+	const suites = (process.env.CORPUS_TEST_SUITES ?? '').split(',').filter((s) => s.length > 0);
+	const inSuite = (file: string): string => path.relative(__dirname, file).split(path.sep)[0];
+	const selected = findTests(__dirname).filter((file) => (suites.length > 0 ? suites.includes(inSuite(file)) : !OWN_WORKSPACE_SUITES.includes(inSuite(file))));
+	for (const file of selected) {
 		mocha.addFile(file);
 	}
 	return new Promise((resolve, reject) => {

@@ -9,8 +9,11 @@
 //   --extension <dir>   extensionDevelopmentPath            (default: project root)
 //   --tests <module>    extensionTestsPath, without .js      (default: out/test/integration/index)
 //   --workspace <dir>   fixture folder, copied to a temp dir (default: test/fixtures/workspace)
+//   --git               make the copy a git repository with every file committed (how teams keep a corpus)
+//   --suites <names>    only these suites (comma-separated; e.g. `session` runs test/integration/session/)
 // Env: CORPUS_TEST_TIMEOUT_MS, CORPUS_TEST_VERBOSE=1 (browser console), CORPUS_HEADED=1.
 
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -27,6 +30,8 @@ const { values: opts } = parseArgs({
 		extension: { type: 'string', default: PROJECT_ROOT },
 		tests: { type: 'string', default: path.join(PROJECT_ROOT, 'out', 'test', 'integration', 'index') },
 		workspace: { type: 'string', default: path.join(PROJECT_ROOT, 'test', 'fixtures', 'workspace') },
+		git: { type: 'boolean', default: false },
+		suites: { type: 'string' },
 	},
 });
 const extensionPath = path.resolve(opts.extension);
@@ -80,6 +85,18 @@ for (const [sig, code] of [
 	});
 }
 
+/** `git init` + commit of every file, with a fixed identity (no global git config is read or needed). */
+function commitEverything(dir) {
+	const git = (...args) => execFileSync('git', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_SYSTEM: '/dev/null' } });
+	git('init', '-q', '-b', 'main');
+	git('config', 'user.name', 'Analist');
+	git('config', 'user.email', 'analist@example.org');
+	git('config', 'commit.gpgsign', 'false');
+	git('add', '-A');
+	git('commit', '-q', '-m', 'Corpus as committed by the team');
+	say(`workspace copy is a git repository: ${git('rev-parse', '--short', 'HEAD').toString().trim()}`);
+}
+
 function preflight() {
 	const missing = [];
 	const pkg = JSON.parse(fs.readFileSync(path.join(extensionPath, 'package.json'), 'utf8'));
@@ -109,6 +126,9 @@ async function main() {
 		const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'corpus-it-'));
 		workspaceCopy = path.join(tmp, path.basename(fixturePath));
 		await fsp.cp(fixturePath, workspaceCopy, { recursive: true });
+		if (opts.git) commitEverything(workspaceCopy);
+		// Read by test/integration/index.ts in the extension host (it inherits code-server's environment).
+		if (opts.suites) process.env.CORPUS_TEST_SUITES = opts.suites;
 
 		server = await startCodeServer({
 			workspace: workspaceCopy,

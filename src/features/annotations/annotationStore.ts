@@ -330,26 +330,34 @@ export class AnnotationStore extends Disposable {
 
 	private onArticleChanged(e: vscode.TextDocumentChangeEvent): void {
 		const entry = this.entries.get(e.document.uri.toString());
-		if (!entry || e.contentChanges.length === 0) {
-			// No text change: a save or another dirty-state change; the save event handles saves.
+		if (!entry) {
 			return;
 		}
 		const document = e.document;
-		const byUndo = e.reason === vscode.TextDocumentChangeReason.Undo || e.reason === vscode.TextDocumentChangeReason.Redo;
-		if (!document.isDirty && !byUndo) {
-			// Clean after a change that is not an undo: the editor re-read the file (Revert File, or
-			// the file changed on disk). Pending changes go; the sidecar on disk is anchored again.
-			void this.serialized(() => this.reloadFromDisk(entry, document)).catch((error: unknown) =>
-				this.logger.error(`could not re-read the annotations of ${document.uri.fsPath}`, error),
-			);
+		if (e.contentChanges.length > 0) {
+			this.followEdits(entry, document, e.contentChanges);
+			this._onDidChange.fire(entry.articleUri);
+		}
+		if (document.isDirty) {
 			return;
 		}
-		this.followEdits(entry, document, e.contentChanges);
-		if (!document.isDirty) {
-			// Undone back to the saved text: the article on disk is the editor text again.
-			this.writeSoon(entry, document);
-		}
-		this._onDidChange.fire(entry.articleUri);
+		// Clean now. The flag can lag behind the first keystroke after a save, so the file decides:
+		// only when the editor text is the article on disk is this a reload (Revert File, a change
+		// on disk), an undo back to the saved text, or a save.
+		const text = document.getText();
+		const version = document.version;
+		const reloaded = e.contentChanges.length > 0 && e.reason !== vscode.TextDocumentChangeReason.Undo && e.reason !== vscode.TextDocumentChangeReason.Redo;
+		this.serialized(async () => {
+			if ((await readTextIfExists(document.uri)) !== text) {
+				return; // typing, with the dirty flag not yet up to date
+			}
+			if (reloaded) {
+				// Pending changes go; the sidecar on disk is anchored again against the new text.
+				await this.reloadFromDisk(entry, document, text);
+			} else if (document.version === version) {
+				await this.writeIfSaved(entry, document);
+			}
+		}).catch((error: unknown) => this.logger.error(`could not follow ${document.uri.fsPath} on disk`, error));
 	}
 
 	/** Moves live ranges through typing; spans replaced or mostly deleted become orphans. */
@@ -382,12 +390,12 @@ export class AnnotationStore extends Disposable {
 	}
 
 	/** The article was re-read from disk: drop what is pending, re-read the sidecar, anchor, write. */
-	private async reloadFromDisk(entry: Entry, document: vscode.TextDocument): Promise<void> {
+	private async reloadFromDisk(entry: Entry, document: vscode.TextDocument, onDisk: string): Promise<void> {
 		if (entry.pendingChanges > 0) {
 			this.logger.info(`${entry.articleUri.fsPath} was reverted or re-read from disk: ${entry.pendingChanges} unsaved annotation change(s) dropped`);
 		}
 		this.load(entry, document, await readTextIfExists(entry.sidecarUri));
-		entry.savedArticleText = document.getText();
+		entry.savedArticleText = onDisk;
 		entry.undo = [];
 		entry.redo = [];
 		await this.writeIfSaved(entry, document);
@@ -494,16 +502,23 @@ export class AnnotationStore extends Disposable {
 		}
 	}
 
-	/** Writes the in-memory sidecar for the (saved) article text. Call only when the article is not dirty. */
+	/**
+	 * Writes the in-memory sidecar for the article text, only if that text is the article file on
+	 * disk: `isDirty` lags behind the first edit after a save, the file does not.
+	 */
 	private async write(entry: Entry, document: vscode.TextDocument): Promise<void> {
+		const text = document.getText();
+		if (document.isDirty || (await readTextIfExists(document.uri).catch(() => undefined)) !== text) {
+			return; // unsaved edits: written with the save
+		}
 		const onDisk = await readTextIfExists(entry.sidecarUri);
 		if (onDisk !== entry.diskText) {
 			// Someone else wrote it meanwhile: theirs wins, ours is anchored on top of it.
 			await this.refreshFromDisk(entry, document);
 			return;
 		}
-		const prepared = prepareText(document.getText());
-		entry.savedArticleText = prepared.raw;
+		const prepared = prepareText(text);
+		entry.savedArticleText = text;
 		const doc = entry.doc;
 		if (!doc) {
 			// Undone back to "no annotations file".
@@ -549,7 +564,9 @@ export class AnnotationStore extends Disposable {
 	private snapshot(entry: Entry, document: vscode.TextDocument): Snapshot {
 		const doc = entry.doc;
 		const text = doc ? (serializeIfChanged(entry.diskText ?? '', doc) ?? (doc.changed ? entry.diskText : doc.sourceText)) : undefined;
-		return { text, key: JSON.stringify(doc?.data.annotations ?? null), live: new Map(entry.live), version: document.version };
+		// Keys sorted: an annotation made in memory and the same one read back from the file are equal.
+		const key = JSON.stringify((doc?.data.annotations ?? []).map((a) => Object.fromEntries(Object.entries(a).sort(([x], [y]) => (x < y ? -1 : 1)))));
+		return { text, key: doc ? key : 'none', live: new Map(entry.live), version: document.version };
 	}
 
 	private view(entry: Entry): ArticleAnnotations {

@@ -27,6 +27,12 @@ export function registerEntities(
 	const hover = new EntityHoverProvider(service, decorator);
 	const view = new EntitiesView(service);
 	registerEntityCommands(commands, service, decorator);
+	const shown = (): ReturnType<CorpusTestingApi['entities']['shown']> =>
+		view.getChildren().map((node) =>
+			node.kind === 'type'
+				? { type: node.type, count: node.count, entities: node.entities.map((e) => ({ name: e.name, mentions: e.mentions.length })) }
+				: { type: '', count: 0, entities: [] },
+		);
 	return {
 		disposable: vscode.Disposable.from(view, hover, decorator, service),
 		service,
@@ -41,12 +47,9 @@ export function registerEntities(
 			entities: {
 				view: async () => {
 					await view.refresh();
-					return view.getChildren().map((node) =>
-						node.kind === 'type'
-							? { type: node.type, count: node.count, entities: node.entities.map((e) => ({ name: e.name, mentions: e.mentions.length })) }
-							: { type: '', count: 0, entities: [] },
-					);
+					return shown();
 				},
+				shown,
 				modelLoadMs: () => service.modelLoadMs,
 			},
 		},
