@@ -40,6 +40,8 @@ interface LockSnapshot {
 	readonly owner: LockOwner | undefined;
 	readonly mtimeMs: number;
 	readonly ino: number;
+	/** The clock just before reading: a reader that stalls after reading must not see the lock as older than it was. */
+	readonly readAt: number;
 }
 
 export interface HeldLock {
@@ -53,8 +55,11 @@ export interface HeldLock {
 const DEFAULT_STALE_MS = 10_000;
 const DEFAULT_TIMEOUT_MS = 20_000;
 const MAX_POLL_MS = 50;
-/** A live writer fills its lock microseconds after creating it; an empty lock this old is litter. */
-const EMPTY_LOCK_GRACE_MS = 2_000;
+/**
+ * A live writer fills its lock microseconds after creating it; an empty lock this old is litter
+ * of a writer killed in between. Generous, because a machine under load can stall a process.
+ */
+const EMPTY_LOCK_GRACE_MS = 5_000;
 
 /** Runs `work` while holding `lockPath`; the lock is released however `work` ends. */
 export async function withFileLock<T>(lockPath: string, work: (lock: HeldLock) => Promise<T>, options: FileLockOptions = {}): Promise<T> {
@@ -167,6 +172,7 @@ function lockError(doing: string, lockPath: string, error: unknown): NodeFileErr
 }
 
 async function readLock(lockPath: string): Promise<LockSnapshot | undefined> {
+	const readAt = Date.now();
 	let handle;
 	try {
 		handle = await fs.open(lockPath, 'r');
@@ -178,7 +184,7 @@ async function readLock(lockPath: string): Promise<LockSnapshot | undefined> {
 	}
 	try {
 		const [stat, text] = await Promise.all([handle.stat(), handle.readFile('utf8')]);
-		return { owner: parseOwner(text), mtimeMs: stat.mtimeMs, ino: stat.ino };
+		return { owner: parseOwner(text), mtimeMs: stat.mtimeMs, ino: stat.ino, readAt };
 	} finally {
 		await handle.close();
 	}
@@ -201,7 +207,7 @@ function isStale(lock: LockSnapshot, staleMs: number): boolean {
 	if (lock.owner && lock.owner.host === os.hostname() && !isProcessAlive(lock.owner.pid)) {
 		return true;
 	}
-	const age = Date.now() - lock.mtimeMs;
+	const age = lock.readAt - lock.mtimeMs;
 	return age > staleMs || (lock.owner === undefined && age > Math.min(staleMs, EMPTY_LOCK_GRACE_MS));
 }
 

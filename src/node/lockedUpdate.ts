@@ -26,6 +26,10 @@ export interface LockedUpdateOptions extends FileLockOptions {
  * writes nothing. Stale `.<name>.*.tmp` files of dead processes are removed. `update` may
  * throw to refuse; nothing is written then.
  *
+ * If another writer judged this one's lock stale (it stalled past the stale age) before it
+ * wrote, nothing is written and the whole update runs again, up to three times, on the text
+ * the other writer left: `update` must be a function of `current`, not of earlier calls.
+ *
  * Invalid UTF-8 in the current file is refused before `update` runs: a file we cannot read is
  * a file we do not touch.
  */
@@ -36,6 +40,29 @@ export async function updateFileLocked(
 ): Promise<LockedUpdateResult> {
 	const what = options.what ?? 'file';
 	const target = await resolveWriteTarget(file, what);
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await updateUnderLock(file, target, update, options, what);
+		} catch (error) {
+			// Nothing was written: run the whole update again on what the new holder left.
+			if (!(error instanceof NodeFileError && error.code === LOCK_LOST) || attempt >= MAX_ATTEMPTS) {
+				throw error;
+			}
+		}
+	}
+}
+
+/** Code of the error for a lock another writer took over (judged stale) before this one wrote. */
+const LOCK_LOST = 'ELOCKLOST';
+const MAX_ATTEMPTS = 3;
+
+function updateUnderLock(
+	file: string,
+	target: string,
+	update: (current: string | undefined) => string | undefined | Promise<string | undefined>,
+	options: LockedUpdateOptions,
+	what: string,
+): Promise<LockedUpdateResult> {
 	return withFileLock(
 		`${target}.lock`,
 		async (lock) => {
@@ -49,7 +76,7 @@ export async function updateFileLocked(
 			const body = next.startsWith('\uFEFF') ? next.slice(1) : next;
 			const keepBom = hadBom || body !== next;
 			if (!(await lock.stillHeld())) {
-				throw new NodeFileError(`${what} ${file}: another writer broke the lock while this update ran (over the stale age); nothing was written`, 'ELOCKLOST');
+				throw new NodeFileError(`${what} ${file}: another writer took over the lock while this update ran; nothing was written`, LOCK_LOST);
 			}
 			// Temp files exist only while their writer holds the lock, so litter implies a lock that
 			// had to be broken; the first write of each file in a process also looks (older litter).

@@ -133,7 +133,7 @@ describe('updateFileLocked', () => {
 	it('breaks an empty lock (holder killed before writing its record) after its grace', async () => {
 		const lock = `${file()}.lock`;
 		await fs.writeFile(lock, '');
-		const old = new Date(Date.now() - 5_000);
+		const old = new Date(Date.now() - 30_000);
 		await fs.utimes(lock, old, old);
 		assert.strictEqual((await updateFileLocked(file(), () => 'after\n', { timeoutMs: 2000 })).written, true);
 	});
@@ -148,6 +148,28 @@ describe('updateFileLocked', () => {
 		);
 		assert.strictEqual(called, false);
 		assert.strictEqual(await fs.readFile(lock, 'utf8').then((t) => JSON.parse(t).token), 'busy', 'a live lock was broken');
+	});
+
+	it('runs the update again when its lock was taken over before it wrote', async () => {
+		await fs.writeFile(file(), 'base\n');
+		const calls: (string | undefined)[] = [];
+		const result = await updateFileLocked(
+			file(),
+			async (current) => {
+				calls.push(current);
+				if (calls.length === 1) {
+					// Another writer judged this one stale, took the lock, wrote, and died holding it.
+					await fs.writeFile(file(), 'theirs\n');
+					await fs.writeFile(`${file()}.lock`, JSON.stringify({ pid: deadPid(), host: os.hostname(), time: Date.now(), token: 'other' }));
+				}
+				return `${current}mine\n`;
+			},
+			{ timeoutMs: 2000 },
+		);
+		assert.deepStrictEqual(calls, ['base\n', 'theirs\n']);
+		assert.strictEqual(result.text, 'theirs\nmine\n');
+		assert.strictEqual(await fs.readFile(file(), 'utf8'), 'theirs\nmine\n');
+		assert.deepStrictEqual(await litter(tempDir()), []);
 	});
 
 	it('removes temp files of dead processes and keeps those of live ones', async () => {
