@@ -14,6 +14,8 @@ const OUT = path.join(PROJECT_ROOT, 'media', 'screenshots');
 
 const ANNOTATED = '006_b32965e715e1b313.txt';
 const HIGHLIGHTS = '018_936ff48ae43c32cf.txt';
+/** An article with three overlapping annotations in one paragraph (the paragraph lens picture). */
+const PARAGRAPH = '012_42fff6ff8f625d56.txt';
 
 /** `corpus-annotator annotate` on the quote's first occurrence (offsets in code points). */
 function annotate(workspace, article, quote, label, extra = []) {
@@ -36,6 +38,9 @@ async function prepare(workspace) {
 	annotate(workspace, ANNOTATED, 'de levering van Leopard 2-tanks aan Oekraïne', 'weapon-delivery', ['--entity', 'Leopard 2']);
 	annotate(workspace, ANNOTATED, 'de Duitse bondskanselier Olaf Scholz', 'attribution', ['--entity', 'Olaf Scholz']);
 	annotate(workspace, ANNOTATED, 'Het Pentagon had zich lang verzet tegen het sturen van de Amerikaanse tank', 'event');
+	annotate(workspace, PARAGRAPH, 'President Volodimir Zelenski was er snel bij', 'claim');
+	annotate(workspace, PARAGRAPH, 'Zelenski was er snel bij om Trump te feliciteren. Hij herinnerde aan hun ontmoeting', 'framing');
+	annotate(workspace, PARAGRAPH, 'om Trump te feliciteren', 'attribution', ['--note', 'Zelenski feliciteert als een van de eersten.']);
 	git(workspace, 'add', '-A');
 	git(workspace, 'commit', '-q', '-m', 'First annotations');
 	// Working-tree changes for the Annotation Changes view: one added, one relabelled (event → claim) with a note.
@@ -170,6 +175,30 @@ export async function makeScreenshots({ onSession } = {}) {
 		// The cursor in an annotation: its label and note lenses sit above the paragraph.
 		const point = await until('"Abrams-tanks" rendered', () => wordPoint(page, 'Abrams'), { timeoutMs: 10_000 });
 		await page.mouse.click(point.x, point.y);
+	});
+
+	// 3b. The hover of an annotation: label, note, author, local date and age, and its actions.
+	await shot('annotation-hover', async () => {
+		const point = await until('"Abrams-tanks" rendered', () => wordPoint(page, 'Abrams'), { timeoutMs: 10_000 });
+		await page.mouse.move(point.x, point.y);
+		await page.locator('.monaco-hover:not(.hidden)').filter({ hasText: /Edit note/ }).first().waitFor({ timeout: 15_000 });
+	});
+
+	// 3c. A paragraph with three overlapping annotations: one lens with the counts, three underlines.
+	await shot('paragraph-annotations', async () => {
+		await page.mouse.move(5, 5);
+		await page.keyboard.press('Escape');
+		await openFile(page, PARAGRAPH);
+		await until(
+			'the paragraph lens "3 annotations"',
+			async () => (await page.locator('.editor-instance .codelens-decoration').allTextContents()).some((t) => /\b3 annotations:/.test(t)),
+			{ timeoutMs: 60_000 },
+		);
+		if ((await annotationUnderlines(page)) === 0) {
+			await openFile(page, HIGHLIGHTS);
+			await openFile(page, PARAGRAPH);
+		}
+		await until('annotation underlines', async () => (await annotationUnderlines(page)) >= 3, { timeoutMs: 15_000 });
 	});
 
 	// 4. The Annotation Changes view (HEAD → working tree), expanded.

@@ -8,6 +8,7 @@ import type { ConfigurationService } from '../../platform/configuration';
 import { Disposable } from '../../platform/dispose';
 import type { Logger } from '../../platform/logger';
 import { UserError } from '../../platform/userError';
+import { AnnotationCountBadges } from './annotationCountBadges';
 import { ArticlesTreeProvider } from './articlesTreeProvider';
 import type { ArticleTreeNode } from './articleTreeNodes';
 import { articleCount } from './treeItems';
@@ -35,6 +36,7 @@ export class ArticlesTreeView extends Disposable {
 		this.sortOrder = config.current.tree.sortOrder;
 		this.corpus = this._register(new WorkspaceCorpus(logger));
 		this.provider = this._register(new ArticlesTreeProvider(this.corpus, () => this.sortOrder));
+		this._register(new AnnotationCountBadges(this.corpus));
 		this.view = this._register(vscode.window.createTreeView(ViewId.Articles, { treeDataProvider: this.provider, showCollapseAll: true }));
 
 		this._register(
