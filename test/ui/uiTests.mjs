@@ -110,12 +110,10 @@ export const tests = [
 			);
 			assert.ok(stats.boxes >= 10, `expected many entity highlights in ${ARTICLE}, got ${stats.boxes}`);
 			const lenses = page.locator('.editor-instance .codelens-decoration');
-			await until('code lenses with "Tag paragraph"', async () => (await lenses.allTextContents()).some((t) => t.includes('Tag paragraph')), { timeoutMs: 30_000 });
+			await until('the header lens with the annotation count', async () => (await lenses.allTextContents()).some((t) => /\b0 annotations\b/.test(t)), { timeoutMs: 30_000 });
 			const texts = await lenses.allTextContents();
-			assert.ok(
-				texts.some((t) => /\b0 annotations\b/.test(t)),
-				`header lens with the annotation count: ${JSON.stringify(texts.slice(0, 3))}`,
-			);
+			// Default lens mode "paragraphs": no "Tag paragraph" above every paragraph of an article without annotations.
+			assert.ok(!texts.some((t) => t.includes('Tag paragraph')), `no crowding lenses: ${JSON.stringify(texts.slice(0, 5))}`);
 		},
 	},
 	{
@@ -160,6 +158,31 @@ export const tests = [
 				async () => (await annotationUnderlines(page)) >= 1,
 				{ timeoutMs: 15_000 },
 			);
+		},
+	},
+	{
+		name: 'the hover of an annotation shows a local date with its age and the per-annotation actions',
+		async run({ page }) {
+			await openFile(page, ANNOTATED);
+			const point = await until('"Olaf" rendered', () => wordPoint(page, 'Olaf'), { timeoutMs: 15_000 });
+			const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: /Edit note/ }).first();
+			// Monaco shows a hover when the mouse comes to rest over the text: approach, then stop.
+			await until(
+				'the annotation hover',
+				async () => {
+					await page.mouse.move(point.x - 8, point.y);
+					await page.mouse.move(point.x, point.y, { steps: 4 });
+					return hover.waitFor({ timeout: 3000 }).then(() => true, () => false);
+				},
+				{ timeoutMs: 20_000 },
+			);
+			const text = (await hover.textContent()) ?? '';
+			assert.match(text, /attribution/);
+			assert.match(text, /\((just now|\d+ minutes? ago)\)/, `a local date with its age: ${text}`);
+			assert.ok(!/\d{4}-\d\d-\d\dT\d\d:/.test(text), `no raw ISO timestamp: ${text}`);
+			for (const action of ['Change label', 'Delete', 'Move to selection']) assert.ok(text.includes(action), `${action} in ${text}`);
+			await page.mouse.move(5, 5);
+			await page.keyboard.press('Escape');
 		},
 	},
 ];
