@@ -289,6 +289,7 @@ function nerBench(model: NerModel, bodies: readonly string[]): void {
 			unit: 'tokens/s',
 			floor: floor.tokensPerSecond,
 			floorWhat: 'one regex word split of the same texts',
+			budget: { text: '≥ 150,000 tokens/s, one thread', pass: tagger.tokensPerSecond >= 150_000 },
 			note: `median of 3 passes after a warm-up pass; the cold first pass: ${Math.round((tokens / tagger.firstMs) * 1000).toLocaleString('en')} tokens/s`,
 		});
 		say(`ned.testb: ${Math.round(tagger.tokensPerSecond)} tokens/s`);
@@ -329,6 +330,7 @@ function modelLoadBench(): NerModel {
 		unit: 'ms',
 		floor: floor.median,
 		floorWhat: 'read the same file and decode it to a string',
+		budget: { text: '< 150 ms', pass: load.median < 150 },
 		note: `first load in this process ${load.first.toFixed(1)} ms (cold JIT); median of 4 after it`,
 	});
 	return model!;

@@ -144,6 +144,7 @@ export const trainNerCommand: CliCommand = {
 			seed: opts.seed,
 			seeds: opts.seeds,
 			quantization: 'int8, one global scale',
+			gazetteerPrefixes: true,
 			// Divides the scores in the forward–backward confidence; 48 was the best log-loss of mention correctness on ned.testa.
 			confidenceTemperature: numberOptionPositive(parsed, 'temperature') ?? 48,
 		};

@@ -6,6 +6,8 @@ const L = NUM_LABELS;
 
 /** For each label, the labels that may precede it (in the middle of a sentence). */
 const PREDECESSORS: Int32Array[] = [];
+/** For each label, the labels that may follow it. */
+const SUCCESSORS: Int32Array[] = [];
 const START_OK = new Uint8Array(L);
 const END_OK = new Uint8Array(L);
 for (let b = 0; b < L; b++) {
@@ -18,6 +20,15 @@ for (let b = 0; b < L; b++) {
 	PREDECESSORS.push(Int32Array.from(preds));
 	START_OK[b] = allowedTransition(-1, b) ? 1 : 0;
 	END_OK[b] = allowedEnd(b) ? 1 : 0;
+}
+for (let a = 0; a < L; a++) {
+	const succ: number[] = [];
+	for (let b = 0; b < L; b++) {
+		if (allowedTransition(a, b)) {
+			succ.push(b);
+		}
+	}
+	SUCCESSORS.push(Int32Array.from(succ));
 }
 
 /** Transition weights: trans[a*L + b] for a→b, start[b], end[a]. */
@@ -186,7 +197,9 @@ export class Marginals {
 		for (let t = n - 2; t >= 0; t--) {
 			for (let a = 0; a < L; a++) {
 				let s = 0;
-				for (let b = 0; b < L; b++) {
+				const succ = SUCCESSORS[a];
+				for (let k = 0; k < succ.length; k++) {
+					const b = succ[k];
 					s += trans[a * L + b] * ee[(t + 1) * L + b] * beta[(t + 1) * L + b];
 				}
 				beta[t * L + a] = s / norm[t + 1];

@@ -29,7 +29,15 @@ export interface NerResources {
 	firstNames?: HashSetLike;
 	/** Knowledge gazetteer (see knowledge.ts): phrase hash → source bit mask, or -1. */
 	knowledge?: GazetteerLike;
+	/**
+	 * The gazetteers also hold every proper prefix of their phrases (with PREFIX_BIT), so a
+	 * match can stop growing at the first absent prefix. Models without them look further.
+	 */
+	prefixClosed?: boolean;
 }
+
+/** Mask bit of a gazetteer entry that is (also) the beginning of a longer phrase. */
+export const PREFIX_BIT = 0x80;
 
 /** Source bits of the knowledge gazetteer: 0–3 listed with that type, 4 a GeoNames town. */
 export const KNOWLEDGE_BITS = 5;
@@ -51,6 +59,13 @@ const TITLE_WORDS = new Set(
 		'expremier collega mevrouw meneer heer dhr. mr. dr. drs. ir. ing. sir lord lady tsaar dictator leider opvolger rivaal tegenstander'
 	).split(' '),
 );
+
+/** Endings of compound titles (Deltacommissaris, oud-minister, partijvoorzitter). */
+const TITLE_ENDINGS = ['commissaris', 'minister', 'voorzitter', 'voorzitster', 'directeur', 'woordvoerder', 'woordvoerster', 'secretaris', 'coach', 'president', 'burgemeester', 'topman', 'chef'];
+
+function isTitleWord(lower: string): boolean {
+	return TITLE_WORDS.has(lower) || TITLE_ENDINGS.some((e) => lower.length > e.length + 2 && lower.endsWith(e));
+}
 
 /** Lower-case prepositions that often precede a place. */
 const PLACE_PREPOSITIONS = new Set('in naar uit bij vanuit nabij richting via rond rondom buiten te binnen tussen'.split(' '));
@@ -150,6 +165,14 @@ export function phraseHash(words: readonly string[]): number {
 		h = hashCombine(h, gazetteerWordHash(words[i]));
 	}
 	return h;
+}
+
+/** Marks the proper prefixes of a phrase in a gazetteer map (see NerResources.prefixClosed). */
+export function addPrefixes(map: Map<number, number>, words: readonly string[]): void {
+	for (let k = 1; k < words.length; k++) {
+		const h = phraseHash(words.slice(0, k));
+		map.set(h, (map.get(h) ?? 0) | PREFIX_BIT);
+	}
 }
 
 /** String names of the features that depend on the word alone (debugging and tests). */
@@ -264,6 +287,7 @@ const H_KNOW_CAP_SI = hashString('kg-si');
 const H_TITLE1 = hashString('ttl-1');
 const H_TITLE1_CAP = hashString('ttl-1-cap');
 const H_TITLE2 = hashString('ttl-2');
+const H_TITLE0 = hashString('ttl0');
 const H_PREP1 = hashString('pp-1-cap');
 
 export class FeatureExtractor {
@@ -314,7 +338,7 @@ export class FeatureExtractor {
 			gazKey: gazetteerWordHash(word),
 			possKey: possessiveStem(word) ? gazetteerWordHash(possessiveStem(word)!) : 0,
 			cap: isCapitalised(word),
-			title: TITLE_WORDS.has(l),
+			title: isTitleWord(l),
 			placePrep: PLACE_PREPOSITIONS.has(l),
 		};
 		this.cache.set(word, wi);
@@ -396,6 +420,9 @@ export class FeatureExtractor {
 					push(this.resolve(H_KNOW_CAP_SI));
 				}
 			}
+			if (cur.title) {
+				push(this.resolve(H_TITLE0));
+			}
 			if (p1.title) {
 				push(this.resolve(H_TITLE1));
 				if (cur.cap) {
@@ -474,6 +501,7 @@ export class FeatureExtractor {
 			return marks;
 		}
 		const B = KNOWLEDGE_BITS;
+		const closed = this.res.prefixClosed === true;
 		const mark = (i: number, len: number, mask: number, poss: number): void => {
 			for (let b = 0; b < B; b++) {
 				if (!(mask & (1 << b))) {
@@ -506,6 +534,9 @@ export class FeatureExtractor {
 						mark(i, len, pm, 1);
 					}
 				}
+				if (mask < 0 && closed) {
+					break;
+				}
 			}
 		}
 		return marks;
@@ -520,11 +551,15 @@ export class FeatureExtractor {
 			return marks;
 		}
 		const maxLen = this.res.gazMaxLen ?? 6;
+		const closed = this.res.prefixClosed === true;
 		for (let i = 0; i < n; i++) {
 			let h = 0;
 			for (let len = 1; len <= maxLen && i + len <= n; len++) {
 				h = len === 1 ? infos[i].gazKey : hashCombine(h, infos[i + len - 1].gazKey);
 				const mask = gaz.get(h);
+				if (mask < 0 && closed) {
+					break;
+				}
 				if (mask <= 0) {
 					continue;
 				}

@@ -4,7 +4,7 @@
  * entity type (PER, LOC, ORG, MISC) in a curated list or the country names; bit 4: a town in
  * GeoNames. The tagger turns matches into features (bit × BILOU position), never into labels.
  */
-import { KNOWLEDGE_MAX_LEN, normalizeWord, phraseHash } from './features';
+import { addPrefixes, KNOWLEDGE_MAX_LEN, normalizeWord, phraseHash } from './features';
 import { ENTITY_TYPES } from './labels';
 import { tokenize } from './tokenizer';
 
@@ -92,6 +92,7 @@ export class KnowledgeBuilder {
 		}
 		const h = phraseHash(tokens);
 		this.phrases.set(h, (this.phrases.get(h) ?? 0) | bits);
+		addPrefixes(this.phrases, tokens);
 		return true;
 	}
 

@@ -447,6 +447,7 @@ export function parseModel(data: string | Uint8Array): ParsedModel {
 	const p2 = section('pass2');
 	const knowR = section('knowledge');
 	const resources = readResources(resR);
+	resources.prefixClosed = header.settings.gazetteerPrefixes === true;
 	if (knowR) {
 		resources.knowledge = readPhraseMap(knowR);
 	}

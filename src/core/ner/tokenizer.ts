@@ -29,6 +29,29 @@ const ABBREVIATIONS = new Set([
 	'pag', 'p', 'ed', 'red', 'dept', 'co', 'corp', 'inc', 'ltd', 'mln', 'mld', 'mrd', 'km', 'kg', 'ha', 'nv', 'bvba', 'vzw',
 ]);
 
+/** Words that start sentences but not names: after "X." they mean the period ends a sentence. */
+const SENTENCE_STARTERS = new Set(
+	('De Het Een Dat Die Dit Deze Er Hij Zij Ze Wij We Ik Je Jij U Men Ook Maar En Of Want Dus Toch Toen Nu Daarna Daarom Bovendien ' +
+		'Volgens Zo Als Wat Wie Waar Hoe Waarom In Op Met Na Voor Bij Van Om Tot Sinds Tijdens Door Over Onder Uit Aan Naar Ondanks ' +
+		'Intussen Inmiddels Verder Eerder Later Vooral Sommige Veel Alle Geen Niet Wel Het').split(' '),
+);
+
+/** Whether a single capital letter with a period (X.) ends a sentence rather than being an initial. */
+function endsSentence(text: string, after: number, to: number): boolean {
+	let p = after;
+	while (p < to && (text[p] === ' ' || text[p] === '\t')) {
+		p++;
+	}
+	if (p >= to || text[p] === '\n' || text[p] === '\r') {
+		return true;
+	}
+	if (p === after) {
+		return false;
+	}
+	const m = /^[\p{L}]+/u.exec(text.slice(p, Math.min(to, p + 20)));
+	return m !== null && SENTENCE_STARTERS.has(m[0]);
+}
+
 function isUpper(ch: string): boolean {
 	return ch !== ch.toLowerCase() && ch === ch.toUpperCase();
 }
@@ -66,7 +89,7 @@ export function tokenize(text: string, from = 0, to = text.length, breaks?: Set<
 				end = pos + m[0].length;
 				const word = m[0];
 				if (text.charCodeAt(end) === 46 /* . */ && text.charCodeAt(end + 1) !== 46) {
-					const single = word.length === 1 && isUpper(word);
+					const single = word.length === 1 && isUpper(word) && !endsSentence(text, end + 1, to);
 					const dotted = word.includes('.') && !/\d$/.test(word);
 					if (single || dotted || ABBREVIATIONS.has(word.toLowerCase())) {
 						end++;

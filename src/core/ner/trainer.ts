@@ -6,7 +6,7 @@
 import { ConllEvaluator } from './conlleval';
 import type { ConllDocument } from './conll';
 import { documentCasing, documentMajority } from './docFeatures';
-import { FeatureExtractor, normalizeWord, phraseHash, type GazetteerLike, type NerResources } from './features';
+import { addPrefixes, FeatureExtractor, normalizeWord, phraseHash, type GazetteerLike, type NerResources } from './features';
 import { hashString, U32Map } from './hash';
 import { bilouToIob2, ENTITY_TYPES, tagsToBilou, tagsToChunks } from './labels';
 import type { LinearModelData, ModelParts, ResourceData } from './model';
@@ -106,6 +106,7 @@ function docStats(doc: PreparedDoc): DocStats {
 			}
 			const h = phraseHash(words.slice(c.start, c.end));
 			st.gaz.set(h, (st.gaz.get(h) ?? 0) | (1 << t));
+			addPrefixes(st.gaz, words.slice(c.start, c.end));
 		}
 	});
 	return st;
@@ -151,7 +152,7 @@ function lexiconSets(lex: LexiconLists | null): LexiconSets {
 }
 
 function toResources(st: DocStats, opts: TrainOptions, lex: ReturnType<typeof lexiconSets>): NerResources {
-	const res: NerResources = { ...lex };
+	const res: NerResources = { ...lex, prefixClosed: true };
 	if (opts.casing) {
 		res.lowerSeen = st.lowerSeen;
 		res.capMid = st.capMid;
