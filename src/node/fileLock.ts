@@ -149,14 +149,9 @@ async function acquire(lockPath: string, owner: LockOwner, staleMs: number, time
 
 /** Creates the lock and writes its owner record; false when someone holds it. */
 async function tryCreate(lockPath: string, owner: LockOwner): Promise<boolean> {
-	let handle;
-	try {
-		handle = await fs.open(lockPath, 'wx');
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-			return false;
-		}
-		throw lockError('cannot create the lock', lockPath, error);
+	const handle = await openLock(lockPath, 'wx', 'EEXIST', 'cannot create the lock');
+	if (!handle) {
+		return false;
 	}
 	try {
 		await handle.writeFile(JSON.stringify(owner));
@@ -166,21 +161,11 @@ async function tryCreate(lockPath: string, owner: LockOwner): Promise<boolean> {
 	return true;
 }
 
-function lockError(doing: string, lockPath: string, error: unknown): NodeFileError {
-	const code = (error as NodeJS.ErrnoException).code;
-	return new NodeFileError(`${doing} ${lockPath}: ${failureReason(error)}`, code);
-}
-
 async function readLock(lockPath: string): Promise<LockSnapshot | undefined> {
 	const readAt = Date.now();
-	let handle;
-	try {
-		handle = await fs.open(lockPath, 'r');
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-			return undefined;
-		}
-		throw lockError('cannot read the lock', lockPath, error);
+	const handle = await openLock(lockPath, 'r', 'ENOENT', 'cannot read the lock');
+	if (!handle) {
+		return undefined;
 	}
 	try {
 		const [stat, text] = await Promise.all([handle.stat(), handle.readFile('utf8')]);
@@ -188,6 +173,22 @@ async function readLock(lockPath: string): Promise<LockSnapshot | undefined> {
 	} finally {
 		await handle.close();
 	}
+}
+
+/** Opens the lock file; undefined when opening fails with `expected` (held, or gone). */
+async function openLock(lockPath: string, flags: string, expected: string, doing: string): Promise<fs.FileHandle | undefined> {
+	try {
+		return await fs.open(lockPath, flags);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === expected) {
+			return undefined;
+		}
+		throw lockError(doing, lockPath, error);
+	}
+}
+
+function lockError(doing: string, lockPath: string, error: unknown): NodeFileError {
+	return new NodeFileError(`${doing} ${lockPath}: ${failureReason(error)}`, (error as NodeJS.ErrnoException).code);
 }
 
 function parseOwner(text: string): LockOwner | undefined {

@@ -3,9 +3,6 @@ import { NodeFileError } from './fileErrors';
 import { withFileLock, type FileLockOptions } from './fileLock';
 import { decodeUtf8, readBytesIfExists, startsWithBom } from './files';
 
-/** Files whose folder this process has already cleared of other writers' temp files. */
-const litterChecked = new Set<string>();
-
 export interface LockedUpdateResult {
 	/** True when `update` returned text and it was written. */
 	written: boolean;
@@ -78,11 +75,9 @@ function updateUnderLock(
 			if (!(await lock.stillHeld())) {
 				throw new NodeFileError(`${what} ${file}: another writer took over the lock while this update ran; nothing was written`, LOCK_LOST);
 			}
-			// Temp files exist only while their writer holds the lock, so litter implies a lock that
-			// had to be broken; the first write of each file in a process also looks (older litter).
-			const removeLitter = lock.brokeStale || !litterChecked.has(target);
-			await replaceFileContent(target, new TextEncoder().encode(keepBom ? `\uFEFF${body}` : body), what, removeLitter);
-			litterChecked.add(target);
+			// Temp files exist only while their writer holds the lock, so new litter implies a lock
+			// that had to be broken.
+			await replaceFileContent(target, new TextEncoder().encode(keepBom ? `\uFEFF${body}` : body), what, lock.brokeStale);
 			return { written: true, text: body };
 		},
 		options,

@@ -173,6 +173,8 @@ describe('updateFileLocked', () => {
 	});
 
 	it('removes temp files of dead processes and keeps those of live ones', async () => {
+		// A first write: later litter must be found through the broken lock, not the first-write check.
+		await updateFileLocked(file(), () => 'first\n');
 		const dead = deadPid();
 		const stale = [`.a.txt.ann.yaml.${dead}.1a2b3c.tmp`, `.a.txt.ann.yaml.lock.${dead}.ffee00.tmp`];
 		const live = `.a.txt.ann.yaml.${process.ppid}.abcdef.tmp`;
