@@ -1,6 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { decodeSidecarBytes } from '../../core/annotations/sidecarValidator';
+import { prepareText } from '../../core/annotations/anchoring';
+import { hashArticleText } from '../../core/annotations/hash';
+import { decodeSidecarBytes, type ArticleFacts } from '../../core/annotations/sidecarValidator';
+import { articlePathFor } from '../../core/corpus/corpusLayout';
 import { describeConflict, mergeSidecars } from '../../core/review/sidecarMerge';
 import { CliError, type CliCommand, type CliIo } from '../cliTypes';
 
@@ -41,7 +44,8 @@ export const mergeDriverCommand: CliCommand = {
 			return decoded;
 		};
 		const ours = read(oursPath, 'ours');
-		const result = mergeSidecars(read(basePath, 'base').text, ours.text, read(theirsPath, 'theirs').text);
+		const article = args[3] === undefined ? undefined : readArticleFacts(path.resolve(io.cwd, args[3]));
+		const result = mergeSidecars(read(basePath, 'base').text, ours.text, read(theirsPath, 'theirs').text, { article });
 		const unreadable = result.conflicts.find((c) => c.kind === 'unreadable' && c.side === 'ours');
 		if (unreadable) {
 			const e = unreadable.errors?.[0];
@@ -70,3 +74,26 @@ export const mergeDriverCommand: CliCommand = {
 		return 1;
 	},
 };
+
+/**
+ * What the validator needs of the article in the work tree next to the sidecar (git runs the
+ * driver at the top of the work tree, %P relative to it), or undefined when it cannot be read.
+ */
+function readArticleFacts(sidecarPath: string): ArticleFacts | undefined {
+	const articlePath = articlePathFor(sidecarPath);
+	let bytes: Uint8Array;
+	try {
+		if (articlePath === undefined || !fs.statSync(articlePath).isFile()) {
+			return undefined;
+		}
+		bytes = fs.readFileSync(articlePath);
+	} catch {
+		return undefined;
+	}
+	const decoded = decodeSidecarBytes(bytes);
+	if (!decoded.ok) {
+		return undefined;
+	}
+	const prepared = prepareText(decoded.text);
+	return { codePointLength: prepared.canonIndex.codePointLength, textHash: hashArticleText(prepared.raw) };
+}

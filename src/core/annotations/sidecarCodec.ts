@@ -77,6 +77,8 @@ export class SidecarEditError extends Error {
 /** Fields of an annotation that {@link SidecarDocument.update} may change; `undefined` on an optional field removes it. */
 export type AnnotationPatch = Partial<Omit<Annotation, 'id'>>;
 
+/** Most YAML syntax errors reported for one file. */
+const MAX_YAML_ERRORS = 50;
 const MERGE_MARKER = /^(?:<{7}|>{7}|\|{7})(?:[ \t]|$)|^={7}[ \t]*$/;
 
 /** What {@link parseSidecar} may check beyond the file itself. */
@@ -116,7 +118,8 @@ function parseUnsafe(text: string, options: ParseOptions): ParseSidecarResult {
 	if (doc.errors.length > 0) {
 		return {
 			ok: false,
-			errors: doc.errors.map((e) => ({
+			// The first ones say where the damage is; thousands (deep nesting) say nothing more.
+			errors: doc.errors.slice(0, MAX_YAML_ERRORS).map((e) => ({
 				message: e.message.split('\n')[0],
 				line: e.linePos?.[0].line ?? 1,
 				column: e.linePos?.[0].col ?? 1,

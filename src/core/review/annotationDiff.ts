@@ -3,13 +3,15 @@
  * removed or changed (by id), and how (relabelled, moved, re-quoted, note changed…).
  * Pure: the CLI's `diff`, the merge driver and the Annotation Changes view all build on it.
  */
-import { ANNOTATION_KEY_ORDER } from '../annotations/model';
+import { ANNOTATION_FIELDS, ANNOTATION_KEY_ORDER, ARTICLE_HEADER_FIELDS, type AnnotationField, type ArticleHeaderField, type FieldSpec } from '../annotations/fieldTable';
 import type { Annotation, SidecarData } from '../annotations/model';
 import { readSidecarData } from '../annotations/sidecarCodec';
 import type { SidecarError } from '../annotations/sidecarCodec';
 
-/** A field of an annotation (the managed keys, in file order). */
-export type AnnotationField = (typeof ANNOTATION_KEY_ORDER)[number];
+export type { AnnotationField } from '../annotations/fieldTable';
+
+/** Fields a change line does not list by themselves (they follow the others). */
+const QUIET_IN_DIFF: readonly AnnotationField[] = ANNOTATION_KEY_ORDER.filter((k) => (ANNOTATION_FIELDS[k] as FieldSpec).quietInDiff === true);
 
 /** One annotation present in both versions with different field values. */
 export interface AnnotationChange {
@@ -22,7 +24,7 @@ export interface AnnotationChange {
 
 /** A changed header field (`article`, `date`, `textHash`). */
 export interface HeaderChange {
-	readonly field: 'article' | 'date' | 'textHash';
+	readonly field: ArticleHeaderField;
 	readonly before: string | null;
 	readonly after: string | null;
 }
@@ -63,7 +65,7 @@ export function diffSidecars(before: SidecarVersion, after: SidecarVersion): Sid
 	const diff = diffAnnotations(b.data?.annotations ?? [], a.data?.annotations ?? []);
 	const header: HeaderChange[] = [];
 	if (b.data && a.data) {
-		for (const field of ['article', 'date', 'textHash'] as const) {
+		for (const field of ARTICLE_HEADER_FIELDS) {
 			if (b.data[field] !== a.data[field]) {
 				header.push({ field, before: b.data[field], after: a.data[field] });
 			}
@@ -201,7 +203,7 @@ export function formatDiffLines(diff: SidecarDiff): string[] {
 export function formatChange(c: AnnotationChange): string[] {
 	const lines: string[] = [];
 	const { before: b, after: a } = c;
-	const shown = new Set<AnnotationField>(['modified', 'prefix', 'suffix']);
+	const shown = new Set<AnnotationField>(QUIET_IN_DIFF);
 	if (isRelabelled(c)) {
 		lines.push(`~ ${c.id}: label ${b.label} → ${a.label} “${shortQuote(a.quote)}”`);
 		shown.add('label');

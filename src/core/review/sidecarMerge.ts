@@ -25,10 +25,10 @@
  */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
-import { ANNOTATION_KEY_ORDER } from '../annotations/model';
+import { ANNOTATION_FIELDS, ANNOTATION_KEY_ORDER, ARTICLE_HEADER_FIELDS, type FieldSpec } from '../annotations/fieldTable';
 import type { Annotation, SidecarData, SidecarHeader } from '../annotations/model';
 import { createSidecar, parseSidecar, serializeIfChanged } from '../annotations/sidecarCodec';
-import type { AnnotationPatch, SidecarDocument, SidecarError } from '../annotations/sidecarCodec';
+import type { AnnotationPatch, ParseOptions, SidecarDocument, SidecarError } from '../annotations/sidecarCodec';
 import { changedFields, sameAnnotation } from './annotationDiff';
 import type { AnnotationField } from './annotationDiff';
 
@@ -72,9 +72,10 @@ export const CONFLICT_MARKERS = { ours: '<<<<<<< ours', separator: '=======', th
 
 /**
  * Merges three versions of a sidecar. `base` is the common ancestor (empty or undefined when
- * the file did not exist there); `ours` and `theirs` the two sides. Never throws.
+ * the file did not exist there); `ours` and `theirs` the two sides; `options.article`, when the
+ * caller has the article, lets offsets past its end count as damage. Never throws.
  */
-export function mergeSidecars(base: string | undefined, ours: string | undefined, theirs: string | undefined): MergeResult {
+export function mergeSidecars(base: string | undefined, ours: string | undefined, theirs: string | undefined, options: ParseOptions = {}): MergeResult {
 	const notes: string[] = [];
 	const oursText = ours ?? '';
 	const theirsText = theirs ?? '';
@@ -82,22 +83,26 @@ export function mergeSidecars(base: string | undefined, ours: string | undefined
 	if (oursText === theirsText) {
 		return { text: oursText, conflicts: [], notes };
 	}
+	if (isBlank(oursText)) {
+		// Ours emptied the file, theirs changed it: ours (not a readable sidecar) stays as it is.
+		return { text: oursText, conflicts: theirsText === baseText ? [] : [{ kind: 'deleted-by-ours' }], notes };
+	}
+	// Unreadable means untouchable: an unreadable ours stays byte-identical, even when a side
+	// would simply be taken, and the conflict is reported.
+	const o = parseSidecar(oursText, options);
+	if (!o.ok) {
+		return { text: oursText, conflicts: [{ kind: 'unreadable', side: 'ours', errors: o.errors }], notes };
+	}
 	if (theirsText === baseText) {
 		return { text: oursText, conflicts: [], notes };
 	}
 	if (oursText === baseText) {
 		return { text: theirsText, conflicts: [], notes };
 	}
-	if (isBlank(oursText) || isBlank(theirsText)) {
-		// One side deleted (emptied) the file, the other changed it.
-		return wholeFileConflict(oursText, theirsText, { kind: isBlank(oursText) ? 'deleted-by-ours' : 'deleted-by-theirs' });
+	if (isBlank(theirsText)) {
+		return wholeFileConflict(oursText, theirsText, { kind: 'deleted-by-theirs' });
 	}
-	const o = parseSidecar(oursText);
-	if (!o.ok) {
-		// Unreadable means untouchable: ours stays byte-identical, the conflict is reported.
-		return { text: oursText, conflicts: [{ kind: 'unreadable', side: 'ours', errors: o.errors }], notes };
-	}
-	const t = parseSidecar(theirsText);
+	const t = parseSidecar(theirsText, options);
 	if (!t.ok) {
 		return wholeFileConflict(oursText, theirsText, { kind: 'unreadable', side: 'theirs', errors: t.errors });
 	}
@@ -145,7 +150,7 @@ function mergeDocuments(base: SidecarData | undefined, doc: SidecarDocument, the
 
 	// Header.
 	const header: Partial<SidecarHeader> = {};
-	for (const field of ['article', 'date', 'textHash'] as const) {
+	for (const field of ARTICLE_HEADER_FIELDS) {
 		const b = base ? base[field] : ours[field];
 		const o = ours[field];
 		const t = theirs[field];
@@ -232,7 +237,7 @@ function mergeFields(b: Annotation, o: Annotation, t: Annotation): { ours: Annot
 			pick = ov;
 		} else if (ov === bv) {
 			pick = tv;
-		} else if (key === 'modified') {
+		} else if ((ANNOTATION_FIELDS[key] as FieldSpec).merge === 'later') {
 			pick = String(ov ?? '') >= String(tv ?? '') ? ov : tv; // ISO 8601 UTC sorts as text
 		} else {
 			conflicting.push(key);

@@ -9,7 +9,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { DEFAULT_LABELS } from '../../../src/core/annotations/labelSchema';
-import { ANNOTATION_KEY_ORDER, HEADER_KEY_ORDER } from '../../../src/core/annotations/model';
+import { ANNOTATION_FIELDS, ANNOTATION_KEY_ORDER, HEADER_FIELDS, HEADER_KEY_ORDER, type FieldSpec } from '../../../src/core/annotations/fieldTable';
+import { SIDECAR_VERSION } from '../../../src/core/annotations/model';
 import { ENTITY_TYPES } from '../../../src/core/entities/entityTypes';
 import { KIEV, STEUN, ZELENSKY, sidecarText } from './fixtures';
 
@@ -78,6 +79,10 @@ function validate(value: unknown, schema: Schema, rootSchema: Schema, at = '$'):
 	return errors;
 }
 
+function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
+	return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+}
+
 function yamlFiles(dir: string, test: (name: string) => boolean): string[] {
 	if (!fs.existsSync(dir)) {
 		return [];
@@ -100,11 +105,45 @@ describe('JSON Schemas (yamlValidation)', () => {
 		assert.ok(byUrl.get('./schemas/entities.schema.json')?.includes('.corpus/entities.yaml'));
 	});
 
-	it('sidecar schema lists the codec keys, in file order, with the codec required fields', () => {
-		assert.deepStrictEqual(Object.keys(sidecar.properties!), [...HEADER_KEY_ORDER]);
+	it('sidecar schema says what the field table says: keys in file order, required, types, patterns, descriptions', () => {
 		const annotation = sidecar.definitions!.annotation;
-		assert.deepStrictEqual(Object.keys(annotation.properties!), [...ANNOTATION_KEY_ORDER]);
-		assert.deepStrictEqual(annotation.required, ['id', 'label', 'start', 'end', 'quote']);
+		const mismatches: string[] = [];
+		const compare = (where: string, table: Readonly<Record<string, FieldSpec>>, order: readonly string[], schema: Schema): void => {
+			if (JSON.stringify(Object.keys(schema.properties!)) !== JSON.stringify(order)) {
+				mismatches.push(`${where}: keys ${Object.keys(schema.properties!).join(', ')} ≠ ${order.join(', ')}`);
+			}
+			const required = order.filter((k) => table[k].required);
+			if (JSON.stringify(schema.required) !== JSON.stringify(required)) {
+				mismatches.push(`${where}: required ${String(schema.required)} ≠ ${required.join(',')}`);
+			}
+			for (const key of order) {
+				const spec = table[key];
+				const prop = (schema.properties![key] ?? {}) as Schema & { description?: string; items?: Schema };
+				const expected: Record<string, unknown> = { description: spec.description };
+				if (spec.kind === 'offset') {
+					Object.assign(expected, { type: 'integer', minimum: 0 });
+				} else if (spec.kind === 'text') {
+					Object.assign(expected, { type: spec.nullable ? ['string', 'null'] : 'string' });
+					if (spec.nonEmpty) {
+						expected.minLength = 1;
+					}
+					if (spec.pattern) {
+						expected.pattern = spec.pattern.source;
+					}
+				} else if (spec.kind === 'version') {
+					expected.const = SIDECAR_VERSION;
+				} else {
+					Object.assign(expected, { type: 'array', items: { $ref: '#/definitions/annotation' } });
+				}
+				const actual = { ...prop } as Record<string, unknown>;
+				if (JSON.stringify(sortKeys(actual)) !== JSON.stringify(sortKeys(expected))) {
+					mismatches.push(`${where}.${key}: schema ${JSON.stringify(sortKeys(actual))} ≠ table ${JSON.stringify(sortKeys(expected))}`);
+				}
+			}
+		};
+		compare('$', HEADER_FIELDS, HEADER_KEY_ORDER, sidecar);
+		compare('annotation', ANNOTATION_FIELDS, ANNOTATION_KEY_ORDER, annotation);
+		assert.deepStrictEqual(mismatches, []);
 	});
 
 	it('entity schema uses the entity types of the code', () => {
@@ -129,7 +168,7 @@ describe('JSON Schemas (yamlValidation)', () => {
 		delete doc.annotations[0].quote;
 		doc.annotations[0].start = -1;
 		doc.date = '2024-13';
-		assert.deepStrictEqual(validate(doc, sidecar, sidecar), ['$.date: does not match ^\\d{4}-(0[1-9]|1[0-2])$', '$.annotations[0]: missing quote', '$.annotations[0].start: below 0']);
+		assert.deepStrictEqual(validate(doc, sidecar, sidecar), [`$.date: does not match ${HEADER_FIELDS.date.pattern.source}`, '$.annotations[0]: missing quote', '$.annotations[0].start: below 0']);
 	});
 
 	it('accepts the default labels and the fixture entity list; rejects a wrong entity type', () => {
