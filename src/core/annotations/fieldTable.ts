@@ -19,6 +19,12 @@ export type FieldKind = 'text' | 'offset' | 'version' | 'list';
 export type MergePolicy =
 	/** A conflict the analyst resolves. */
 	| 'conflict'
+	/**
+	 * Part of the span (start, end, quote, prefix, suffix), merged as one unit: offsets from one
+	 * side and a quote from the other would point at text nobody annotated. Both sides changed
+	 * the span differently: a conflict.
+	 */
+	| 'span'
 	/** The later value wins (ISO 8601 UTC times sort as text): it changes with every edit. */
 	| 'later';
 
@@ -54,11 +60,11 @@ const MONTH = /^\d{4}-(?:0[1-9]|1[0-2])$/;
 export const ANNOTATION_FIELDS = {
 	id: { kind: 'text', required: true, nonEmpty: true, merge: 'conflict', description: 'Short id, unique within this file; never reused.' },
 	label: { kind: 'text', required: true, nonEmpty: true, merge: 'conflict', description: 'Label id from .corpus/labels.yaml (or the default labels).' },
-	start: { kind: 'offset', required: true, merge: 'conflict', description: 'Start offset (code points, inclusive).' },
-	end: { kind: 'offset', required: true, merge: 'conflict', description: 'End offset (code points, exclusive); after start.' },
-	quote: { kind: 'text', required: true, nonEmpty: true, merge: 'conflict', description: 'The annotated text as it was when anchored.' },
-	prefix: { kind: 'text', required: false, quietInDiff: true, merge: 'conflict', description: 'Up to 32 code points before the quote.' },
-	suffix: { kind: 'text', required: false, quietInDiff: true, merge: 'conflict', description: 'Up to 32 code points after the quote.' },
+	start: { kind: 'offset', required: true, merge: 'span', description: 'Start offset (code points, inclusive).' },
+	end: { kind: 'offset', required: true, merge: 'span', description: 'End offset (code points, exclusive); after start.' },
+	quote: { kind: 'text', required: true, nonEmpty: true, merge: 'span', description: 'The annotated text as it was when anchored.' },
+	prefix: { kind: 'text', required: false, quietInDiff: true, merge: 'span', description: 'Up to 32 code points before the quote.' },
+	suffix: { kind: 'text', required: false, quietInDiff: true, merge: 'span', description: 'Up to 32 code points after the quote.' },
 	note: { kind: 'text', required: false, merge: 'conflict', description: 'Free-text note by the analyst.' },
 	entity: { kind: 'text', required: false, merge: 'conflict', description: 'Canonical entity name.' },
 	author: { kind: 'text', required: false, merge: 'conflict', description: 'Who made the annotation.' },
@@ -69,6 +75,11 @@ export const ANNOTATION_FIELDS = {
 	modified: {
 		kind: 'text', required: false, pattern: TIMESTAMP, patternHint: 'an ISO 8601 time such as 2026-01-31T12:00:00Z',
 		quietInDiff: true, merge: 'later', description: 'ISO 8601 UTC time of the last change by a person.',
+	},
+	curated_by: { kind: 'text', required: false, nonEmpty: true, merge: 'conflict', description: 'Who settled this annotation when curating two analysts\' work.' },
+	curated: {
+		kind: 'text', required: false, pattern: TIMESTAMP, patternHint: 'an ISO 8601 time such as 2026-01-31T12:00:00Z',
+		merge: 'later', description: 'ISO 8601 UTC time the curator settled it.',
 	},
 } as const satisfies { readonly [K in keyof Annotation]-?: FieldSpec };
 

@@ -40,6 +40,10 @@ export interface Annotation {
 	created?: string;
 	/** ISO 8601 UTC time of the last change made by a person. */
 	modified?: string;
+	/** Who settled this annotation when curating two analysts' work (the Disagreements view). */
+	curated_by?: string;
+	/** ISO 8601 UTC time the curator settled it. */
+	curated?: string;
 }
 
 /** Typed view of a whole sidecar file. */
