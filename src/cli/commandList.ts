@@ -1,4 +1,5 @@
 import type { CliCommand } from './cliTypes';
+import { agreeCommand } from './commands/agreeCommand';
 import { annotateCommand } from './commands/annotateCommand';
 import { benchNerCommand } from './commands/benchNerCommand';
 import { checkCommand } from './commands/checkCommand';
@@ -21,6 +22,7 @@ export const commands: readonly CliCommand[] = [
 	evalNerCommand,
 	benchNerCommand,
 	diffCommand,
+	agreeCommand,
 	checkCommand,
 	setupGitCommand,
 	mergeDriverCommand,
