@@ -5,8 +5,10 @@
  * - added on one side → kept; added on both sides identically → kept once;
  * - deleted on one side and untouched on the other → deleted; deleted on both → deleted;
  * - changed on one side → that change; the same change on both sides → taken once;
- * - changed on both sides in different fields → merged field by field; `modified` takes
- *   the later timestamp (it changes with every edit, so it is never a conflict by itself);
+ * - changed on both sides in different fields → merged field by field, except that the span
+ *   (start, end, quote, prefix, suffix) is one unit taken from the side that changed it;
+ *   `modified` takes the later timestamp (it changes with every edit, so it is never a
+ *   conflict by itself);
  * - the same field changed differently on both sides, deleted on one side but changed on
  *   the other, or added on both sides with different content → a **conflict**: the result
  *   keeps both versions of that annotation between git conflict markers
@@ -224,14 +226,29 @@ function mergeDocuments(base: SidecarData | undefined, doc: SidecarDocument, the
  * Field-wise three-way merge of one annotation. Returns the version to keep for each side
  * (identical when nothing conflicts) and the conflicting fields.
  */
+/** Fields merged as one unit (see the 'span' merge policy). */
+const SPAN_FIELDS: readonly AnnotationField[] = ANNOTATION_KEY_ORDER.filter((k) => (ANNOTATION_FIELDS[k] as FieldSpec).merge === 'span');
+
 function mergeFields(b: Annotation, o: Annotation, t: Annotation): { ours: Annotation; theirs: Annotation; conflicting: AnnotationField[] } {
 	const ours: Record<string, unknown> = { ...o };
 	const theirsVersion: Record<string, unknown> = { ...o };
 	const conflicting: AnnotationField[] = [];
+	const spanOf = (x: Annotation): string => JSON.stringify(SPAN_FIELDS.map((k) => x[k] ?? null));
+	const [bs, os, ts] = [spanOf(b), spanOf(o), spanOf(t)];
+	// The side whose whole span is kept; undefined: both moved it differently (a conflict).
+	const spanSide = os === ts || ts === bs ? o : os === bs ? t : undefined;
 	for (const key of ANNOTATION_KEY_ORDER) {
 		const bv = b[key] ?? undefined;
 		const ov = o[key] ?? undefined;
 		const tv = t[key] ?? undefined;
+		if ((ANNOTATION_FIELDS[key] as FieldSpec).merge === 'span') {
+			ours[key] = spanSide ? spanSide[key] : ov;
+			theirsVersion[key] = spanSide ? spanSide[key] : tv;
+			if (!spanSide && ov !== tv) {
+				conflicting.push(key);
+			}
+			continue;
+		}
 		let pick: unknown;
 		if (ov === tv || tv === bv) {
 			pick = ov;
