@@ -178,6 +178,10 @@ const W_CONTENT = W_QUOTE + W_PREFIX + W_SUFFIX;
  */
 const AGREE_ONE_SIDE = 0.8;
 const AGREE_MEAN = 0.55;
+/** Units of unchanged text beside a diff-mapped span that make its mapping trusted without a context check. */
+const VOUCHING_RUN = 8;
+/** Units of context (within a removed block) that must reappear with a span for the block to count as moved. */
+const MOVE_KEY_CONTEXT = 16;
 /** Occurrences of one quote kept; a more frequent quote is looked up with adjacent context. */
 const MAX_OCCURRENCES = 256;
 /** Units of adjacent context joined to a frequent quote for that look-up. */
@@ -244,7 +248,8 @@ export function reanchorAll(text: string | PreparedText, annotations: readonly A
 	const opts = { ...DEFAULTS, ...options };
 	const s = new Scorer(t, opts.ambiguityMargin);
 	const results = new Array<AnchorResult | undefined>(annotations.length);
-	const pending: Pending[] = [];
+	let pending: Pending[] = [];
+	const moves: { pending: Pending; key: string; offset: number }[] = [];
 	const prev = options.previousText === undefined ? undefined : prepareText(options.previousText);
 	const diff = prev === undefined || prev.canonical === t.canonical ? undefined : diffTexts(prev.canonical, t.canonical);
 	const cpLen = t.canonIndex.codePointLength;
@@ -264,14 +269,27 @@ export function reanchorAll(text: string | PreparedText, annotations: readonly A
 				if (!diff.touches(ps, pe)) {
 					const ns = diff.map(ps, 'right');
 					const clear = diff.clearance(ps, pe);
-					// Intact context on one side (per the diff) vouches for the place; otherwise the context must agree.
-					if (clear.before >= CONTEXT_LENGTH || clear.after >= CONTEXT_LENGTH || s.score(a, ns, ns + a.quote.length, 0, 0).agrees) {
-						results[index] = s.placed(a, ns, ns + a.quote.length);
+					// Some intact text next to it (per the diff) vouches for the place; a span that is exactly an
+					// equal run between two changes could be a coincidence, so then its context must agree. A
+					// change that glued a letter to it ("aan" now ending "gaan") makes it touched.
+					const ne = ns + a.quote.length;
+					if (s.keepsWordBounds(a, ns, ne) &&
+						(clear.before + clear.after >= VOUCHING_RUN || s.score(a, ns, ne, 0, 0).agrees)) {
+						results[index] = s.placed(a, ns, ne);
 						return;
 					}
 				}
 				const zs = diff.map(ps, 'left'), ze = diff.map(pe, 'right');
-				pending.push(newPending(index, a, [t.canonIndex.toCodePoint(zs)], { start: zs, end: ze }, ze <= zs));
+				const p = newPending(index, a, [t.canonIndex.toCodePoint(zs)], { start: zs, end: ze }, ze <= zs);
+				pending.push(p);
+				const holder = diff.changeHolding(ps, pe);
+				if (holder) {
+					// The span and its context within one removed block: if that text reappears once in inserted text, the block moved.
+					const from = Math.max(holder.oldStart, ps - CONTEXT_LENGTH), to = Math.min(holder.oldEnd, pe + CONTEXT_LENGTH);
+					if (to - from >= a.quote.length + MOVE_KEY_CONTEXT || (from === holder.oldStart && to === holder.oldEnd)) {
+						moves.push({ pending: p, key: prev.canonical.slice(from, to), offset: ps - from });
+					}
+				}
 				return;
 			}
 		}
@@ -282,6 +300,20 @@ export function reanchorAll(text: string | PreparedText, annotations: readonly A
 		}
 		pending.push(newPending(index, a, [Math.min(a.start, cpLen)], undefined, false));
 	});
+
+	// Blocks that moved verbatim (a paragraph cut and pasted): their spans go with them.
+	const moveKeys = findAllOccurrences(t.canonical, moves.map((m) => m.key), 16);
+	moves.forEach((m, i) => {
+		const q = m.pending.target.quote.length;
+		// The span itself must land in inserted text (the key's ends may reach into equal text: a
+		// paragraph's separator can be diffed on either side of it).
+		const found = moveKeys[i].starts.filter((at) => diff!.isInserted(at + m.offset, at + m.offset + q));
+		if (found.length === 1 && moveKeys[i].complete) {
+			const at = found[0] + m.offset;
+			results[m.pending.index] = s.placed(m.pending.target, at, at + q);
+		}
+	});
+	pending = pending.filter((p) => results[p.index] === undefined);
 
 	const allowed = (p: Pending, s16: number, e16: number): boolean =>
 		p.zone === undefined ||
@@ -516,16 +548,26 @@ class Scorer {
 		return picked.map((at) => this.score(a, at, at + q, 0, this.distance(at, predictions)));
 	}
 
+	/** The text at [s16, e16) starts and ends a word where the stored quote did (and only there). */
+	keepsWordBounds(a: AnchorTarget, s16: number, e16: number): boolean {
+		const c = this.t.canonical;
+		return isWordUnit(a.prefix.charCodeAt(a.prefix.length - 1)) === isWordUnit(c.charCodeAt(s16 - 1)) &&
+			isWordUnit(a.suffix.charCodeAt(0)) === isWordUnit(c.charCodeAt(e16));
+	}
+
 	score(a: AnchorTarget, s16: number, e16: number, errors: number, distance: number): Candidate {
 		const c = this.t.canonical;
 		// Always a full window: a stored prefix shorter than CONTEXT_LENGTH means "at the text start".
 		const pSim = similarity(a.prefix, c.slice(backCodePoints(c, s16, CONTEXT_LENGTH), s16));
 		const sSim = similarity(a.suffix, c.slice(e16, forwardCodePoints(c, e16, CONTEXT_LENGTH)));
 		const quoteSim = 1 - errors / a.quote.length;
+		// An exact quote must also keep its word boundaries: a whole word never re-attaches to
+		// the same letters inside a longer word next to where it was ("de" in "regeringsleiders").
+		const bounds = errors > 0 || this.keepsWordBounds(a, s16, e16);
 		return {
 			s16, e16, errors, pSim, sSim, distance,
 			content: (W_QUOTE * quoteSim + W_PREFIX * pSim + W_SUFFIX * sSim) / W_CONTENT,
-			agrees: Math.max(pSim, sSim) >= AGREE_ONE_SIDE && (pSim + sSim) / 2 >= AGREE_MEAN,
+			agrees: bounds && Math.max(pSim, sSim) >= AGREE_ONE_SIDE && (pSim + sSim) / 2 >= AGREE_MEAN,
 		};
 	}
 
@@ -588,6 +630,12 @@ function adjacentRuns(c: string, s16: number, e16: number, prefix: string, suffi
 	}
 	return p + n;
 }
+
+/** Letter, digit or combining mark (NaN, outside the text, is not). */
+function isWordUnit(code: number): boolean {
+	return !Number.isNaN(code) && WORD_UNIT.test(String.fromCharCode(code));
+}
+const WORD_UNIT = /[\p{L}\p{N}\p{M}\uD800-\uDFFF]/u;
 
 function similarity(a: string, b: string): number {
 	const len = Math.max(a.length, b.length);

@@ -40,11 +40,7 @@ export interface DiffLimits {
 
 const DEFAULT_LIMITS: DiffLimits = { maxLineEdits: 8000, maxHunkChars: 20_000, maxCharEdits: 400, maxRefinedChars: 400_000 };
 
-/**
- * Equal runs shorter than this between two changes of one hunk are folded into the change:
- * a rewritten sentence shares letters and short words with the old one by chance, and mapping a
- * span onto such a coincidence would be a guess.
- */
+/** Equal runs shorter than this between two changes of one hunk are always folded into them (see foldCoincidences). */
 const MIN_EQUAL_RUN = 4;
 
 /** The changes between two texts, sorted, with fast offset mapping. */
@@ -148,6 +144,12 @@ export class TextDiff {
 		return p + delta;
 	}
 
+	/** The change whose old range holds all of [s, e) (s < e), if one does. */
+	changeHolding(s: number, e: number): DiffChange | undefined {
+		const c = this.changes[this.countWhile((x) => x.oldEnd <= s)];
+		return c && c.oldStart <= s && e <= c.oldEnd ? c : undefined;
+	}
+
 	/** True when new-text range [a, b) consists only of inserted (changed) text. */
 	isInserted(a: number, b: number): boolean {
 		const c = this.changeAtNew(a);
@@ -189,8 +191,17 @@ export function diffTexts(oldText: string, newText: string, limits: Partial<Diff
 						added = '';
 					}
 				};
-				for (const part of parts) {
-					if (part.removed) {
+				parts.forEach((part, i) => {
+					const next = parts[i + 1];
+					if (!part.added && !part.removed && (removed.length > 0 || added.length > 0) &&
+						next !== undefined && /^\s*$/.test(part.value)) {
+						// Blank lines between two changed hunks are no anchor: refine them together, so a
+						// paragraph that moved past an edited one is seen whole.
+						removed += part.value;
+						added += part.value;
+						o += part.value.length;
+						n += part.value.length;
+					} else if (part.removed) {
 						removed += part.value;
 						o += part.value.length;
 					} else if (part.added) {
@@ -201,7 +212,7 @@ export function diffTexts(oldText: string, newText: string, limits: Partial<Diff
 						o += part.value.length;
 						n += part.value.length;
 					}
-				}
+				});
 				flush();
 			}
 		}
@@ -250,32 +261,56 @@ function refineHunk(
 		whole();
 		return;
 	}
-	// Walk the parts, folding short equal runs between changes into one change.
+	// Changes as RawChange, with coincidental equal runs folded into the changes around them.
+	const kept: RawChange[] = [];
 	let o = o0, n = n0;
-	let open: RawChange | undefined;
-	for (let i = 0; i < parts.length; i++) {
-		const part = parts[i];
+	let pendingEqual: number | undefined;
+	for (const part of parts) {
 		const len = part.value.length;
-		if (part.removed || part.added) {
-			open ??= { oldStart: o, oldEnd: o, newStart: n, newEnd: n };
-			if (part.removed) { o += len; open.oldEnd = o; } else { n += len; open.newEnd = n; }
-			continue;
-		}
-		const between = open !== undefined && i < parts.length - 1;
-		if (between && len < MIN_EQUAL_RUN) {
+		if (!part.removed && !part.added) {
 			o += len;
 			n += len;
-			open!.oldEnd = o;
-			open!.newEnd = n;
+			pendingEqual = len;
 			continue;
 		}
-		if (open) { out.push(open); open = undefined; }
-		o += len;
-		n += len;
+		let change: RawChange = part.removed
+			? { oldStart: o, oldEnd: o + len, newStart: n, newEnd: n }
+			: { oldStart: o, oldEnd: o, newStart: n, newEnd: n + len };
+		if (part.removed) { o += len; } else { n += len; }
+		const last = kept[kept.length - 1];
+		if (last && pendingEqual === undefined) {
+			// Removed and added parts of one change.
+			kept.pop();
+			change = { oldStart: last.oldStart, oldEnd: change.oldEnd, newStart: last.newStart, newEnd: change.newEnd };
+		}
+		kept.push(change);
+		pendingEqual = undefined;
 	}
-	if (open) {
-		out.push(open);
+	foldCoincidences(kept);
+	out.push(...kept);
+}
+
+/**
+ * Merges neighbouring changes whose equal run between them is short, or no longer than the
+ * changes on both sides (the rule of diff-match-patch's semantic cleanup): two unrelated
+ * sentences share letters and short words by chance, and mapping a span onto such a
+ * coincidence would be a guess. Folding repeats until stable, so merged changes can absorb more.
+ */
+function foldCoincidences(changes: RawChange[]): void {
+	const size = (c: RawChange): number => Math.max(c.oldEnd - c.oldStart, c.newEnd - c.newStart);
+	const out: RawChange[] = [];
+	for (let c of changes) {
+		for (let prev = out[out.length - 1]; prev !== undefined; prev = out[out.length - 1]) {
+			const equal = c.oldStart - prev.oldEnd;
+			if (equal >= MIN_EQUAL_RUN && (equal > size(prev) || equal > size(c))) {
+				break;
+			}
+			out.pop();
+			c = { oldStart: prev.oldStart, oldEnd: c.oldEnd, newStart: prev.newStart, newEnd: c.newEnd };
+		}
+		out.push(c);
 	}
+	changes.splice(0, changes.length, ...out);
 }
 
 /** Adds the slide zone of a pure insertion or deletion (see {@link DiffChange.zoneStart}). */

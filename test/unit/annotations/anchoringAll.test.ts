@@ -118,6 +118,17 @@ describe('reanchorAll', () => {
 			assert.strictEqual(g.reason, 'deleted');
 		});
 
+		it('follows a short heading moved elsewhere although the text around it changed on both sides', () => {
+			const text = ARTICLE.replace('Maandag sprak', '‘Lang en inhoudelijk’ blijft het motto.\n\nMaandag sprak');
+			const paras = text.split('\n\n');
+			const a = select(text, 'inhoudelijk’ blijft');
+			const edited = [paras[0], paras[2], paras[3], paras[1], paras[4], paras[5]].join('\n\n');
+			const r = reanchorAll(edited, [a], { previousText: text })[0];
+			assert.strictEqual(r.status, 'moved', JSON.stringify(r));
+			assert.strictEqual(textAt(edited, r), a.quote);
+			assert.strictEqual(r.start, [...edited.slice(0, edited.indexOf(a.quote))].length);
+		});
+
 		it('finds an edited quote near its mapped place', () => {
 			const a = select(ARTICLE, 'Trump aan verslaggevers dat Oekraïne Patriot-raketten nodig heeft');
 			const edited = 'Nieuw begin.\n\n' + ARTICLE.replace('aan verslaggevers', 'aan enkele verslaggevers');
