@@ -164,13 +164,6 @@ export async function makeScreenshots({ onSession } = {}) {
 			{ timeoutMs: 60_000 },
 		);
 		await until('entity highlights', async () => (await decorationStats(page)).boxes > 0, { timeoutMs: 60_000 });
-		// Known bug (see the UI test "opening an article that already has annotations shows them
-		// underlined"): underlines are not painted when the article is first opened, only when its
-		// editor becomes visible again. Until it is fixed, switch away and back for the picture.
-		if ((await annotationUnderlines(page)) === 0) {
-			await openFile(page, HIGHLIGHTS);
-			await openFile(page, ANNOTATED);
-		}
 		await until('annotation underlines', async () => (await annotationUnderlines(page)) >= 4, { timeoutMs: 15_000 });
 		// The cursor in an annotation: its label and note lenses sit above the paragraph.
 		const point = await until('"Abrams-tanks" rendered', () => wordPoint(page, 'Abrams'), { timeoutMs: 10_000 });
@@ -194,10 +187,6 @@ export async function makeScreenshots({ onSession } = {}) {
 			async () => (await page.locator('.editor-instance .codelens-decoration').allTextContents()).some((t) => /\b3 annotations:/.test(t)),
 			{ timeoutMs: 60_000 },
 		);
-		if ((await annotationUnderlines(page)) === 0) {
-			await openFile(page, HIGHLIGHTS);
-			await openFile(page, PARAGRAPH);
-		}
 		await until('annotation underlines', async () => (await annotationUnderlines(page)) >= 3, { timeoutMs: 15_000 });
 	});
 

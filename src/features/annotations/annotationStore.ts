@@ -7,7 +7,7 @@ import { openSidecarSession } from '../../core/annotations/sidecarSession';
 import { createSidecar, parseSidecar, serializeIfChanged, type SidecarDocument, type SidecarError } from '../../core/annotations/sidecarCodec';
 import { baseName, isSidecarPath, articlePathFor, sidecarPathFor, SIDECAR_GLOB } from '../../core/corpus/corpusLayout';
 import { isArticleDocument } from '../../platform/articleDocuments';
-import { readTextIfExists, writeFileAtomic } from '../../platform/atomicWrite';
+import { readTextIfExists, updateUriLocked } from '../../platform/atomicWrite';
 import { Disposable } from '../../platform/dispose';
 import type { Logger } from '../../platform/logger';
 import { UserError } from '../../platform/userError';
@@ -57,6 +57,18 @@ interface Snapshot {
 	version: number;
 }
 
+/** A command's change to the in-memory sidecar that is not written yet. */
+interface PendingChange {
+	/** Re-run on a newer sidecar when another program wrote it meanwhile; undefined for an undo or redo (a restored text cannot be replayed). */
+	readonly change?: (doc: SidecarDocument, text: PreparedText) => unknown;
+	/** `document.version` of the article it was made on: the editor offsets it used belong to that text. */
+	readonly version: number;
+	/** What its last run returned (the ids it made, …), handed back by `modify`. */
+	result?: unknown;
+	/** Why it was dropped unwritten, if it was. */
+	dropped?: string;
+}
+
 interface Entry {
 	articleUri: vscode.Uri;
 	sidecarUri: vscode.Uri;
@@ -68,8 +80,8 @@ interface Entry {
 	live: Map<string, LiveRange>;
 	/** The article text on disk as the editor last saw it (loaded, saved or reloaded). */
 	savedArticleText: string;
-	/** Annotation changes (commands) not yet written because the article has unsaved edits. */
-	pendingChanges: number;
+	/** Annotation changes (commands) not yet written, in order: the article has unsaved edits, or the write is under way. */
+	pending: PendingChange[];
 	/** Offsets or the text hash differ from the file: written with the article's next save. */
 	offsetsPending: boolean;
 	undo: { before: Snapshot; after: Snapshot }[];
@@ -92,7 +104,9 @@ const UNDO_DEPTH = 100;
  *   against the new text, with the text the editor last saw as the previous version; re-anchored
  *   offsets are written at once. Orphans keep every stored field as it was.
  * - A sidecar that does not parse is never written; every change is refused with its position.
- * - A sidecar changed on disk by someone else is re-read before we write, never clobbered.
+ * - Every write is compare-and-swap under the sidecar's lock file, the one the command line takes:
+ *   if the file changed since we read it, it is re-read and the pending changes are run again on
+ *   its new content, or refused with the reason. Nobody's update is lost, ours or theirs.
  */
 export class AnnotationStore extends Disposable {
 	private readonly entries = new Map<string, Entry>();
@@ -154,23 +168,13 @@ export class AnnotationStore extends Disposable {
 			const entry = await this.entryFor(document);
 			await this.refreshFromDisk(entry, document);
 			this.throwIfUnreadable(entry);
-			const prepared = prepareText(document.getText());
-			entry.doc ??= createSidecar(this.header(entry, entry.savedArticleText));
-			this.syncOffsets(entry, prepared);
-			const before = this.snapshot(entry, document);
-			const offsetsBefore = new Map(entry.doc.data.annotations.map((a) => [a.id, `${a.start}:${a.end}`]));
-			const result = change(entry.doc, prepared);
-			this.rebuildLive(entry, prepared, offsetsBefore);
-			const after = this.snapshot(entry, document);
-			if (before.key !== after.key) {
-				entry.undo.push({ before, after });
-				entry.undo.splice(0, Math.max(0, entry.undo.length - UNDO_DEPTH));
-				entry.redo = [];
-				entry.pendingChanges++;
-			}
+			const pending: PendingChange = { change, version: document.version };
+			this.apply(entry, document, pending);
 			await this.writeIfSaved(entry, document);
 			this._onDidChange.fire(entry.articleUri);
-			return result;
+			this.throwIfDropped(entry, pending);
+			// The last run's result: re-run on a newer file, the change may have made other ids.
+			return pending.result as T;
 		});
 	}
 
@@ -202,9 +206,11 @@ export class AnnotationStore extends Disposable {
 			}
 			entry.doc = restored?.doc;
 			entry.live = new Map(target.live);
-			entry.pendingChanges++;
+			const pending: PendingChange = { version: document.version };
+			entry.pending.push(pending);
 			await this.writeIfSaved(entry, document);
 			this._onDidChange.fire(entry.articleUri);
+			this.throwIfDropped(entry, pending);
 			return true;
 		});
 	}
@@ -213,8 +219,8 @@ export class AnnotationStore extends Disposable {
 	async flushAll(): Promise<void> {
 		for (const entry of this.entries.values()) {
 			const document = this.openDocument(entry.articleUri);
-			if (document && !document.isDirty && (entry.offsetsPending || entry.pendingChanges > 0)) {
-				await this.serialized(() => this.write(entry, document));
+			if (document && !document.isDirty && (entry.offsetsPending || entry.pending.length > 0)) {
+				await this.serialized(() => this.writeOrWarn(entry, document));
 			}
 		}
 	}
@@ -241,7 +247,7 @@ export class AnnotationStore extends Disposable {
 					errors: undefined,
 					live: new Map(),
 					savedArticleText: saved ?? document.getText(),
-					pendingChanges: 0,
+					pending: [],
 					offsetsPending: false,
 					undo: [],
 					redo: [],
@@ -275,7 +281,7 @@ export class AnnotationStore extends Disposable {
 		entry.errors = undefined;
 		entry.live = new Map();
 		entry.offsetsPending = false;
-		entry.pendingChanges = 0;
+		entry.pending = [];
 		if (text === undefined) {
 			return;
 		}
@@ -355,7 +361,7 @@ export class AnnotationStore extends Disposable {
 				// Pending changes go; the sidecar on disk is anchored again against the new text.
 				await this.reloadFromDisk(entry, document, text);
 			} else if (document.version === version) {
-				await this.writeIfSaved(entry, document);
+				await this.writeOrWarn(entry, document);
 			}
 		}).catch((error: unknown) => this.logger.error(`could not follow ${document.uri.fsPath} on disk`, error));
 	}
@@ -391,14 +397,14 @@ export class AnnotationStore extends Disposable {
 
 	/** The article was re-read from disk: drop what is pending, re-read the sidecar, anchor, write. */
 	private async reloadFromDisk(entry: Entry, document: vscode.TextDocument, onDisk: string): Promise<void> {
-		if (entry.pendingChanges > 0) {
-			this.logger.info(`${entry.articleUri.fsPath} was reverted or re-read from disk: ${entry.pendingChanges} unsaved annotation change(s) dropped`);
+		if (entry.pending.length > 0) {
+			this.logger.info(`${entry.articleUri.fsPath} was reverted or re-read from disk: ${entry.pending.length} unsaved annotation change(s) dropped`);
 		}
 		this.load(entry, document, await readTextIfExists(entry.sidecarUri));
 		entry.savedArticleText = onDisk;
 		entry.undo = [];
 		entry.redo = [];
-		await this.writeIfSaved(entry, document);
+		await this.writeOrWarn(entry, document);
 		this._onDidChange.fire(entry.articleUri);
 	}
 
@@ -407,11 +413,13 @@ export class AnnotationStore extends Disposable {
 		if (!entry) {
 			return;
 		}
+		// The text that was saved: by the time the queue gets here the analyst may be typing again.
+		const saved = document.getText();
 		try {
 			await this.serialized(async () => {
-				entry.savedArticleText = document.getText();
+				entry.savedArticleText = saved;
 				if (entry.doc && !entry.errors) {
-					await this.write(entry, document);
+					await this.writeOrWarn(entry, document);
 				}
 			});
 		} catch (error) {
@@ -436,23 +444,95 @@ export class AnnotationStore extends Disposable {
 
 	// ---- writing ---------------------------------------------------------------------------
 
-	/** Re-reads the sidecar if someone else changed it since we last looked (pending changes are dropped then). */
+	/**
+	 * Re-reads the sidecar if someone else changed it since we last looked; changes still pending
+	 * are run again on its new content, or dropped with a warning saying why.
+	 */
 	private async refreshFromDisk(entry: Entry, document: vscode.TextDocument): Promise<void> {
 		const text = await readTextIfExists(entry.sidecarUri);
 		if (text === entry.diskText) {
 			return;
 		}
-		if (entry.pendingChanges > 0) {
-			void vscode.window.showWarningMessage(
-				`Corpus Annotator: ${baseName(entry.sidecarUri.path)} was changed by another program; your ${entry.pendingChanges} unsaved annotation change(s) were dropped.`,
-			);
-		}
 		this.logger.info(`${entry.sidecarUri.fsPath} changed on disk; re-reading it`);
-		this.load(entry, document, text);
+		const count = entry.pending.length;
+		const why = this.rebase(entry, document, text);
+		if (why !== undefined) {
+			void vscode.window.showWarningMessage(`Corpus Annotator: ${this.droppedMessage(entry, count, why)}`);
+		}
+		await this.writeOrWarn(entry, document);
+		this._onDidChange.fire(entry.articleUri);
+	}
+
+	/**
+	 * The sidecar is now `fresh` (another program wrote it): load it, then run the pending changes
+	 * again on it, in order. Returns why they could not be (they are all dropped then).
+	 */
+	private rebase(entry: Entry, document: vscode.TextDocument, fresh: string | undefined): string | undefined {
+		const pending = entry.pending;
+		this.load(entry, document, fresh);
 		entry.undo = [];
 		entry.redo = [];
-		await this.writeIfSaved(entry, document);
-		this._onDidChange.fire(entry.articleUri);
+		const why = this.replay(entry, document, pending);
+		if (why !== undefined) {
+			this.load(entry, document, fresh);
+			for (const change of pending) {
+				change.dropped = why;
+			}
+		}
+		return why;
+	}
+
+	private replay(entry: Entry, document: vscode.TextDocument, pending: readonly PendingChange[]): string | undefined {
+		if (pending.length > 0 && entry.errors) {
+			return 'it cannot be read any more';
+		}
+		for (const change of pending) {
+			if (!change.change) {
+				return 'an undo or redo cannot be applied to another version of the file';
+			}
+			if (change.version !== document.version) {
+				return 'the article was edited after the change was made';
+			}
+			try {
+				if (!this.apply(entry, document, change)) {
+					return 'what the change was about is no longer in the file';
+				}
+			} catch (error) {
+				return error instanceof Error ? error.message : String(error);
+			}
+		}
+		return undefined;
+	}
+
+	/** Runs a command's change on the in-memory sidecar; true (and recorded as pending, with its undo step) when it changed something. */
+	private apply(entry: Entry, document: vscode.TextDocument, pending: PendingChange): boolean {
+		const prepared = prepareText(document.getText());
+		entry.doc ??= createSidecar(this.header(entry, entry.savedArticleText));
+		this.syncOffsets(entry, prepared);
+		const before = this.snapshot(entry, document);
+		const offsetsBefore = new Map(entry.doc.data.annotations.map((a) => [a.id, `${a.start}:${a.end}`]));
+		pending.result = pending.change?.(entry.doc, prepared);
+		this.rebuildLive(entry, prepared, offsetsBefore);
+		const after = this.snapshot(entry, document);
+		if (before.key === after.key) {
+			return false;
+		}
+		entry.undo.push({ before, after });
+		entry.undo.splice(0, Math.max(0, entry.undo.length - UNDO_DEPTH));
+		entry.redo = [];
+		entry.pending.push(pending);
+		return true;
+	}
+
+	private droppedMessage(entry: Entry, count: number, why: string): string {
+		return `${baseName(entry.sidecarUri.path)} was changed by another program meanwhile; ${count} annotation change(s) not yet written could not be applied to its new content (${why}) and were dropped.`;
+	}
+
+	/** A command whose change was dropped (the file changed under it and the change no longer applies) fails with the reason. */
+	private throwIfDropped(entry: Entry, pending: PendingChange): void {
+		if (pending.dropped !== undefined) {
+			throw new UserError(`${vscode.workspace.asRelativePath(entry.sidecarUri)} was changed by another program meanwhile and your change could not be applied to its new content (${pending.dropped}); nothing was written.`);
+		}
 	}
 
 	private throwIfUnreadable(entry: Entry): void {
@@ -490,48 +570,99 @@ export class AnnotationStore extends Disposable {
 	}
 
 	private writeSoon(entry: Entry, document: vscode.TextDocument): void {
-		this.serialized(() => this.writeIfSaved(entry, document)).catch((error: unknown) =>
+		this.serialized(() => this.writeOrWarn(entry, document)).catch((error: unknown) =>
 			this.logger.error(`could not save annotation offsets to ${entry.sidecarUri.fsPath}`, error),
 		);
 	}
 
-	/** Writes now when the article on disk is the editor text; otherwise the save will. */
-	private async writeIfSaved(entry: Entry, document: vscode.TextDocument): Promise<void> {
-		if (!document.isDirty && !entry.errors && (entry.offsetsPending || entry.pendingChanges > 0)) {
-			await this.write(entry, document);
+	/** Writes now when the article on disk is the editor text; otherwise the save will. Returns why pending changes were dropped, if they were. */
+	private async writeIfSaved(entry: Entry, document: vscode.TextDocument): Promise<string | undefined> {
+		if (!document.isDirty && !entry.errors && (entry.offsetsPending || entry.pending.length > 0)) {
+			return this.write(entry, document);
+		}
+		return undefined;
+	}
+
+	/** `writeIfSaved` for writes no command waits on (a save, a reload): dropped changes are shown as a warning. */
+	private async writeOrWarn(entry: Entry, document: vscode.TextDocument): Promise<void> {
+		const count = entry.pending.length;
+		const why = await this.writeIfSaved(entry, document);
+		if (why !== undefined) {
+			void vscode.window.showWarningMessage(`Corpus Annotator: ${this.droppedMessage(entry, count, why)}`);
 		}
 	}
 
 	/**
 	 * Writes the in-memory sidecar for the article text, only if that text is the article file on
-	 * disk: `isDirty` lags behind the first edit after a save, the file does not.
+	 * disk (`isDirty` lags behind the first edit after a save, the file does not) and the editor
+	 * is still at that text when the lock is held: live ranges follow every keystroke at once.
+	 * Under the lock, a sidecar that changed since we read it is loaded and the pending changes
+	 * run again on it (`rebase`). Returns why they were dropped, if they could not be.
 	 */
-	private async write(entry: Entry, document: vscode.TextDocument): Promise<void> {
+	private async write(entry: Entry, document: vscode.TextDocument): Promise<string | undefined> {
+		const version = document.version;
 		const text = document.getText();
 		if (document.isDirty || (await readTextIfExists(document.uri).catch(() => undefined)) !== text) {
-			return; // unsaved edits: written with the save
+			return undefined; // unsaved edits: written with the save
 		}
-		const onDisk = await readTextIfExists(entry.sidecarUri);
-		if (onDisk !== entry.diskText) {
-			// Someone else wrote it meanwhile: theirs wins, ours is anchored on top of it.
-			await this.refreshFromDisk(entry, document);
-			return;
+		let outcome: 'stale' | 'unchanged' | 'deleted' | 'written' = 'stale';
+		let dropped: string | undefined;
+		let rebased = false;
+		const result = await updateUriLocked(entry.sidecarUri, async (current) => {
+			if (document.version !== version || document.isDirty) {
+				outcome = 'stale'; // typed while we waited: the save writes
+				return undefined;
+			}
+			if (current !== entry.diskText) {
+				rebased = true;
+				dropped = this.rebase(entry, document, current) ?? dropped;
+				if (entry.errors) {
+					outcome = 'unchanged';
+					return undefined;
+				}
+			}
+			const next = this.nextSidecarText(entry, text);
+			if (next === null) {
+				await vscode.workspace.fs.delete(entry.sidecarUri);
+				outcome = 'deleted';
+				return undefined;
+			}
+			outcome = next === undefined ? 'unchanged' : 'written';
+			return next;
+		});
+		if (rebased) {
+			this._onDidChange.fire(entry.articleUri);
 		}
-		const prepared = prepareText(text);
+		if (outcome === 'stale') {
+			return dropped;
+		}
 		entry.savedArticleText = text;
+		entry.pending = [];
+		entry.offsetsPending = false;
+		entry.diskText = outcome === 'deleted' ? undefined : result.text;
+		if (outcome === 'written' && result.text !== undefined) {
+			// Re-parse our own output so the next edit splices exactly what is on disk.
+			const reparsed = parseSidecar(result.text);
+			if (reparsed.ok) {
+				entry.doc = reparsed.doc;
+			}
+			this._onDidChange.fire(entry.articleUri);
+		}
+		return dropped;
+	}
+
+	/**
+	 * The sidecar text to write for the article `text`: offsets from the live ranges, the header
+	 * when the article changed. Undefined when nothing changed; null when the file should go
+	 * (undone back to "no annotations file").
+	 */
+	private nextSidecarText(entry: Entry, text: string): string | undefined | null {
 		const doc = entry.doc;
 		if (!doc) {
-			// Undone back to "no annotations file".
-			if (entry.diskText !== undefined) {
-				await vscode.workspace.fs.delete(entry.sidecarUri);
-				entry.diskText = undefined;
-			}
-			entry.pendingChanges = 0;
-			entry.offsetsPending = false;
-			return;
+			return entry.diskText === undefined ? undefined : null;
 		}
-		this.syncOffsets(entry, prepared);
-		const header = this.header(entry, prepared.raw);
+		this.syncOffsets(entry, prepareText(text));
+		const header = this.header(entry, text);
 		const current = doc.data;
 		// Only touch the header when the article's text or date really changed (keeps diffs minimal).
 		if (current.textHash !== header.textHash || current.date !== header.date || current.article !== header.article) {
@@ -539,19 +670,7 @@ export class AnnotationStore extends Disposable {
 		}
 		// An undo restores a document parsed from an earlier text: that text is what to write.
 		const next = serializeIfChanged(entry.diskText ?? '', doc) ?? (doc.sourceText !== entry.diskText && !doc.changed ? doc.sourceText : undefined);
-		entry.pendingChanges = 0;
-		entry.offsetsPending = false;
-		if (next === undefined || next === entry.diskText) {
-			return;
-		}
-		await writeFileAtomic(entry.sidecarUri, next);
-		// Re-parse our own output so the next edit splices exactly what is on disk.
-		const reparsed = parseSidecar(next);
-		entry.diskText = next;
-		if (reparsed.ok) {
-			entry.doc = reparsed.doc;
-		}
-		this._onDidChange.fire(entry.articleUri);
+		return next === entry.diskText ? undefined : next;
 	}
 
 	private header(entry: Entry, articleText: string): { article: string; date: string | null; textHash: string } {
@@ -578,7 +697,7 @@ export class AnnotationStore extends Disposable {
 			}
 		}
 		annotations.sort((a, b) => compareSpans({ ...a, id: a.annotation.id }, { ...b, id: b.annotation.id }));
-		return { articleUri: entry.articleUri, sidecarUri: entry.sidecarUri, annotations, errors: entry.errors, pendingChanges: entry.pendingChanges };
+		return { articleUri: entry.articleUri, sidecarUri: entry.sidecarUri, annotations, errors: entry.errors, pendingChanges: entry.pending.length };
 	}
 
 	private openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
