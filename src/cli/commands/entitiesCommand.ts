@@ -5,7 +5,9 @@ import { canonicalText, codePointLength, TextIndex } from '../../core/annotation
 import { EMPTY_ENTITY_LIST, parseEntityList } from '../../core/entities/entityList';
 import { EntityMatcher } from '../../core/entities/entityMatcher';
 import type { EntityMention, EntityType } from '../../core/entities/entityTypes';
-import { tagText, type NerModel } from '../../core/ner/tagger';
+import { tagText, type LoadedModel, type NerModel } from '../../core/ner/tagger';
+import { applyCorrections, CORRECTIONS_FILE, type NerCorrection } from '../../core/entities/nerCorrections';
+import { adaptToCorrections, readCorrectionsFile } from './nerCorrectionsFile';
 import { findWorkspaceFile } from '../../node/corpusFiles';
 import { readUtf8 } from '../../node/files';
 import { readModel } from './nerCommon';
@@ -17,7 +19,7 @@ export interface EntityJson {
 	readonly end: number;
 	readonly text: string;
 	readonly type: EntityType;
-	/** `list`: a spelling in `.corpus/entities.yaml`; `tagger`: found by the statistical tagger. */
+	/** `list`: a spelling in `.corpus/entities.yaml`; `tagger`: found by the statistical tagger; `correction`: an analyst's correction in this article. */
 	readonly source: EntityMention['source'];
 	/** The entity list's name for it, or null when it is not listed. */
 	readonly canonical: string | null;
@@ -37,7 +39,8 @@ export const entitiesCommand: CliCommand = {
 		'entities <file>... [--json] [--model <path>]',
 		'',
 		'  Uses the shipped model plus the analysts\' entity list (.corpus/entities.yaml in the file\'s folder',
-		'  or the nearest ancestor): listed spellings get the list\'s type, notEntities are dropped.',
+		'  or the nearest ancestor): listed spellings get the list\'s type, notEntities are dropped. The model',
+		'  first learns from the corrections in the nearest .corpus/ner-corrections.yaml, as the extension does.',
 		'  Offsets are the sidecars\' (what annotate --start/--end takes): Unicode code points into the text,',
 		'  end exclusive; a BOM is not counted and a CRLF line end counts as one.',
 		'  Prints a table per file (type, text, start–end, source); --json prints',
@@ -50,11 +53,12 @@ export const entitiesCommand: CliCommand = {
 		}
 		const { model } = readModel(io.cwd, stringOption(parsed, 'model'));
 		// Every file is read before anything is printed: an unreadable one fails the command with no partial output.
-		const files: { name: string; text: string; matcher: EntityMatcher }[] = [];
+		const files: { name: string; text: string; matcher: EntityMatcher; learnt: LearntModel }[] = [];
 		const matchers = new EntityMatchers();
+		const learnt = new LearntModels(model);
 		for (const name of parsed.positional) {
 			const full = path.resolve(io.cwd, name);
-			files.push({ name, text: canonicalText(await readUtf8(full, 'article')), matcher: await matchers.forFolder(path.dirname(full)) });
+			files.push({ name, text: canonicalText(await readUtf8(full, 'article')), matcher: await matchers.forFolder(path.dirname(full)), learnt: await learnt.forFolder(path.dirname(full)) });
 		}
 		// One file at a time: output starts at once, and a reader that stops early (`| head`) stops the work.
 		const json = parsed.options.has('json');
@@ -64,7 +68,7 @@ export const entitiesCommand: CliCommand = {
 				// Lets a closed pipe be noticed (the CLI then exits) before the next file is tagged.
 				await new Promise((resolve) => setImmediate(resolve));
 			}
-			const entry: EntitiesJsonEntry = { file: file.name, entities: findEntities(model, file.matcher, file.text) };
+			const entry: EntitiesJsonEntry = { file: file.name, entities: findEntities(file.learnt, file.matcher, file.text) };
 			io.out(json ? indent(JSON.stringify(entry, null, 2)) + (i < files.length - 1 ? ',\n' : '\n') : formatEntityTable(entry, i === 0));
 		}
 		io.out(json ? ']\n' : '');
@@ -72,10 +76,10 @@ export const entitiesCommand: CliCommand = {
 	},
 };
 
-/** The merged tagger and entity-list mentions of a canonical text, with sidecar offsets. */
-function findEntities(model: NerModel, matcher: EntityMatcher, canonical: string): EntityJson[] {
+/** The merged tagger, correction and entity-list mentions of a canonical text, with sidecar offsets. */
+function findEntities(learnt: LearntModel, matcher: EntityMatcher, canonical: string): EntityJson[] {
 	const index = TextIndex.forCanonical(canonical);
-	return matcher.merge(canonical, tagText(model, canonical)).map((m) => ({
+	return applyCorrections(canonical, matcher.merge(canonical, tagText(learnt.model, canonical)), learnt.corrections).map((m) => ({
 		start: index.toCodePoint(m.start),
 		end: index.toCodePoint(m.end),
 		text: m.text,
@@ -83,6 +87,29 @@ function findEntities(model: NerModel, matcher: EntityMatcher, canonical: string
 		source: m.source,
 		canonical: m.canonical ?? null,
 	}));
+}
+
+interface LearntModel {
+	model: NerModel;
+	corrections: readonly NerCorrection[];
+}
+
+/** The model adapted from the nearest `.corpus/ner-corrections.yaml`, once per corrections file. */
+class LearntModels {
+	private readonly byFile = new Map<string, LearntModel>();
+
+	constructor(private readonly shipped: LoadedModel) {}
+
+	async forFolder(dir: string): Promise<LearntModel> {
+		const file = await findWorkspaceFile(dir, CORRECTIONS_FILE);
+		let learnt = this.byFile.get(file ?? '');
+		if (!learnt) {
+			const corrections = file ? (await readCorrectionsFile(file)).corrections : [];
+			learnt = { model: adaptToCorrections(this.shipped, corrections).model, corrections };
+			this.byFile.set(file ?? '', learnt);
+		}
+		return learnt;
+	}
 }
 
 /** One matcher per entity list file (or none), shared by every file that list applies to. */

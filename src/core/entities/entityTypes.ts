@@ -14,6 +14,16 @@ export function isEntityType(value: unknown): value is EntityType {
 	return value === 'PER' || value === 'LOC' || value === 'ORG' || value === 'MISC';
 }
 
+export type MentionSource = 'tagger' | 'list' | 'correction' | 'corpus';
+
+/** How the hover names a mention's source. */
+export const MENTION_SOURCE_NAMES: Readonly<Record<MentionSource, string>> = {
+	tagger: 'tagger',
+	list: 'entity list',
+	correction: 'analyst correction',
+	corpus: 'corpus vote',
+};
+
 /** One entity mention in a text, UTF-16 offsets, end exclusive. */
 export interface EntityMention {
 	readonly start: number;
@@ -22,11 +32,16 @@ export interface EntityMention {
 	readonly text: string;
 	/** Canonical name when the mention matches an analyst entity list entry. */
 	readonly canonical?: string;
-	/** Where the mention came from: the statistical tagger or the analysts' list. */
-	readonly source: 'tagger' | 'list';
+	/**
+	 * Where the mention came from: the statistical tagger, the analysts' list, an analyst's
+	 * correction in this article, or the corpus vote (the type most confident mentions of the name
+	 * have across the corpus).
+	 */
+	readonly source: MentionSource;
 	/**
 	 * How sure we are of the mention, in [0, 1]: the tagger's calibrated marginal probability of
-	 * this span and type; 1 for a mention of a listed spelling (the analysts decided it).
+	 * this span and type; 1 for a listed spelling or a correction (the analysts decided it); for
+	 * a corpus vote, the winning type's share of the votes.
 	 */
 	readonly confidence: number;
 }

@@ -325,6 +325,40 @@ export interface ModelParts {
 	created?: string;
 }
 
+/**
+ * Trained weights with an adaptation (quantized units, see overlay.ts) added in: rows of known
+ * features change, features the training never saw get new rows. For `train-ner --corrections`.
+ */
+export function bakeAdaptation(parts: ModelParts, adaptation: { keys: Uint32Array; pass1: Float32Array; pass2: Float32Array }): ModelParts {
+	const rowOf = new Map<number, number>();
+	parts.keys.forEach((h, r) => rowOf.set(h, r));
+	const keys = [...parts.keys];
+	for (const h of adaptation.keys) {
+		if (!rowOf.has(h)) {
+			rowOf.set(h, keys.length);
+			keys.push(h);
+		}
+	}
+	const bake = (m: LinearModelData, delta: Float32Array): LinearModelData => {
+		const scale = quantScale(m);
+		const weights = new Float32Array(keys.length * L);
+		weights.set(m.weights);
+		adaptation.keys.forEach((h, i) => {
+			const r = rowOf.get(h)!;
+			for (let l = 0; l < L; l++) {
+				weights[r * L + l] += delta[i * L + l] * scale;
+			}
+		});
+		return { ...m, weights };
+	};
+	return {
+		...parts,
+		keys: Uint32Array.from(keys),
+		pass1: bake(parts.pass1, adaptation.pass1),
+		pass2: parts.pass2 && bake(parts.pass2, adaptation.pass2),
+	};
+}
+
 /** Serializes a trained model to the text model-file format. */
 export function serializeModel(parts: ModelParts): { bytes: Uint8Array; stats: Record<string, number> } {
 	const sections: { name: string; data: Uint8Array }[] = [];

@@ -8,11 +8,13 @@
 import { addSparseEmissions, expTransitions, Marginals, viterbi, type ExpTransitions } from './decoder';
 import { enforceConsistency, type ScoredChunk } from './docConsistency';
 import { documentCasing, documentMajority } from './docFeatures';
-import { FeatureExtractor, normalizeWord, type NerResources, type SentenceFeatures } from './features';
+import { FeatureExtractor, normalizeWord, type SentenceFeatures } from './features';
 import type { U32Map } from './hash';
 import { bilouToChunks, ENTITY_TYPES, NUM_LABELS, type EntityType } from './labels';
-import { parseModel, type ModelHeader, type RuntimeLinearModel } from './model';
+import { parseModel, type ModelHeader, type ParsedModel, type RuntimeLinearModel } from './model';
+import { extendRowStart, WeightOverlay, type ModelAdaptation } from './overlay';
 import { tokenizeDocument, type Token } from './tokenizer';
+import { adaptWeights, type AdaptOptions, type AdaptReport, type CorrectionExample } from './adaptation';
 
 export type { EntityType } from './labels';
 
@@ -48,6 +50,8 @@ export interface NerModel {
 	labelSentences(sentences: readonly (readonly string[])[], options?: TagOptions): Int32Array[];
 	/** Labels and scored chunks for sentences of normalized words of one document. */
 	analyse(sentences: readonly (readonly string[])[], options?: TagOptions): DocumentAnalysis;
+	/** The adaptation this model carries on top of the shipped weights, if any. */
+	readonly adaptation: ModelAdaptation | undefined;
 }
 
 /** Temperature for models whose header does not carry a calibrated one (quantized weight units). */
@@ -58,25 +62,80 @@ function isHandle(word: string): boolean {
 	return word.length > 1 && (word.charCodeAt(0) === 64 || word.charCodeAt(0) === 35);
 }
 
-class LoadedModel implements NerModel {
+export class LoadedModel implements NerModel {
 	private readonly extractor: FeatureExtractor;
 	private emit = new Float32Array(NUM_LABELS * 256);
 	private readonly expTrans: ExpTransitions;
+	readonly header: ModelHeader;
+	private readonly pass1: RuntimeLinearModel;
+	private readonly pass2?: RuntimeLinearModel;
 
+	/** `overlay`: weights learned from corrections, added to the shipped ones (its extra rows registered already). */
 	constructor(
-		readonly header: ModelHeader,
-		res: NerResources,
-		rowOf: U32Map,
-		private readonly pass1: RuntimeLinearModel,
-		private readonly pass2?: RuntimeLinearModel,
+		private readonly parsed: ParsedModel,
+		private readonly overlay?: WeightOverlay,
 	) {
-		this.extractor = new FeatureExtractor(res, (h) => rowOf.get(h));
-		const t = Number(header.settings.confidenceTemperature);
-		this.expTrans = expTransitions(pass2 ?? pass1, Number.isFinite(t) && t > 0 ? t : DEFAULT_TEMPERATURE);
+		this.header = parsed.header;
+		const rowOf: U32Map = parsed.rowOf;
+		const widen = (m: RuntimeLinearModel): RuntimeLinearModel => (overlay ? { ...m, rowStart: extendRowStart(m.rowStart, overlay.rows) } : m);
+		this.pass1 = widen(parsed.pass1);
+		this.pass2 = parsed.pass2 && widen(parsed.pass2);
+		this.extractor = new FeatureExtractor(parsed.resources, overlay ? (h) => overlay.resolve(h) : (h) => rowOf.get(h));
+		this.expTrans = expTransitions(this.pass2 ?? this.pass1, this.temperature);
+	}
+
+	/** Divides scores in the confidence (quantized weight units per nat). */
+	get temperature(): number {
+		const t = Number(this.header.settings.confidenceTemperature);
+		return Number.isFinite(t) && t > 0 ? t : DEFAULT_TEMPERATURE;
+	}
+
+	get adaptation(): ModelAdaptation | undefined {
+		return this.overlay?.toAdaptation();
+	}
+
+	/** This model's shipped weights with `adaptation` on top. */
+	withAdaptation(adaptation: ModelAdaptation | undefined): LoadedModel {
+		return new LoadedModel(this.parsed, adaptation && adaptation.keys.length > 0 ? this.overlayFrom(adaptation) : undefined);
+	}
+
+	private overlayFrom(adaptation: ModelAdaptation | undefined): WeightOverlay {
+		const rowOf = this.parsed.rowOf;
+		const keys = (): Uint32Array => {
+			const out = new Uint32Array(rowOf.size);
+			rowOf.forEach((h, r) => (out[r] = h));
+			return out;
+		};
+		return adaptation ? WeightOverlay.fromAdaptation(adaptation, rowOf.size, (h) => rowOf.get(h), keys) : new WeightOverlay(rowOf.size, (h) => rowOf.get(h), keys);
+	}
+
+	/** Learns from corrected sentences on top of the shipped weights (see adaptation.ts). */
+	adapt(examples: readonly CorrectionExample[], options?: Partial<AdaptOptions>): { model: LoadedModel; report: AdaptReport } {
+		const overlay = this.overlayFrom(this.overlay?.toAdaptation());
+		const report = adaptWeights(examples, overlay, (o) => new LoadedModel(this.parsed, o), options);
+		return { model: new LoadedModel(this.parsed, overlay), report };
+	}
+
+	/** Emission scores of one sentence for pass 0 or 1, a fresh array (training). */
+	sentenceEmissions(words: readonly string[], pass: 0 | 1, f: SentenceFeatures, extra?: SentenceFeatures): Float32Array {
+		const m = pass === 0 ? this.pass1 : (this.pass2 ?? this.pass1);
+		return this.emissions(words, f, m, extra, pass).slice(0, words.length * NUM_LABELS);
+	}
+
+	get passes(): 1 | 2 {
+		return this.pass2 ? 2 : 1;
+	}
+
+	get features(): FeatureExtractor {
+		return this.extractor;
+	}
+
+	transitions(pass: 0 | 1): RuntimeLinearModel {
+		return pass === 0 ? this.pass1 : (this.pass2 ?? this.pass1);
 	}
 
 	/** Emission scores of a sentence (in this.emit); handles and tags are forced to O. */
-	private emissions(words: readonly string[], f: SentenceFeatures, m: RuntimeLinearModel, extra?: SentenceFeatures): Float32Array {
+	private emissions(words: readonly string[], f: SentenceFeatures, m: RuntimeLinearModel, extra?: SentenceFeatures, pass: 0 | 1 = m === this.pass1 ? 0 : 1): Float32Array {
 		const n = f.offsets.length - 1;
 		if (this.emit.length < n * NUM_LABELS) {
 			this.emit = new Float32Array(n * NUM_LABELS * 2);
@@ -86,6 +145,12 @@ class LoadedModel implements NerModel {
 		addSparseEmissions(f, m, emit);
 		if (extra) {
 			addSparseEmissions(extra, m, emit);
+		}
+		if (this.overlay) {
+			this.overlay.addEmissions(pass, f, emit);
+			if (extra) {
+				this.overlay.addEmissions(pass, extra, emit);
+			}
 		}
 		for (let t = 0; t < n; t++) {
 			if (isHandle(words[t])) {
@@ -135,9 +200,8 @@ class LoadedModel implements NerModel {
 }
 
 /** Parses a model file (its text, or its bytes). */
-export function loadModel(data: string | Uint8Array): NerModel {
-	const parsed = parseModel(data);
-	return new LoadedModel(parsed.header, parsed.resources, parsed.rowOf, parsed.pass1, parsed.pass2);
+export function loadModel(data: string | Uint8Array): LoadedModel {
+	return new LoadedModel(parseModel(data));
 }
 
 /** Named entities of a text (a whole article: a leading ` date YYYY-MM ` header is skipped). */
