@@ -19,7 +19,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { format, parseArgs } from 'node:util';
-import { PROJECT_ROOT, ensureCodeServer, launchBrowser, startCodeServer } from './codeServer.mjs';
+import { PROJECT_ROOT, ensureCodeServer, launchBrowser, runnerExit, startCodeServer } from './codeServer.mjs';
 
 const t0 = Date.now();
 const secs = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
@@ -53,37 +53,16 @@ const WORKBENCH_NOISE = [
 let server;
 let browser;
 let workspaceCopy;
-let cleaning;
 
-async function cleanup() {
-	cleaning ??= (async () => {
+const { finish, signalled } = runnerExit({
+	async cleanup() {
 		await browser?.close().catch(() => {});
 		await server?.stop().catch(() => {});
 		if (workspaceCopy) await fsp.rm(path.dirname(workspaceCopy), { recursive: true, force: true }).catch(() => {});
-	})();
-	return cleaning;
-}
-
-let signalled; // exit code of a received signal: wins over whatever the run ends with
-async function finish(code) {
-	await cleanup();
-	code = signalled ?? code;
-	say(`done in ${secs()}, exit ${code}`);
-	process.exit(code);
-}
-
-for (const [sig, code] of [
-	['SIGINT', 130],
-	['SIGTERM', 143],
-	['SIGHUP', 129],
-]) {
-	process.on(sig, () => {
-		if (signalled !== undefined) return;
-		signalled = code;
-		say(`${sig}: stopping code-server and Chromium`);
-		finish(code);
-	});
-}
+	},
+	onSignal: (sig) => say(`${sig}: stopping code-server and Chromium`),
+	done: (code) => say(`done in ${secs()}, exit ${code}`),
+});
 
 /** `git init` + commit of every file, with a fixed identity (no global git config is read or needed). */
 function commitEverything(dir) {
@@ -175,7 +154,7 @@ async function main() {
 
 	const outcome = await Promise.race([run, timedOut]);
 	clearTimeout(timer);
-	if (signalled !== undefined) return finish(signalled);
+	if (signalled() !== undefined) return finish(signalled());
 
 	const diagnose = () => {
 		if (server) {

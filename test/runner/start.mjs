@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT, VSCODE_TEST_DIR, ensureCodeServer, freePort, portIsFree, startCodeServer } from './codeServer.mjs';
+import { PROJECT_ROOT, VSCODE_TEST_DIR, ensureCodeServer, freePort, portIsFree, runnerExit, startCodeServer } from './codeServer.mjs';
 
 const say = (msg) => console.log(`[start] ${msg}`);
 const sample = path.join(PROJECT_ROOT, 'sample-corpus');
@@ -73,21 +73,20 @@ if (mode === 'code') {
 		fail(e.message);
 	}
 
+	// Ctrl+C is how a session ends: exit 0 then.
 	let stopping = false;
-	const stop = async (code) => {
-		if (stopping) return;
-		stopping = true;
-		say('stopping code-server…');
-		await server.stop();
-		process.exit(code);
-	};
-	process.on('SIGINT', () => stop(0));
-	process.on('SIGTERM', () => stop(0));
-	process.on('SIGHUP', () => stop(0));
+	const { finish } = runnerExit({
+		cleanup: () => {
+			stopping = true;
+			say('stopping code-server…');
+			return server.stop();
+		},
+		signalCode: 0,
+	});
 	server.exited.then((code) => {
 		if (stopping) return;
 		console.error(`[start] code-server exited unexpectedly (${code})\n${server.logTail(40)}`);
-		stop(1);
+		finish(1);
 	});
 
 	say(`extension ${extensionId} -> ${PROJECT_ROOT} (rebuild with \`npm run build\`, then reload the window)`);

@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT, openWorkbench, screenshot } from './workbench.mjs';
+import { runnerExit } from '../runner/codeServer.mjs';
 
 const t0 = Date.now();
 const secs = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
@@ -22,21 +23,10 @@ const RESULTS = path.join(PROJECT_ROOT, 'test-results');
 const timeoutMs = Number(process.env.CORPUS_UI_TIMEOUT_MS || 300_000);
 
 let session;
-let exiting = false;
-async function finish(code) {
-	if (exiting) return;
-	exiting = true;
-	await session?.close().catch(() => {});
-	say(`done in ${secs()}, exit ${code}`);
-	process.exit(code);
-}
-for (const [sig, code] of [
-	['SIGINT', 130],
-	['SIGTERM', 143],
-	['SIGHUP', 129],
-]) {
-	process.on(sig, () => finish(code));
-}
+const { finish } = runnerExit({
+	cleanup: () => session?.close(),
+	done: (code) => say(`done in ${secs()}, exit ${code}`),
+});
 const overall = setTimeout(() => {
 	console.error(`[ui] overall timeout after ${timeoutMs} ms`);
 	if (session?.server) console.error(session.server.logTail(40));
