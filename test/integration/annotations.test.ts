@@ -77,6 +77,21 @@ describe('annotations', () => {
 	});
 	afterEach(closeAllEditors);
 
+	it('uses the nearest .corpus/labels.yaml of a nested corpus, as the CLI does', async () => {
+		const nested = 'nested/030_dd44ee55ff660011.txt';
+		const editor = await openArticle(nested);
+		select(editor, 'Wethouder Jansen');
+		// `bron` exists only in nested/.corpus/labels.yaml; the folder root has no schema.
+		const ids = await vscode.commands.executeCommand<string[]>('corpusAnnotator.tagSelection', { label: 'bron' });
+		assert.strictEqual(ids.length, 1);
+		const sidecar = await waitFor(async () => (await readText(nested.replace(/\.txt$/, '.ann.yaml'))) ?? undefined, 'the nested sidecar');
+		assert.match(sidecar, /label: bron/);
+		await vscode.workspace.fs.delete(fixtureUri(nested.replace(/\.txt$/, '.ann.yaml')));
+		// A label of the default set is not in the nested schema: refused (shown to the user), nothing written.
+		assert.strictEqual(await vscode.commands.executeCommand('corpusAnnotator.tagSelection', { label: 'claim' }), undefined);
+		assert.strictEqual(await readText(nested.replace(/\.txt$/, '.ann.yaml')), undefined);
+	});
+
 	it('tags a selection and writes the sidecar in code points (emoji, CRLF)', async () => {
 		const editor = await openArticle(EMOJI_CRLF);
 		select(editor, 'Stoltenberg');

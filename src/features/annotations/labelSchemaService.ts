@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_LABELS, parseLabelSchema } from '../../core/annotations/labelSchema';
 import type { LabelDef } from '../../core/annotations/model';
 import { readTextIfExists } from '../../platform/atomicWrite';
+import { corpusSettingsFileFor } from '../../platform/corpusSettingsFiles';
 import { positionDiagnostic } from '../../platform/diagnostics';
 import { Disposable } from '../../platform/dispose';
 import type { Logger } from '../../platform/logger';
@@ -18,7 +19,10 @@ export interface LabelSchema {
 	readonly uri: vscode.Uri | undefined;
 }
 
-/** The label schema of each workspace folder: `.corpus/labels.yaml`, or the default set when absent. */
+/**
+ * The label schema of each article: the nearest `.corpus/labels.yaml` upward within its workspace
+ * folder (as the CLI finds it), or the default set when there is none.
+ */
 export class LabelSchemaService extends Disposable {
 	private readonly schemas = new Map<string, Promise<LabelSchema>>();
 	private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
@@ -39,12 +43,11 @@ export class LabelSchemaService extends Disposable {
 	}
 
 	schemaFor(uri: vscode.Uri): Promise<LabelSchema> {
-		const folder = vscode.workspace.getWorkspaceFolder(uri) ?? vscode.workspace.workspaceFolders?.[0];
-		const schemaUri = folder ? vscode.Uri.joinPath(folder.uri, ...LABEL_SCHEMA_PATH.split('/')) : undefined;
-		const key = schemaUri?.toString() ?? '';
+		// Cached per folder of the article: every article of a folder shares its nearest schema.
+		const key = uri.with({ path: uri.path.slice(0, uri.path.lastIndexOf('/') + 1), query: '', fragment: '' }).toString();
 		let schema = this.schemas.get(key);
 		if (!schema) {
-			schema = this.load(schemaUri);
+			schema = corpusSettingsFileFor(uri, 'labels.yaml').then((schemaUri) => this.load(schemaUri));
 			this.schemas.set(key, schema);
 		}
 		return schema;
