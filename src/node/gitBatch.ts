@@ -5,6 +5,7 @@
  * from disk behind the same interface, so `agree` and the Disagreements view treat a ref and
  * `WORKTREE` alike.
  */
+import { isUtf8 } from 'buffer';
 import { spawn, type ChildProcessWithoutNullStreams } from 'child_process';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
@@ -33,6 +34,7 @@ export class GitBlobReader {
 	private bodyLength = -1;
 	private failure: Error | undefined;
 	private stderr = '';
+	private unsent = '';
 	private readonly exited: Promise<void>;
 
 	constructor(cwd: string) {
@@ -67,12 +69,25 @@ export class GitBlobReader {
 		}
 		return new Promise((resolve, reject) => {
 			this.waiting.push({ resolve, reject });
-			this.child.stdin.write(`${object}\n`);
+			// Requests made in one turn of the event loop go to git in one write.
+			if (this.unsent === '') {
+				setImmediate(() => this.flush());
+			}
+			this.unsent += `${object}\n`;
 		});
+	}
+
+	private flush(): void {
+		const text = this.unsent;
+		this.unsent = '';
+		if (text !== '' && !this.failure) {
+			this.child.stdin.write(text);
+		}
 	}
 
 	/** Ends the process once every request made so far is answered. */
 	async close(): Promise<void> {
+		this.flush();
 		this.child.stdin.end();
 		await this.exited;
 	}
@@ -229,8 +244,10 @@ export async function readArticleInputs(
 			const shared = a.objectId(article) !== undefined && a.objectId(article) === b.objectId(article);
 			const sa = await readSide(a, sidecar, article);
 			const sb = await readSide(b, sidecar, article, shared ? sa : undefined);
+			// The working tree's text is only needed when the sides' texts differ (it is what both are compared in then).
 			const own = current === a ? sa : current === b ? sb : undefined;
-			visit({ article, sidecar, a: sa, b: sb, current: own ? own.article : decoded(await current.read(article)).text });
+			const needed = own === undefined && sa.article !== sb.article;
+			visit({ article, sidecar, a: sa, b: sb, current: own ? own.article : needed ? decoded(await current.read(article)).text : undefined });
 		}
 	};
 	await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
@@ -248,6 +265,11 @@ async function readSide(version: CorpusVersion, sidecar: string, article: string
 function decoded(bytes: Uint8Array | undefined): { text?: string; errors?: readonly SidecarError[] } {
 	if (bytes === undefined) {
 		return {};
+	}
+	// Node's native check and decoder first (several times faster on a corpus); the core's decoder finds the position.
+	if (isUtf8(bytes)) {
+		const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+		return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
 	}
 	const d = decodeSidecarBytes(bytes);
 	return d.ok ? { text: d.text } : { errors: d.errors };

@@ -170,7 +170,8 @@ export function compareArticle(input: ArticleInput, options: CompareOptions = {}
 		return { ...base, status: 'article-missing', problems };
 	}
 	const textA = prepareText(input.a.article!);
-	const textB = prepareText(input.b.article!);
+	// Usually the very same text on both sides: prepared once.
+	const textB = input.b.article === input.a.article ? textA : prepareText(input.b.article!);
 	// Equal texts are compared as they are; different ones in the current text (the working tree's), else in B's.
 	const compared = textA.canonical === textB.canonical ? textA : prepareText(input.current ?? input.b.article!);
 	const placedA = placeAnnotations(filterLabels(dataA!.annotations, options.labels), textA, compared);
@@ -214,8 +215,24 @@ export function comparePlaced(article: string, text: PreparedText, a: readonly A
 	for (const j of matching.onlyB) {
 		tally(b[j].label).onlyB++;
 	}
-	for (const [label, t] of tallies) {
-		t.table = binaryTable(counter, a.filter((s) => s.label === label), b.filter((s) => s.label === label));
+	const byLabel = new Map<string, { a: AgreementSpan[]; b: AgreementSpan[] }>();
+	const group = (label: string): { a: AgreementSpan[]; b: AgreementSpan[] } => {
+		let g = byLabel.get(label);
+		if (!g) {
+			g = { a: [], b: [] };
+			byLabel.set(label, g);
+		}
+		return g;
+	};
+	for (const s of a) {
+		group(s.label).a.push(s);
+	}
+	for (const s of b) {
+		group(s.label).b.push(s);
+	}
+	for (const [label, g] of byLabel) {
+		const t = tallies.get(label)!;
+		t.table = binaryTable(counter, g.a, g.b);
 		t.coincidences = tableCoincidences(t.table);
 	}
 	return { article, status: 'compared', text, a, b, matching, tallies, orphans: [], problems: [], units: counter.total, annotationsA: a.length, annotationsB: b.length };

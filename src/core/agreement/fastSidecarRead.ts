@@ -2,36 +2,62 @@
  * A fast read of sidecars laid out the way our printer writes them, for comparing thousands of
  * sidecars at once (the YAML Document API costs milliseconds per file, which is fine for one
  * file in an editor and too slow for 20,000). It reads the strict subset the printer produces —
- * top-level `key: value`, `annotations:` with `  - key: value` items, plain or double-quoted
- * one-line scalars, comments and blank lines — and checks every field with the validator's own
- * rules. Anything else (flow or block scalars, single quotes, unknown keys, anchors, tabs, a
+ * top-level `key: value`, `annotations:` with `  - key: value` items, plain, single- or
+ * double-quoted one-line scalars, comments and blank lines — and checks every field with the
+ * validator's own rules. Anything else (flow or block scalars, unknown keys, anchors, tabs, a
  * problem of any kind) returns undefined, and the caller reads the file with `parseSidecar`,
  * which reports errors with line and column. So this never accepts what the codec would refuse,
  * and a unit test checks it reads what the codec reads.
  */
-import { ANNOTATION_FIELDS, HEADER_FIELDS, type FieldSpec } from '../annotations/fieldTable';
+import { ANNOTATION_FIELDS, ANNOTATION_KEY_ORDER, HEADER_FIELDS, HEADER_KEY_ORDER, type FieldSpec } from '../annotations/fieldTable';
 import { SIDECAR_VERSION, type Annotation, type SidecarData } from '../annotations/model';
 import { parseSidecar } from '../annotations/sidecarCodec';
-import { checkSidecarText, fieldValueProblem, spanProblem, type ArticleFacts, type SidecarError } from '../annotations/sidecarValidator';
+import { fieldValueProblem, SIDECAR_MAX_CHARS, spanProblem, type ArticleFacts, type SidecarError } from '../annotations/sidecarValidator';
 
 type Scalar = string | number | null;
 /** Marks a line this reader does not handle. */
 const UNHANDLED = Symbol('unhandled');
 
-const TOP_KEY = /^([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?$/;
-const ITEM_FIRST = /^ {2}- ([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?$/;
-const ITEM_NEXT = /^ {4}([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?$/;
-const BLANK_OR_COMMENT = /^ *(?:#.*)?$/;
-/** First characters that make a plain scalar something else, or that this reader leaves to the codec. */
-const PLAIN_START = /^[-?:,[\]{}#&*!|>'"%@` ]/;
-/** Characters with a meaning YAML 1.1 tools or the BOM give them; left to the codec. */
-const ODD = /[\t\r\u0085\u2028\u2029\ufeff]/;
+const SPACE = 0x20, HASH = 0x23, DASH = 0x2d, COLON = 0x3a, CR = 0x0d, QUOTE = 0x27, DOUBLE_QUOTE = 0x22, QUESTION = 0x3f;
+/**
+ * Left to the codec: control characters (which it reports), tabs, and characters YAML 1.1 tools
+ * or the BOM give a meaning. (A CR that does not end a line is checked apart: an alternative in
+ * this class would make the scan several times slower.)
+ */
+const SUSPECT = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f\t\u0085\u2028\u2029\ufeff]/;
+const LONE_CR = /\r(?!\n)/;
+/** Indicators that never start a plain scalar here (`-`, `?`, `:` do when a non-space follows). */
+const NEVER_PLAIN = new Set([...',[]{}#&*!|>\'"%@` '].map((c) => c.charCodeAt(0)));
+/** Only these first characters can begin a null, a boolean or a number (`~`, `null`, `true`, `False`, `-1`, `.5`, `0x1F`). */
+const MAYBE_NOT_A_STRING = new Set([...'-+.~0123456789nNtTfF'].map((c) => c.charCodeAt(0)));
 /** Plain scalars the YAML 1.2 core schema reads as null, booleans or numbers. */
 const NOT_A_STRING = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 const DIGITS = /^[0-9]+$/;
 const NULL = /^(?:~|null|Null|NULL)$/;
 
-const HEADER_KEYS = new Set(['version', 'article', 'date', 'textHash', 'annotations']);
+/** Known keys by length, with their index in the key order: a key is recognised in place, never sliced. */
+function byLength(keys: readonly string[]): readonly (readonly [string, number][])[] {
+	const out: [string, number][][] = [];
+	keys.forEach((k, i) => {
+		(out[k.length] ??= []).push([k, i]);
+	});
+	return out;
+}
+const HEADER_KEYS = byLength(HEADER_KEY_ORDER);
+const ANNOTATION_KEYS = byLength(ANNOTATION_KEY_ORDER);
+const HEADER_INDEX = Object.fromEntries(HEADER_KEY_ORDER.map((k, i) => [k, i])) as Record<(typeof HEADER_KEY_ORDER)[number], number>;
+const FIELD_SPECS = ANNOTATION_KEY_ORDER.map((k) => [k, ANNOTATION_FIELDS[k] as FieldSpec] as const);
+const PREFIX = ANNOTATION_KEY_ORDER.indexOf('prefix');
+const SUFFIX = ANNOTATION_KEY_ORDER.indexOf('suffix');
+
+function knownKey(text: string, start: number, colon: number, keys: readonly (readonly [string, number][])[]): number {
+	for (const [k, i] of keys[colon - start] ?? []) {
+		if (text.startsWith(k, start)) {
+			return i;
+		}
+	}
+	return -1;
+}
 
 /**
  * The sidecar's data, or undefined when the text is not in the printer's layout or has any
@@ -39,7 +65,7 @@ const HEADER_KEYS = new Set(['version', 'article', 'date', 'textHash', 'annotati
  * of an article whose hash the file records are a problem.
  */
 export function readSidecarFast(text: string, article?: ArticleFacts): SidecarData | undefined {
-	if (text.trim() === '' || checkSidecarText(text).length > 0) {
+	if (text.length > SIDECAR_MAX_CHARS || SUSPECT.test(text) || (text.includes('\r') && LONE_CR.test(text)) || text.trim() === '') {
 		return undefined;
 	}
 	try {
@@ -62,87 +88,112 @@ export function readSidecarData(text: string, article?: ArticleFacts): { ok: tru
 	return parsed.ok ? { ok: true, data: parsed.doc.data } : parsed;
 }
 
+/** Values by key index; undefined = key absent, null = key with an empty or null value. */
+type Values = (Scalar | undefined)[];
+
 function readUnsafe(text: string, article: ArticleFacts | undefined): SidecarData {
-	const header = new Map<string, Scalar>();
-	const items: Map<string, Scalar>[] = [];
+	const header: Values = new Array<Scalar | undefined>(HEADER_KEY_ORDER.length);
+	const items: Values[] = [];
 	let inList = false;
-	let listSeen = false;
-	let current: Map<string, Scalar> | undefined;
-	let pos = 0;
-	while (pos <= text.length) {
+	let emptyList = false;
+	let current: Values | undefined;
+	const find: Finders = { colonSpace: new Occurrences(text, ': '), spaceHash: new Occurrences(text, ' #') };
+	for (let pos = 0; pos < text.length; ) {
 		const nl = text.indexOf('\n', pos);
-		const end = nl < 0 ? text.length : nl;
-		let line = text.slice(pos, end);
-		pos = end + 1;
-		if (line.endsWith('\r')) {
-			line = line.slice(0, -1);
+		const lineEnd = nl < 0 ? text.length : nl;
+		const end = lineEnd > pos && text.charCodeAt(lineEnd - 1) === CR ? lineEnd - 1 : lineEnd;
+		const start = pos;
+		pos = lineEnd + 1;
+		let indent = start;
+		while (indent < end && text.charCodeAt(indent) === SPACE) {
+			indent++;
 		}
-		if (ODD.test(line)) {
-			throw UNHANDLED;
+		if (indent === end || text.charCodeAt(indent) === HASH) {
+			continue; // blank line or comment
 		}
-		if (BLANK_OR_COMMENT.test(line)) {
-			if (nl < 0) {
-				break;
-			}
-			continue;
-		}
-		let m: RegExpExecArray | null;
-		if (inList && (m = ITEM_FIRST.exec(line))) {
-			current = new Map();
+		const depth = indent - start;
+		let keyStart: number;
+		let target: Values;
+		if (depth === 2 && inList && text.charCodeAt(indent) === DASH && text.charCodeAt(indent + 1) === SPACE && text.charCodeAt(indent + 2) !== SPACE) {
+			current = new Array<Scalar | undefined>(ANNOTATION_KEY_ORDER.length);
 			items.push(current);
-			setOnce(current, m[1], m[2]);
-		} else if (inList && current && (m = ITEM_NEXT.exec(line))) {
-			setOnce(current, m[1], m[2]);
-		} else if ((m = TOP_KEY.exec(line))) {
+			target = current;
+			keyStart = indent + 2;
+		} else if (depth === 4 && inList && current) {
+			target = current;
+			keyStart = indent;
+		} else if (depth === 0) {
 			inList = false;
 			current = undefined;
-			const key = m[1];
-			if (!HEADER_KEYS.has(key) || header.has(key) || (key === 'annotations' && listSeen)) {
-				throw UNHANDLED;
-			}
-			if (key === 'annotations') {
-				listSeen = true;
-				if (m[2] === '[]') {
-					header.set(key, '[]');
-				} else if (m[2] === undefined) {
-					header.set(key, '');
-					inList = true;
-				} else {
-					throw UNHANDLED;
-				}
-			} else {
-				header.set(key, scalar(m[2]));
-			}
+			target = header;
+			keyStart = start;
 		} else {
 			throw UNHANDLED;
 		}
-		if (nl < 0) {
-			break;
+		const colon = text.indexOf(':', keyStart);
+		if (colon < 0 || colon >= end) {
+			throw UNHANDLED;
+		}
+		const key = knownKey(text, keyStart, colon, target === header ? HEADER_KEYS : ANNOTATION_KEYS);
+		if (key < 0 || target[key] !== undefined) {
+			throw UNHANDLED;
+		}
+		let valueStart = end;
+		if (colon + 1 < end) {
+			if (text.charCodeAt(colon + 1) !== SPACE) {
+				throw UNHANDLED;
+			}
+			valueStart = colon + 2;
+		}
+		if (target !== header || key !== HEADER_INDEX.annotations) {
+			target[key] = scalar(text, valueStart, end, find);
+		} else if (valueStart === end) {
+			target[key] = null;
+			inList = true;
+		} else if (end - valueStart === 2 && text.startsWith('[]', valueStart)) {
+			target[key] = null;
+			emptyList = true;
+		} else {
+			throw UNHANDLED;
 		}
 	}
-	if (!listSeen || (header.get('annotations') === '' && items.length === 0)) {
-		throw UNHANDLED; // `annotations:` with nothing under it is an error the codec words
+	// `annotations:` with nothing under it is an error the codec words.
+	if (header[HEADER_INDEX.annotations] === undefined || (!emptyList && items.length === 0)) {
+		throw UNHANDLED;
 	}
 	return build(header, items, article);
 }
 
-function setOnce(map: Map<string, Scalar>, key: string, raw: string | undefined): void {
-	if (map.has(key) || !(key in ANNOTATION_FIELDS)) {
-		throw UNHANDLED;
-	}
-	map.set(key, scalar(raw));
+interface Finders {
+	readonly colonSpace: Occurrences;
+	readonly spaceHash: Occurrences;
 }
 
-/** A one-line scalar: a number for digits, null for an empty or null value, a string otherwise. */
-function scalar(raw: string | undefined): Scalar {
-	if (raw === undefined || raw === '' || NULL.test(raw)) {
+/** A one-line scalar in text[start, end): a number for digits, null for an empty or null value, a string otherwise. */
+function scalar(text: string, start: number, end: number, find: Finders): Scalar {
+	if (start === end) {
 		return null;
 	}
-	if (raw.startsWith('"')) {
-		return doubleQuoted(raw);
+	const c = text.charCodeAt(start);
+	if (c === DOUBLE_QUOTE) {
+		return doubleQuoted(text.slice(start, end));
 	}
-	if (PLAIN_START.test(raw) || raw.includes(': ') || raw.includes(' #') || raw.endsWith(':') || raw.endsWith(' ')) {
+	if (c === QUOTE) {
+		return singleQuoted(text.slice(start, end));
+	}
+	if (NEVER_PLAIN.has(c) || ((c === DASH || c === QUESTION || c === COLON) && (end - start < 2 || text.charCodeAt(start + 1) === SPACE))) {
 		throw UNHANDLED;
+	}
+	const last = text.charCodeAt(end - 1);
+	if (last === COLON || last === SPACE || find.colonSpace.within(start, end) || find.spaceHash.within(start, end)) {
+		throw UNHANDLED;
+	}
+	const raw = text.slice(start, end);
+	if (!MAYBE_NOT_A_STRING.has(c)) {
+		return raw;
+	}
+	if (NULL.test(raw)) {
+		return null;
 	}
 	if (DIGITS.test(raw)) {
 		const n = Number(raw);
@@ -155,6 +206,47 @@ function scalar(raw: string | undefined): Scalar {
 		throw UNHANDLED;
 	}
 	return raw;
+}
+
+/**
+ * Whether `needle` occurs in text[start, end). Values are visited in text order, so the next
+ * occurrence found is remembered: the text is scanned once per needle, not once per value.
+ */
+class Occurrences {
+	private next = -2;
+
+	constructor(
+		private readonly text: string,
+		private readonly needle: string,
+	) {}
+
+	within(start: number, end: number): boolean {
+		if (this.next !== -1 && this.next < start) {
+			this.next = this.text.indexOf(this.needle, start);
+		}
+		return this.next >= 0 && this.next + this.needle.length <= end;
+	}
+}
+
+/** A single-quoted scalar on one line: `''` is a quote, nothing else is escaped. */
+function singleQuoted(raw: string): string {
+	let out = '';
+	let i = 1;
+	for (;;) {
+		const q = raw.indexOf("'", i);
+		if (q < 0) {
+			throw UNHANDLED; // continues on the next line
+		}
+		out += raw.slice(i, q);
+		if (raw.charCodeAt(q + 1) === QUOTE) {
+			out += "'";
+			i = q + 2;
+		} else if (q === raw.length - 1) {
+			return out;
+		} else {
+			throw UNHANDLED;
+		}
+	}
 }
 
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
@@ -209,14 +301,14 @@ function checked(key: string, spec: FieldSpec, value: Scalar): Scalar {
 	return value;
 }
 
-function build(header: Map<string, Scalar>, items: Map<string, Scalar>[], article: ArticleFacts | undefined): SidecarData {
-	const version = header.get('version');
+function build(header: Values, items: readonly Values[], article: ArticleFacts | undefined): SidecarData {
+	const version = header[HEADER_INDEX.version];
 	if (version !== SIDECAR_VERSION) {
 		throw UNHANDLED;
 	}
-	const name = checked('article', HEADER_FIELDS.article, header.get('article') ?? null);
-	const date = header.get('date') ?? null;
-	const textHash = header.get('textHash') ?? null;
+	const name = checked('article', HEADER_FIELDS.article, header[HEADER_INDEX.article] ?? null) as string;
+	const date = header[HEADER_INDEX.date] ?? null;
+	const textHash = header[HEADER_INDEX.textHash] ?? null;
 	if (date !== null) {
 		checked('date', HEADER_FIELDS.date, date);
 	}
@@ -227,13 +319,14 @@ function build(header: Map<string, Scalar>, items: Map<string, Scalar>[], articl
 	const ids = new Set<string>();
 	const annotations: Annotation[] = items.map((item) => {
 		const out: Record<string, unknown> = {};
-		for (const [key, spec] of Object.entries(ANNOTATION_FIELDS) as [string, FieldSpec][]) {
-			const value = item.get(key) ?? null;
+		for (let i = 0; i < FIELD_SPECS.length; i++) {
+			const [key, spec] = FIELD_SPECS[i];
+			const value = item[i] ?? null;
 			if (value === null) {
 				if (spec.required) {
 					throw UNHANDLED;
 				}
-				if (key === 'prefix' || key === 'suffix') {
+				if (i === PREFIX || i === SUFFIX) {
 					out[key] = '';
 				}
 				continue;
@@ -247,5 +340,5 @@ function build(header: Map<string, Scalar>, items: Map<string, Scalar>[], articl
 		ids.add(a.id);
 		return a;
 	});
-	return { version, article: name as string, date: date as string | null, textHash: textHash as string | null, annotations };
+	return { version, article: name, date: date as string | null, textHash: textHash as string | null, annotations };
 }
