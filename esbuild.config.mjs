@@ -35,6 +35,8 @@ const shared = {
 
 const contexts = await Promise.all([
 	esbuild.context({ ...shared, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+	// The entity tagger adapts to the analysts' corrections in a worker thread (src/features/entities/entityLearning.ts).
+	esbuild.context({ ...shared, entryPoints: ['src/features/entities/nerAdaptWorker.ts'], outfile: 'dist/nerAdaptWorker.js' }),
 	// No banner: src/cli/main.ts starts with `#!/usr/bin/env node` and esbuild keeps it (a banner made it appear twice).
 	esbuild.context({ ...shared, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
 ]);

@@ -43,6 +43,12 @@ export interface CorpusTestingApi {
 		shown(): { type: string; count: number; entities: { name: string; mentions: number }[] }[];
 		/** Milliseconds the tagger model took to load, once loaded. */
 		modelLoadMs(): number | undefined;
+		/** The mentions the highlights of an open article are drawn from (UTF-16 offsets). */
+		mentions(uri: string): Promise<{ start: number; end: number; text: string; type: string; confidence: number; source: string }[]>;
+		/** Waits for the workspace model to learn from the corrections of the folder of `uri`; what it learnt, if anything. */
+		whenLearnt(uri: string): Promise<{ rows: number; passes: number; ms: number; fromStorage: boolean } | undefined>;
+		/** Waits for the background pass of the corpus vote; resolves to the number of articles that voted. */
+		whenCorpusIndexed(): Promise<number>;
 	};
 	/** The Annotation Changes view (review in source control). */
 	review: ReviewTestingApi;

@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import { addEntityToListText, addNotEntityToListText, spellingsOf } from '../../core/entities/entityList';
-import { ENTITY_TYPE_NAMES, ENTITY_TYPES, isEntityType, type EntityType } from '../../core/entities/entityTypes';
+import { ENTITY_TYPE_NAMES, ENTITY_TYPES, isEntityType, type EntityMention, type EntityType } from '../../core/entities/entityTypes';
+import { appendCorrectionText, isCorrectionType, sentenceAt, type CorrectionType, type NerCorrection } from '../../core/entities/nerCorrections';
 import { CommandId } from '../../constants';
 import { isArticleDocument } from '../../platform/articleDocuments';
-import { readTextIfExists, writeFileAtomic } from '../../platform/atomicWrite';
+import { readTextIfExists, updateUriLocked, writeFileAtomic } from '../../platform/atomicWrite';
+import { AuthorResolver } from '../../platform/author';
 import type { CommandRegistry } from '../../platform/commandRegistry';
 import { CancelledError, UserError } from '../../platform/userError';
 import { findMentionsInCorpus, type CorpusMention } from './corpusMentionSearch';
@@ -43,6 +45,101 @@ export function registerEntityCommands(commands: CommandRegistry, entities: Enti
 	commands.register(CommandId.AddToEntityList, (target?: EntityTarget) => addToEntityList(entities, target));
 	commands.register(CommandId.MarkNotEntity, (target?: EntityTarget) => markNotEntity(entities, target));
 	commands.register(CommandId.FindEntityMentions, (query?: MentionQuery) => findEntityMentions(entities, query));
+	const author = new AuthorResolver(() => vscode.workspace.getConfiguration('corpusAnnotator').get<string>('annotations.author', ''));
+	commands.register(CommandId.ChangeEntityType, (target?: TypeChangeTarget) => changeEntityType(entities, author, target));
+	commands.register(CommandId.LearnFromEntityCorrections, async () => {
+		const uri = activeArticleUri();
+		const stats = await entities.learner.relearn(uri);
+		void vscode.window.setStatusBarMessage(
+			stats ? `Corpus Annotator: entity model learnt from the corrections in ${(stats.ms / 1000).toFixed(1)} s.` : 'Corpus Annotator: there are no entity corrections to learn from.',
+			4000,
+		);
+		return stats;
+	});
+	commands.register(CommandId.ResetEntityModel, async () => {
+		await entities.learner.reset(activeArticleUri());
+		void vscode.window.setStatusBarMessage('Corpus Annotator: entities are tagged with the shipped model again (the corrections file is kept).', 4000);
+	});
+}
+
+function activeArticleUri(): vscode.Uri {
+	const uri = vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+	if (!uri) {
+		throw new UserError('Open a folder first: the entity corrections live in .corpus/ner-corrections.yaml of the workspace folder.');
+	}
+	return uri;
+}
+
+/** Change Entity Type from a hover link or a test: the mention's offsets in the document, optionally the new type. */
+export interface TypeChangeTarget {
+	uri: string;
+	start: number;
+	end: number;
+	type?: CorrectionType;
+}
+
+const TYPE_CHOICES: { type: CorrectionType; label: string }[] = [...ENTITY_TYPES.map((t) => ({ type: t as CorrectionType, label: ENTITY_TYPE_NAMES[t] })), { type: 'none', label: 'Not an entity' }];
+
+/**
+ * Records the analyst's type for a highlight in the corrections file (the highlight changes in this
+ * article at once; the workspace model then learns from it in the background).
+ */
+async function changeEntityType(entities: EntityService, author: AuthorResolver, target?: TypeChangeTarget): Promise<NerCorrection> {
+	let document: vscode.TextDocument;
+	let mention: EntityMention | undefined;
+	if (target?.uri) {
+		document = await vscode.workspace.openTextDocument(vscode.Uri.parse(target.uri));
+		mention = (await entities.mentions(document)).find((m) => m.start === target.start && m.end === target.end);
+	} else {
+		const editor = vscode.window.activeTextEditor;
+		if (!editor || !isArticleDocument(editor.document)) {
+			throw new UserError('Open an article and put the cursor on a highlighted entity first.');
+		}
+		document = editor.document;
+		const offset = document.offsetAt(editor.selection.active);
+		mention = (await entities.mentions(document)).find((m) => m.start <= offset && offset <= m.end);
+	}
+	if (!mention) {
+		throw new UserError('There is no highlighted entity there: put the cursor on a highlight first.');
+	}
+	let type = target?.type;
+	if (!isCorrectionType(type)) {
+		const current = mention.type;
+		const picked = await vscode.window.showQuickPick(
+			TYPE_CHOICES.map((c) => ({ label: c.label, description: c.type === current ? `${c.type} · now` : c.type === 'none' ? 'remove the highlight' : c.type, type: c.type })),
+			{ title: `Change the type of “${mention.text}”`, placeHolder: 'The tagger learns from this correction' },
+		);
+		if (!picked) {
+			throw new CancelledError();
+		}
+		type = picked.type;
+	}
+	const text = document.getText();
+	const where = sentenceAt(text, mention.start);
+	const fileUri = entities.learner.correctionsUri(document.uri);
+	if (!where || !fileUri) {
+		throw new UserError('Open the article inside a workspace folder: corrections live in its .corpus/ner-corrections.yaml.');
+	}
+	const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+	const correction: NerCorrection = {
+		sentence: where.sentence,
+		spans: [{ text: mention.text, start: mention.start - where.start, end: mention.end - where.start, type }],
+		article: vscode.workspace.asRelativePath(document.uri, false),
+		author: await author.resolve(folder?.uri),
+		time: new Date().toISOString(),
+	};
+	await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(fileUri, '..'));
+	try {
+		await updateUriLocked(fileUri, (current) => appendCorrectionText(current ?? '', correction));
+	} catch (error) {
+		throw new UserError(`Cannot add the correction to ${vscode.workspace.asRelativePath(fileUri)}: ${error instanceof Error ? error.message : String(error)}`, [
+			{ title: 'Open Corrections', run: () => vscode.window.showTextDocument(fileUri) },
+		]);
+	}
+	await entities.learner.invalidate(document.uri);
+	const shown = type === 'none' ? 'not an entity' : ENTITY_TYPE_NAMES[type];
+	void vscode.window.setStatusBarMessage(`Corpus Annotator: “${mention.text}” is now ${shown}; the tagger learns from it.`, 4000);
+	return correction;
 }
 
 /** The mention under the cursor (or the selection) of the active article, as a target. */

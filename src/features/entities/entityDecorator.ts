@@ -1,22 +1,28 @@
 import * as vscode from 'vscode';
-import { ENTITY_TYPES, type EntityType } from '../../core/entities/entityTypes';
+import { ENTITY_TYPES, type EntityMention, type EntityType } from '../../core/entities/entityTypes';
 import { isArticleDocument } from '../../platform/articleDocuments';
 import type { DecorationSetter } from '../../platform/decorationSetter';
 import { Disposable } from '../../platform/dispose';
 import type { Logger } from '../../platform/logger';
 import type { EntityService } from './entityService';
 
-/** Colour ids contributed in package.json, one per entity type. */
-export const ENTITY_COLOR_IDS: Readonly<Record<EntityType, { background: string; border: string }>> = {
-	PER: { background: 'corpusAnnotator.entity.personBackground', border: 'corpusAnnotator.entity.personBorder' },
-	LOC: { background: 'corpusAnnotator.entity.placeBackground', border: 'corpusAnnotator.entity.placeBorder' },
-	ORG: { background: 'corpusAnnotator.entity.organisationBackground', border: 'corpusAnnotator.entity.organisationBorder' },
-	MISC: { background: 'corpusAnnotator.entity.otherBackground', border: 'corpusAnnotator.entity.otherBorder' },
-};
+const COLOR_NAMES: Readonly<Record<EntityType, string>> = { PER: 'person', LOC: 'place', ORG: 'organisation', MISC: 'other' };
 
-/** Decoration keys as recorded by the test seam: `entity.PER`, `entity.LOC`, … */
-export function entityDecorationKey(type: EntityType): string {
-	return `entity.${type}`;
+/** Colour ids contributed in package.json, per entity type; `…Faint` for mentions below the minimum confidence. */
+export function entityColorIds(type: EntityType, faint: boolean): { background: string; border: string } {
+	const suffix = faint ? 'Faint' : '';
+	return { background: `corpusAnnotator.entity.${COLOR_NAMES[type]}Background${suffix}`, border: `corpusAnnotator.entity.${COLOR_NAMES[type]}Border${suffix}` };
+}
+
+/** Decoration keys as recorded by the test seam: `entity.PER`, `entity.LOC`, …; `entity.PER.faint` for unsure ones. */
+export function entityDecorationKey(type: EntityType, faint = false): string {
+	return faint ? `entity.${type}.faint` : `entity.${type}`;
+}
+
+/** The confidence settings: below `minimum` a mention is drawn fainter, or not at all when `hide`. */
+function confidenceSettings(): { minimum: number; hide: boolean } {
+	const config = vscode.workspace.getConfiguration('corpusAnnotator.entities');
+	return { minimum: config.get<number>('minimumConfidence', 0.6), hide: config.get<boolean>('hideBelowThreshold', false) };
 }
 
 const STATE_KEY = 'corpusAnnotator.entityHighlights';
@@ -32,7 +38,8 @@ interface HighlightState {
  * type, created once. Edits re-highlight after a short per-document delay; toggles repaint at once.
  */
 export class EntityDecorator extends Disposable {
-	private readonly types = new Map<EntityType, vscode.TextEditorDecorationType>();
+	private readonly types = new Map<string, vscode.TextEditorDecorationType>();
+	private confidence = confidenceSettings();
 	private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 	private state: HighlightState;
 	private readonly _onDidToggle = this._register(new vscode.EventEmitter<void>());
@@ -48,21 +55,31 @@ export class EntityDecorator extends Disposable {
 		super();
 		this.state = memento.get<HighlightState>(STATE_KEY) ?? { enabled: true, hidden: [] };
 		for (const type of ENTITY_TYPES) {
-			const colors = ENTITY_COLOR_IDS[type];
-			this.types.set(
-				type,
-				this._register(
-					vscode.window.createTextEditorDecorationType({
-						backgroundColor: new vscode.ThemeColor(colors.background),
-						border: '1px solid',
-						borderColor: new vscode.ThemeColor(colors.border),
-						borderRadius: '3px',
-						overviewRulerColor: new vscode.ThemeColor(colors.border),
-						overviewRulerLane: vscode.OverviewRulerLane.Right,
-					}),
-				),
-			);
+			for (const faint of [false, true]) {
+				const colors = entityColorIds(type, faint);
+				this.types.set(
+					entityDecorationKey(type, faint),
+					this._register(
+						vscode.window.createTextEditorDecorationType({
+							backgroundColor: new vscode.ThemeColor(colors.background),
+							border: faint ? '1px dashed' : '1px solid',
+							borderColor: new vscode.ThemeColor(colors.border),
+							borderRadius: '3px',
+							overviewRulerColor: faint ? undefined : new vscode.ThemeColor(colors.border),
+							overviewRulerLane: vscode.OverviewRulerLane.Right,
+						}),
+					),
+				);
+			}
 		}
+		this._register(
+			vscode.workspace.onDidChangeConfiguration((e) => {
+				if (e.affectsConfiguration('corpusAnnotator.entities')) {
+					this.confidence = confidenceSettings();
+					this.paintAll();
+				}
+			}),
+		);
 		this._register({ dispose: () => this.timers.forEach((t) => clearTimeout(t)) });
 		this._register(vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.paintSoon(e.document, 0))));
 		this._register(vscode.workspace.onDidChangeTextDocument((e) => this.paintSoon(e.document, EDIT_DELAY_MS)));
@@ -78,6 +95,20 @@ export class EntityDecorator extends Disposable {
 
 	isTypeVisible(type: EntityType): boolean {
 		return this.state.enabled && !this.state.hidden.includes(type);
+	}
+
+	/** Whether a mention is drawn (its type shown and, with hideBelowThreshold, confident enough). */
+	isShown(mention: EntityMention): boolean {
+		return this.isTypeVisible(mention.type) && !(this.confidence.hide && this.isFaint(mention));
+	}
+
+	/** Whether a mention is below the minimum confidence (drawn fainter). */
+	isFaint(mention: EntityMention): boolean {
+		return mention.confidence < this.confidence.minimum;
+	}
+
+	get minimumConfidence(): number {
+		return this.confidence.minimum;
 	}
 
 	async toggle(enabled = !this.state.enabled): Promise<void> {
@@ -142,14 +173,14 @@ export class EntityDecorator extends Disposable {
 			if (document.version !== version || this.isDisposed) {
 				return; // a newer paint is scheduled by the edit that changed the version
 			}
-			const byType = new Map<EntityType, vscode.Range[]>(ENTITY_TYPES.map((t) => [t, []]));
+			const byKey = new Map<string, vscode.Range[]>([...this.types.keys()].map((k) => [k, []]));
 			for (const mention of mentions) {
-				if (this.isTypeVisible(mention.type)) {
-					byType.get(mention.type)!.push(new vscode.Range(document.positionAt(mention.start), document.positionAt(mention.end)));
+				if (this.isShown(mention)) {
+					byKey.get(entityDecorationKey(mention.type, this.isFaint(mention)))!.push(new vscode.Range(document.positionAt(mention.start), document.positionAt(mention.end)));
 				}
 			}
-			for (const type of ENTITY_TYPES) {
-				this.setter.set(editor, entityDecorationKey(type), this.types.get(type)!, byType.get(type)!);
+			for (const [key, type] of this.types) {
+				this.setter.set(editor, key, type, byKey.get(key)!);
 			}
 		} catch (error) {
 			this.logger.error(`could not highlight entities in ${document.uri.fsPath}`, error);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { spellingsOf } from '../../core/entities/entityList';
-import { ENTITY_TYPE_NAMES, type EntityMention } from '../../core/entities/entityTypes';
+import { ENTITY_TYPE_NAMES, MENTION_SOURCE_NAMES, type EntityMention } from '../../core/entities/entityTypes';
 import { escapeRegExp } from '../../core/text/namePattern';
 import { CommandId } from '../../constants';
 import { ARTICLE_SELECTOR } from '../../platform/articleDocuments';
@@ -35,7 +35,7 @@ export class EntityHoverProvider extends Disposable implements vscode.HoverProvi
 		}
 		const offset = document.offsetAt(position);
 		const mentions = await this.entities.mentions(document);
-		const mention = mentions.find((m) => m.start <= offset && offset < m.end && this.decorator.isTypeVisible(m.type));
+		const mention = mentions.find((m) => m.start <= offset && offset < m.end && this.decorator.isShown(m));
 		if (!mention) {
 			return undefined;
 		}
@@ -45,14 +45,15 @@ export class EntityHoverProvider extends Disposable implements vscode.HoverProvi
 		const corpus = await this.corpusCount(forms);
 
 		const md = new vscode.MarkdownString(undefined, true);
-		md.isTrusted = { enabledCommands: [CommandId.FindEntityMentions, CommandId.AddToEntityList, CommandId.MarkNotEntity] };
+		md.isTrusted = { enabledCommands: [CommandId.FindEntityMentions, CommandId.AddToEntityList, CommandId.MarkNotEntity, CommandId.ChangeEntityType] };
 		md.appendMarkdown(`**${escape(mention.text)}** · ${ENTITY_TYPE_NAMES[mention.type]} (${mention.type})`);
 		if (who.canonical !== undefined && who.canonical !== mention.text) {
 			md.appendMarkdown(` — ${escape(who.canonical)}${who.listed ? ' _(entity list)_' : ' _(named so in this article)_'}`);
 		} else if (who.listed) {
 			md.appendMarkdown(' — _entity list_');
 		}
-		md.appendMarkdown(mention.source === 'tagger' ? ' · _found by the tagger_\n\n' : '\n\n');
+		const faint = this.decorator.isFaint(mention) ? ` — below the minimum ${this.decorator.minimumConfidence.toFixed(2)}, drawn fainter` : '';
+		md.appendMarkdown(`\n\nConfidence ${mention.confidence.toFixed(2)} · source: ${MENTION_SOURCE_NAMES[mention.source]}${faint}\n\n`);
 		const others = [...forms.spellings, ...forms.surnames].filter((s) => s !== mention.text && s !== who.canonical);
 		if (others.length > 0) {
 			md.appendMarkdown(`Also written: ${others.map(escape).join(', ')}\n\n`);
@@ -63,8 +64,10 @@ export class EntityHoverProvider extends Disposable implements vscode.HoverProvi
 		}
 		const args = encodeURIComponent(JSON.stringify([{ spellings: forms.spellings, label: who.canonical ?? mention.text, type: mention.type }]));
 		const addArgs = encodeURIComponent(JSON.stringify([{ uri: document.uri.toString(), text: mention.text, type: mention.type }]));
+		const changeArgs = encodeURIComponent(JSON.stringify([{ uri: document.uri.toString(), start: mention.start, end: mention.end }]));
 		md.appendMarkdown(
-			`\n\n[Find all mentions](command:${CommandId.FindEntityMentions}?${args}) · ` +
+			`\n\n[Change type…](command:${CommandId.ChangeEntityType}?${changeArgs}) · ` +
+				`[Find all mentions](command:${CommandId.FindEntityMentions}?${args}) · ` +
 				`[Add to entity list](command:${CommandId.AddToEntityList}?${addArgs}) · ` +
 				`[Not an entity](command:${CommandId.MarkNotEntity}?${addArgs})`,
 		);

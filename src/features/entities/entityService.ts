@@ -3,21 +3,28 @@ import * as vscode from 'vscode';
 import { EMPTY_ENTITY_LIST, parseEntityList, type EntityDefinition } from '../../core/entities/entityList';
 import { EntityMatcher } from '../../core/entities/entityMatcher';
 import type { EntityMention } from '../../core/entities/entityTypes';
-import { loadModel, tagText, type NerModel } from '../../core/ner/tagger';
+import { applyCorrections } from '../../core/entities/nerCorrections';
+import { loadModel, tagText, type LoadedModel } from '../../core/ner/tagger';
 import { positionDiagnostic } from '../../platform/diagnostics';
 import { Disposable } from '../../platform/dispose';
 import type { Logger } from '../../platform/logger';
+import { CorpusVoteIndex } from './corpusVoteIndex';
+import { EntityLearner } from './entityLearning';
 
 /** Where the analysts' entity list lives, relative to a workspace folder. */
 export const ENTITY_LIST_PATH = '.corpus/entities.yaml';
 
 /**
- * Finds the entities of an article: the statistical tagger (model loaded lazily, on first use)
- * merged with the analysts' entity list of the article's workspace folder. Results are cached per
- * document version; a change to an entity list invalidates them and fires `onDidChange`.
+ * Finds the entities of an article: the statistical tagger (model loaded lazily, on first use,
+ * and adapted to the folder's corrections), merged with the analysts' entity list, the
+ * corrections made in this article, and the corpus vote for unsure mentions. Results are cached
+ * per document version; a change to an entity list, the corrections or the model invalidates them
+ * and fires `onDidChange`.
  */
 export class EntityService extends Disposable {
-	private model: Promise<NerModel> | undefined;
+	private model: Promise<LoadedModel> | undefined;
+	readonly learner: EntityLearner;
+	readonly corpus: CorpusVoteIndex;
 	private readonly matchers = new Map<string, EntityMatcher>();
 	private readonly cache = new Map<string, { version: number; generation: number; mentions: EntityMention[] }>();
 	private generation = 0;
@@ -27,11 +34,37 @@ export class EntityService extends Disposable {
 	/** Milliseconds the model took to load, once loaded (for the status and benchmarks). */
 	modelLoadMs: number | undefined;
 
+	private readonly extensionUri: vscode.Uri;
+
 	constructor(
-		private readonly extensionUri: vscode.Uri,
+		context: vscode.ExtensionContext,
 		private readonly logger: Logger,
 	) {
 		super();
+		this.extensionUri = context.extensionUri;
+		this.learner = this._register(new EntityLearner(context, () => this.getModel(), logger));
+		this.corpus = this._register(new CorpusVoteIndex((uri, text) => this.baseMentions(uri, text), logger));
+		this._register(
+			this.learner.onDidLearn(() => {
+				this.generation++;
+				this._onDidChange.fire();
+				this.corpus.reindex();
+			}),
+		);
+		this._register(
+			this.corpus.onDidIndex(() => {
+				this.generation++;
+				this._onDidChange.fire();
+			}),
+		);
+		this._register(
+			vscode.workspace.onDidChangeConfiguration((e) => {
+				if (e.affectsConfiguration('corpusAnnotator.entities.corpusVote')) {
+					this.generation++;
+					this._onDidChange.fire();
+				}
+			}),
+		);
 		const watcher = this._register(vscode.workspace.createFileSystemWatcher(`**/${ENTITY_LIST_PATH}`));
 		const invalidate = (uri: vscode.Uri): void => {
 			const folder = vscode.workspace.getWorkspaceFolder(uri);
@@ -74,11 +107,21 @@ export class EntityService extends Disposable {
 			return hit.mentions;
 		}
 		const generation = this.generation;
-		const [model, matcher] = await Promise.all([this.getModel(), this.matcherFor(document.uri)]);
-		const text = document.getText();
-		const mentions = matcher.merge(text, tagText(model, text));
+		const base = await this.baseMentions(document.uri, document.getText());
+		this.corpus.update(document.uri, base);
+		const voting = vscode.workspace.getConfiguration('corpusAnnotator', document.uri).get<boolean>('entities.corpusVote', true);
+		if (voting) {
+			void this.corpus.whenIndexed();
+		}
+		const mentions = voting ? this.corpus.votes.apply(document.uri.toString(), base) : base;
 		this.cache.set(key, { version: document.version, generation, mentions });
 		return mentions;
+	}
+
+	/** Tagger (adapted to the folder's corrections) + entity list + this article's corrections, without the corpus vote. */
+	async baseMentions(uri: vscode.Uri, text: string): Promise<EntityMention[]> {
+		const [{ model, corrections }, matcher] = await Promise.all([this.learner.modelFor(uri), this.matcherFor(uri)]);
+		return applyCorrections(text, matcher.merge(text, tagText(model, text)), corrections);
 	}
 
 	/** The listed entity for a mention's text, if the analysts listed it. */
@@ -112,7 +155,7 @@ export class EntityService extends Disposable {
 		return matcher;
 	}
 
-	private getModel(): Promise<NerModel> {
+	private getModel(): Promise<LoadedModel> {
 		this.model ??= (async () => {
 			const started = performance.now();
 			const uri = vscode.Uri.joinPath(this.extensionUri, 'models', 'nl-ner.model');

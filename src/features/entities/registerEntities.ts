@@ -22,7 +22,7 @@ export function registerEntities(
 	onDidToggleHighlights: vscode.Event<void>;
 	testing: Pick<CorpusTestingApi, 'entities'> & { repaint(uri: string): Promise<void> };
 } {
-	const service = new EntityService(context.extensionUri, logger);
+	const service = new EntityService(context, logger);
 	const decorator = new EntityDecorator(service, setter, context.workspaceState, logger);
 	const hover = new EntityHoverProvider(service, decorator);
 	const view = new EntitiesView(service);
@@ -51,6 +51,15 @@ export function registerEntities(
 				},
 				shown,
 				modelLoadMs: () => service.modelLoadMs,
+				mentions: async (uri) => {
+					const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri) ?? (await vscode.workspace.openTextDocument(vscode.Uri.parse(uri)));
+					return (await service.mentions(document)).map(({ start, end, text, type, confidence, source }) => ({ start, end, text, type, confidence, source }));
+				},
+				whenLearnt: (uri) => service.learner.whenLearnt(vscode.Uri.parse(uri)),
+				whenCorpusIndexed: async () => {
+					await service.corpus.whenIndexed();
+					return service.corpus.votes.articleCount;
+				},
 			},
 		},
 	};
