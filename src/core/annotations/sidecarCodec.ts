@@ -288,6 +288,68 @@ export class SidecarDocument {
 		}
 		this.snapshot();
 		const seq = this.annotationsSeq(true);
+		const node = this.annotationNode(annotation);
+		seq.flow = false; // `annotations: []` turns into a block list
+		const index = this.sortedIndex(seq, annotation, -1);
+		seq.items.splice(index, 0, node);
+		this.view.annotations.splice(index, 0, cleanAnnotation(annotation));
+		this.touch();
+	}
+
+	/**
+	 * Adds many annotations, each where {@link add} would put it, in time linear in the list's
+	 * length plus the number added ({@link add} costs the list's length per call, so a bulk import
+	 * through it grows with the square). Throws {@link SidecarEditError}, adding none, on a
+	 * duplicate id or invalid fields.
+	 */
+	addAll(annotations: readonly Annotation[]): void {
+		const ids = new Set(this.view.annotations.map((a) => a.id));
+		for (const a of annotations) {
+			assertValidAnnotation(a);
+			if (ids.has(a.id)) {
+				throw new SidecarEditError(`Duplicate annotation id "${a.id}".`);
+			}
+			ids.add(a.id);
+		}
+		const anns = this.view.annotations;
+		if (annotations.length === 0) {
+			return;
+		}
+		if (!anns.every((a, i) => i === 0 || compareAnnotations(anns[i - 1], a) <= 0)) {
+			// A hand-ordered list: add's "before the first that sorts after" has no linear form.
+			annotations.forEach((a) => this.add(a));
+			return;
+		}
+		this.snapshot();
+		const seq = this.annotationsSeq(true);
+		seq.flow = false;
+		const incoming = [...annotations].sort(compareAnnotations);
+		const items: unknown[] = [];
+		const views: Annotation[] = [];
+		let i = 0;
+		for (const a of incoming) {
+			for (; i < anns.length && compareAnnotations(anns[i], a) <= 0; i++) {
+				items.push(seq.items[i]);
+				views.push(anns[i]);
+			}
+			items.push(this.annotationNode(a));
+			views.push(cleanAnnotation(a));
+		}
+		for (; i < anns.length; i++) {
+			items.push(seq.items[i]);
+			views.push(anns[i]);
+		}
+		seq.items = items;
+		// The typed view keeps its identity (callers hold `data.annotations`).
+		anns.length = 0;
+		for (const v of views) {
+			anns.push(v);
+		}
+		this.touch();
+	}
+
+	/** A new annotation's map node, in key order, strings styled as the printer keeps them. */
+	private annotationNode(annotation: Annotation): YAMLMap {
 		const plain: Record<string, unknown> = {};
 		for (const key of ANNOTATION_KEY_ORDER) {
 			const v = annotation[key];
@@ -301,11 +363,7 @@ export class SidecarDocument {
 				styleString(pair.value);
 			}
 		}
-		seq.flow = false; // `annotations: []` turns into a block list
-		const index = this.sortedIndex(seq, annotation, -1);
-		seq.items.splice(index, 0, node);
-		this.view.annotations.splice(index, 0, cleanAnnotation(annotation));
-		this.touch();
+		return node;
 	}
 
 	/**

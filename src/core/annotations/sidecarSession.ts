@@ -130,8 +130,9 @@ export class SidecarSession {
 		readonly anchors: Map<string, AnchorResult>,
 	) {
 		for (const [id, r] of anchors) {
-			const a = doc.get(id);
-			if (r.status === 'orphaned' && a) {
+			// Orphans only: a look-up per annotation would make opening grow with the square of its size.
+			const a = r.status === 'orphaned' ? doc.get(id) : undefined;
+			if (a) {
 				this.orphanFields.set(id, { start: a.start, end: a.end, quote: a.quote, prefix: a.prefix, suffix: a.suffix });
 			}
 		}
