@@ -86,55 +86,7 @@ export interface SidecarFileChange {
 	readonly after: string | undefined;
 }
 
-/**
- * Sidecars (`*.ann.yaml`) under `dir` that differ between `from` and `to`. `to` undefined
- * means the working tree (untracked sidecars included). `from` `HEAD` in a repository
- * without commits compares with the empty tree. Paths are relative to `dir`.
- */
-export async function changedSidecars(dir: string, from: string, to: string | undefined): Promise<SidecarFileChange[]> {
-	const fromCommit = await resolveCommit(dir, from);
-	if (!fromCommit && from !== 'HEAD') {
-		throw new GitError(`unknown revision "${from}"`, '', 128);
-	}
-	const fromTree = fromCommit ?? EMPTY_TREE;
-	let toCommit: string | undefined;
-	if (to !== undefined) {
-		toCommit = await resolveCommit(dir, to);
-		if (!toCommit) {
-			throw new GitError(`unknown revision "${to}"`, '', 128);
-		}
-	}
-	const names = new Set(
-		splitZ(await git(dir, ['diff', '--name-only', '-z', '--no-renames', '--relative', fromTree, ...(toCommit ? [toCommit] : []), '--', SIDECAR_PATHSPEC])),
-	);
-	if (!toCommit) {
-		for (const name of splitZ(await git(dir, ['ls-files', '-z', '--others', '--exclude-standard', '--', SIDECAR_PATHSPEC]))) {
-			names.add(name);
-		}
-	}
-	const result: SidecarFileChange[] = [];
-	for (const name of [...names].sort()) {
-		const before = fromCommit ? await showFile(dir, fromCommit, name) : undefined;
-		const after = toCommit ? await showFile(dir, toCommit, name) : await fsp.readFile(path.join(dir, name), 'utf8').catch(() => undefined);
-		if (before !== after) {
-			result.push({ path: name, before, after });
-		}
-	}
-	return result;
-}
-
-/** A file's text at a commit (path relative to `dir`), or undefined when absent there. */
-export async function showFile(dir: string, commit: string, relativePath: string): Promise<string | undefined> {
-	try {
-		return await git(dir, ['show', `${commit}:./${relativePath}`]);
-	} catch {
-		return undefined;
-	}
-}
-
-function splitZ(out: string): string[] {
-	return out.split('\0').filter((s) => s !== '');
-}
+// Which sidecars changed between two versions: sidecarChanges.ts (one cat-file process for every blob).
 
 /** A ref offered by "Compare With…". */
 export interface GitRefChoice {

@@ -2,7 +2,7 @@ import * as path from 'path';
 import type { Annotation } from '../../core/annotations/model';
 import { articlePathFor } from '../../core/corpus/corpusLayout';
 import { classifyChange, diffSidecars, shortQuote, type AnnotationChange, type ChangeKind } from '../../core/review/annotationDiff';
-import { changedSidecars } from '../../node/git';
+import { changedSidecars } from '../../node/sidecarChanges';
 
 /** How one annotation changed, as the view shows it. */
 export type ReviewChangeKind = 'added' | 'removed' | ChangeKind;
