@@ -12,6 +12,8 @@ import { bilouToIob2 } from '../../core/ner/labels';
 import { entityTypeOfLabel, formatSpanReport, SpanEvaluator, type ScoredSpan } from '../../core/ner/spanEval';
 import { tagText, type LoadedModel, type NerModel, type TagOptions } from '../../core/ner/tagger';
 import { codePointsToUtf16Offsets } from '../../core/text/codePoints';
+import { CorpusVotes } from '../../core/entities/corpusVotes';
+import type { EntityMention } from '../../core/entities/entityTypes';
 import { applyCorrections, sentenceAt, type CorrectionType, type NerCorrection } from '../../core/entities/nerCorrections';
 import { readConll, readModel } from './nerCommon';
 import { adaptToCorrections, nearestCorrections, parseAdaptOptions } from './nerCorrectionsFile';
@@ -70,7 +72,7 @@ function readGoldArticles(dir: string): GoldArticle[] {
 }
 
 /** Tagger output of an article, with the corrections made in it applied (as the extension shows it). */
-function tagArticle(model: NerModel, text: string, options: TagOptions, corrections: readonly NerCorrection[]): ScoredSpan[] {
+function tagArticle(model: NerModel, text: string, options: TagOptions, corrections: readonly NerCorrection[]): EntityMention[] {
 	const found = tagText(model, text, options).map((s) => ({ ...s, source: 'tagger' as const }));
 	return corrections.length === 0 ? found : applyCorrections(text, found, corrections);
 }
@@ -83,11 +85,16 @@ function scoreArticles(model: NerModel, articles: readonly GoldArticle[], option
 	return ev;
 }
 
-function evalFolder(model: NerModel, dir: string, io: { out(t: string): void }, verbose: boolean, options: TagOptions, corrections: readonly NerCorrection[]): void {
+function evalFolder(model: NerModel, dir: string, io: { out(t: string): void }, verbose: boolean, options: TagOptions, corrections: readonly NerCorrection[], corpusVote: boolean): void {
 	const articles = readGoldArticles(dir);
 	const ev = new SpanEvaluator();
-	for (const { file, text, gold } of articles) {
-		const found = tagArticle(model, text, options, corrections);
+	const tagged = articles.map((a) => tagArticle(model, a.text, options, corrections));
+	const votes = new CorpusVotes();
+	if (corpusVote) {
+		articles.forEach((a, i) => votes.setArticle(a.file, tagged[i]));
+	}
+	for (const [i, { file, text, gold }] of articles.entries()) {
+		const found = corpusVote ? votes.apply(file, tagged[i]) : tagged[i];
 		ev.add(gold, found);
 		if (verbose) {
 			const key = (s: ScoredSpan): string => `${s.start}:${s.end}:${s.type}`;
@@ -167,7 +174,7 @@ export const evalNerCommand: CliCommand = {
 	name: 'eval-ner',
 	summary: 'Score the NER tagger on a CoNLL file (conlleval table) or a folder of articles with gold sidecars',
 	usage: [
-		'eval-ner <conll-file | folder> [--model <path>] [--errors] [--no-consistency] [--corrections FILE | --no-corrections]',
+		'eval-ner <conll-file | folder> [--model <path>] [--errors] [--no-consistency] [--corrections FILE | --no-corrections] [--corpus-vote]',
 		'eval-ner <folder> --curve N [--steps 0,5,10,20] [--model <path>] [--adapt epochs=40,margin=3,step=0.25,contextShare=0]',
 		'',
 		'  A CoNLL file: conlleval-style table, last line "F1 xx.xx".',
@@ -175,6 +182,7 @@ export const evalNerCommand: CliCommand = {
 		'  entities. Strict PER/LOC/ORG, per type, all four types and span-only scores; last line',
 		'  "F1 PER/LOC/ORG 0.xxxx". --errors also lists every false and missed span.',
 		'  --no-consistency: without the one-type-per-name step over each article.',
+		'  --corpus-vote: unsure mentions take the type the other articles of the folder vote for (as the extension does).',
 		'  The model first learns from the corrections in the nearest .corpus/ner-corrections.yaml above the',
 		'  target (or --corrections FILE), as the extension does; --no-corrections scores the shipped model.',
 		'  --curve N: the learning curve: the corrections an analyst would make on the highlights of the first',
@@ -182,7 +190,7 @@ export const evalNerCommand: CliCommand = {
 		'  learning from the first 0, 5, 10, 20 (--steps) of them.',
 	].join('\n'),
 	async run(args, io) {
-		const parsed = parseArgs(args, ['model', 'corrections', 'curve', 'steps', 'adapt'], ['errors', 'no-consistency', 'no-corrections']);
+		const parsed = parseArgs(args, ['model', 'corrections', 'curve', 'steps', 'adapt'], ['errors', 'no-consistency', 'no-corrections', 'corpus-vote']);
 		const options: TagOptions = { consistency: !parsed.options.has('no-consistency') };
 		if (parsed.positional.length !== 1) {
 			throw new CliError('expected one CoNLL file or one folder of articles');
@@ -210,7 +218,7 @@ export const evalNerCommand: CliCommand = {
 		}
 		const model = adapted.model;
 		if (isFolder) {
-			evalFolder(model, target, io, parsed.options.has('errors'), options, corrections);
+			evalFolder(model, target, io, parsed.options.has('errors'), options, corrections, parsed.options.has('corpus-vote'));
 			return 0;
 		}
 		const docs = readConll(io.cwd, parsed.positional[0]);
