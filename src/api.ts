@@ -52,6 +52,26 @@ export interface CorpusTestingApi {
 	};
 	/** The Annotation Changes view (review in source control). */
 	review: ReviewTestingApi;
+	/** The Disagreements view (agreement between analysts). */
+	agreement: AgreementTestingApi;
+}
+
+/** Test seams of the Disagreements view. */
+export interface AgreementTestingApi {
+	/** Compares two refs (`WORKTREE` for the files on disk) or two authors; resolves when the view shows the result. */
+	compare(a: string, b: string, mode: 'refs' | 'authors'): Promise<void>;
+	/** The figures (message), the progress ("12 of 40 settled") and, per article, its disagreements. */
+	view(): {
+		message?: string;
+		progress?: string;
+		articles: { article: string; disagreements: { key: string; kind: string; settled: boolean; a?: string; b?: string }[] }[];
+	};
+	/** Opens disagreement `index` of an article (path relative to the repository) as a click does; resolves to the editor's URI. */
+	open(article: string, index: number): Promise<string | undefined>;
+	/** Settles the current disagreement as the Settle command does (without its quick pick), then moves to the next open one. */
+	settle(decision: 'accept-a' | 'accept-b' | 'keep-both' | 'reject-both' | 'edit', edited?: { label: string; start: number; end: number }): Promise<void>;
+	/** Resolves when changes of the working tree's sidecars seen so far are reflected in the view. */
+	whenSettled(): Promise<void>;
 }
 
 /** Test seams of the Annotation Changes view. */

@@ -33,6 +33,13 @@ export const enum CommandId {
 	RefreshAnnotationChanges = 'corpusAnnotator.refreshAnnotationChanges',
 	CompareAnnotationChanges = 'corpusAnnotator.compareAnnotationChangesWith',
 	SetupGitMergeDriver = 'corpusAnnotator.setupGitMergeDriver',
+	CompareAnalysts = 'corpusAnnotator.compareAnalysts',
+	RefreshDisagreements = 'corpusAnnotator.refreshDisagreements',
+	SettleDisagreement = 'corpusAnnotator.settleDisagreement',
+	NextDisagreement = 'corpusAnnotator.nextDisagreement',
+	PreviousDisagreement = 'corpusAnnotator.previousDisagreement',
+	/** Internal: run by a disagreement in the Disagreements view (article path, disagreement key). */
+	OpenDisagreement = '_corpusAnnotator.openDisagreement',
 	/** Internal: run by a change in the Annotation Changes view (article path, annotation id). */
 	OpenAnnotationChange = '_corpusAnnotator.openAnnotationChange',
 	/** Internal: run by a paragraph's code lens (article URI, annotation id): selects it and shows its hover. */
@@ -44,6 +51,7 @@ export const enum ViewId {
 	Entities = 'corpusAnnotator.entities',
 	Articles = 'corpusAnnotator.articles',
 	AnnotationChanges = 'corpusAnnotator.annotationChanges',
+	Disagreements = 'corpusAnnotator.disagreements',
 }
 
 /** Context keys set with `setContext` and used in package.json `when` clauses. */
@@ -54,4 +62,6 @@ export const enum ContextKey {
 	ArticlesIndexed = 'corpusAnnotator.articlesIndexed',
 	/** True when the workspace holds at least one article. */
 	HasArticles = 'corpusAnnotator.hasArticles',
+	/** True while the Disagreements view compares two analysts. */
+	HasDisagreements = 'corpusAnnotator.hasDisagreements',
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { CorpusApi, CorpusTestingApi } from './api';
 import { CommandId } from './constants';
+import { registerAgreement } from './features/agreement/registerAgreement';
 import { ArticleLanguageDetector } from './features/articleLanguage/articleLanguageDetector';
 import { HeaderDiagnostics } from './features/articleLanguage/headerDiagnostics';
 import type { AnnotationStore } from './features/annotations/annotationStore';
@@ -9,6 +10,7 @@ import { ArticlesTreeView } from './features/articlesTree/articlesTreeView';
 import { registerEntities } from './features/entities/registerEntities';
 import { registerReview } from './features/review/registerReview';
 import { ArticleDocumentCache } from './platform/articleDocuments';
+import { AuthorResolver } from './platform/author';
 import { CommandRegistry } from './platform/commandRegistry';
 import { ConfigurationService } from './platform/configuration';
 import { EditorDecorationSetter, RecordingDecorationSetter } from './platform/decorationSetter';
@@ -37,6 +39,8 @@ export function activate(context: vscode.ExtensionContext): CorpusApi {
 		(await entities.service.mentions(document)).find((m) => m.start <= offset && offset <= m.end),
 	);
 	const review = registerReview(context, commands, setter, logger);
+	// Settled disagreements are written through the annotation store: the one, undoable write path for annotation changes.
+	const agreement = registerAgreement(context, commands, setter, logger, annotations.store, new AuthorResolver(() => config.current.annotations.author));
 	annotationStore = annotations.store;
 	// Toggling highlights clears every highlight the analyst did not ask for again, review ones included.
 	const reviewFollowsToggle = entities.onDidToggleHighlights(() => review.clearHighlights());
@@ -51,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): CorpusApi {
 		entities.disposable,
 		annotations.disposable,
 		review.disposable,
+		agreement.disposable,
 		reviewFollowsToggle,
 	);
 
@@ -67,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): CorpusApi {
 				annotations: annotations.testing,
 				articlesTree: articlesTree.testing,
 				review: review.testing,
+				agreement: agreement.testing,
 			}
 		: undefined;
 	logger.info(`activate() ran in ${(performance.now() - started).toFixed(1)} ms`);

@@ -229,11 +229,13 @@ async function workingTree(dir: string): Promise<CorpusVersion> {
  * Reads, for every article annotated in `a` or `b` (a sidecar under the folder in either), both
  * sides' sidecar and article and the working tree's article, and hands each to `visit` (in no
  * particular order). An article that is the same object in both versions is read once; up to
- * `concurrency` articles are in flight, so the one cat-file process is never idle.
+ * `concurrency` articles are in flight, so the one cat-file process is never idle. The working
+ * tree's text is read only where the sides' texts differ, unless `alwaysCurrent`.
  */
 export async function readArticleInputs(
-	dir: string, a: CorpusVersion, b: CorpusVersion, visit: (input: ArticleInput) => void, concurrency = 64,
+	dir: string, a: CorpusVersion, b: CorpusVersion, visit: (input: ArticleInput) => void, options: { concurrency?: number; alwaysCurrent?: boolean } = {},
 ): Promise<void> {
+	const concurrency = options.concurrency ?? 64;
 	const sidecars = [...new Set([...a.paths, ...b.paths])].filter(isSidecarPath).sort();
 	const current = a.name === WORKTREE ? a : b.name === WORKTREE ? b : await workingTree(dir);
 	let next = 0;
@@ -246,7 +248,7 @@ export async function readArticleInputs(
 			const sb = await readSide(b, sidecar, article, shared ? sa : undefined);
 			// The working tree's text is only needed when the sides' texts differ (it is what both are compared in then).
 			const own = current === a ? sa : current === b ? sb : undefined;
-			const needed = own === undefined && sa.article !== sb.article;
+			const needed = own === undefined && (options.alwaysCurrent === true || sa.article !== sb.article);
 			visit({ article, sidecar, a: sa, b: sb, current: own ? own.article : needed ? decoded(await current.read(article)).text : undefined });
 		}
 	};

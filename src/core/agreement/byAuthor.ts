@@ -7,7 +7,7 @@
  * of a curation, not one author's judgement, and annotations without an author cannot be
  * attributed: both are left out and counted.
  */
-import { prepareText } from '../annotations/anchoring';
+import { prepareText, type PreparedText } from '../annotations/anchoring';
 import type { Annotation } from '../annotations/model';
 import type { SidecarError } from '../annotations/sidecarValidator';
 import { comparePlaced, orphanEntries, type OrphanEntry, type SideProblem } from './compare';
@@ -50,6 +50,44 @@ interface ArticleAuthors {
 	readonly text: ReturnType<typeof prepareText>;
 }
 
+/** One sidecar's annotations per author, placed in the article's text. */
+export interface AuthorSplit {
+	/** Per author present (one annotation of theirs, whatever the label): the compared spans, maybe none. */
+	readonly spans: Map<string, AgreementSpan[]>;
+	readonly orphans: OrphanEntry[];
+	readonly unattributed: number;
+	readonly curated: number;
+}
+
+/** Splits a sidecar's annotations by author; curated and unattributed ones are counted, not compared. */
+export function splitByAuthor(article: string, annotations: readonly Annotation[], text: PreparedText, labels?: ReadonlySet<string>): AuthorSplit {
+	const byAuthor = new Map<string, Annotation[]>();
+	let unattributed = 0;
+	let curated = 0;
+	for (const a of annotations) {
+		if (a.author === undefined) {
+			unattributed++;
+			continue;
+		}
+		// Present: the author annotated this article, whatever the label.
+		const list = byAuthor.get(a.author) ?? [];
+		byAuthor.set(a.author, list);
+		if (a.curated !== undefined || a.curated_by !== undefined) {
+			curated++;
+		} else if (!labels || labels.has(a.label)) {
+			list.push(a);
+		}
+	}
+	const spans = new Map<string, AgreementSpan[]>();
+	const orphans: OrphanEntry[] = [];
+	for (const [author, list] of byAuthor) {
+		const placed = placeAnnotations(list, text, text);
+		spans.set(author, placed.spans);
+		orphans.push(...orphanEntries(article, author, placed.orphans));
+	}
+	return { spans, orphans, unattributed, curated };
+}
+
 /** Collects articles, then {@link finish}es the report. */
 export class AuthorAgreement {
 	private readonly articles: ArticleAuthors[] = [];
@@ -79,27 +117,13 @@ export class AuthorAgreement {
 			return;
 		}
 		const text = prepareText(input.articleText);
-		const byAuthor = new Map<string, Annotation[]>();
-		for (const a of result.data.annotations) {
-			if (a.author === undefined) {
-				this.unattributed++;
-				continue;
-			}
-			// Present: the author annotated this article, whatever the label.
-			const list = byAuthor.get(a.author) ?? [];
-			byAuthor.set(a.author, list);
-			if (a.curated !== undefined || a.curated_by !== undefined) {
-				this.curated++;
-			} else if (!this.labels || this.labels.has(a.label)) {
-				list.push(a);
-			}
-		}
-		const spans = new Map<string, AgreementSpan[]>();
-		for (const [author, list] of byAuthor) {
+		const split = splitByAuthor(input.article, result.data.annotations, text, this.labels);
+		this.unattributed += split.unattributed;
+		this.curated += split.curated;
+		this.orphans.push(...split.orphans);
+		const spans = split.spans;
+		for (const author of spans.keys()) {
 			this.authors.add(author);
-			const placed = placeAnnotations(list, text, text);
-			spans.set(author, placed.spans);
-			this.orphans.push(...orphanEntries(input.article, author, placed.orphans));
 		}
 		this.articles.push({ article: input.article, spans, text });
 		if (spans.size >= 2) {

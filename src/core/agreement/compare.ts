@@ -125,6 +125,8 @@ export interface CompareOptions {
 	readonly labels?: ReadonlySet<string>;
 	/** What each side is called in problems and orphans (default `a`, `b`). */
 	readonly sideNames?: Readonly<Record<SideName, string>>;
+	/** Compare in the current text even when both sides have the same (other) text: for curating into the working tree. */
+	readonly inCurrentText?: boolean;
 }
 
 /** Reads both sides of one article and compares them. */
@@ -173,7 +175,8 @@ export function compareArticle(input: ArticleInput, options: CompareOptions = {}
 	// Usually the very same text on both sides: prepared once.
 	const textB = input.b.article === input.a.article ? textA : prepareText(input.b.article!);
 	// Equal texts are compared as they are; different ones in the current text (the working tree's), else in B's.
-	const compared = textA.canonical === textB.canonical ? textA : prepareText(input.current ?? input.b.article!);
+	const inCurrent = options.inCurrentText === true && input.current !== undefined;
+	const compared = textA.canonical === textB.canonical && !inCurrent ? textA : prepareText(input.current ?? input.b.article!);
 	const placedA = placeAnnotations(filterLabels(dataA!.annotations, options.labels), textA, compared);
 	const placedB = placeAnnotations(filterLabels(dataB!.annotations, options.labels), textB, compared);
 	const orphans = [...orphanEntries(input.article, names.a, placedA.orphans), ...orphanEntries(input.article, names.b, placedB.orphans)];

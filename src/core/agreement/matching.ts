@@ -3,6 +3,7 @@
  * the same label but other boundaries, which overlap with another label, and which have no
  * counterpart. Each annotation is paired at most once; larger overlaps are paired first.
  */
+import type { Annotation } from '../annotations/model';
 
 /** A span as compared: code points into the compared text, end exclusive. */
 export interface AgreementSpan {
@@ -13,6 +14,8 @@ export interface AgreementSpan {
 	/** The text of the span in the compared text. */
 	readonly quote: string;
 	readonly author?: string;
+	/** The annotation as read from its sidecar (offsets there may be for another text). */
+	readonly annotation?: Annotation;
 }
 
 /** Indexes into the A and B arrays given to {@link matchSpans}. */

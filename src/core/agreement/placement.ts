@@ -77,7 +77,7 @@ export function placeAnnotations(annotations: readonly Annotation[], ownText: st
 }
 
 function span(a: Annotation, start: number, end: number, quote: string): AgreementSpan {
-	return a.author === undefined ? { id: a.id, label: a.label, start, end, quote } : { id: a.id, label: a.label, start, end, quote, author: a.author };
+	return { id: a.id, label: a.label, start, end, quote, author: a.author, annotation: a };
 }
 
 /** The canonical text between two code-point offsets. */
