@@ -4,7 +4,7 @@ import { ENTITY_TYPE_NAMES, ENTITY_TYPES, isEntityType, type EntityMention, type
 import { appendCorrectionText, isCorrectionType, sentenceAt, type CorrectionType, type NerCorrection } from '../../core/entities/nerCorrections';
 import { CommandId } from '../../constants';
 import { isArticleDocument } from '../../platform/articleDocuments';
-import { readTextIfExists, updateUriLocked, writeFileAtomic } from '../../platform/atomicWrite';
+import { updateUriLocked } from '../../platform/atomicWrite';
 import { AuthorResolver } from '../../platform/author';
 import type { CommandRegistry } from '../../platform/commandRegistry';
 import { CancelledError, UserError } from '../../platform/userError';
@@ -213,7 +213,7 @@ async function markNotEntity(entities: EntityService, target?: EntityTarget): Pr
 }
 
 async function editEntityList(entities: EntityService, articleUri: vscode.Uri, edit: (text: string) => string): Promise<void> {
-	const listUri = entities.entityListUri(articleUri);
+	const listUri = await entities.entityListUri(articleUri);
 	if (!listUri) {
 		throw new UserError('Open a folder first: the entity list lives in .corpus/entities.yaml of the workspace folder.');
 	}
@@ -223,21 +223,24 @@ async function editEntityList(entities: EntityService, articleUri: vscode.Uri, e
 			{ title: 'Open Entity List', run: () => vscode.window.showTextDocument(open) },
 		]);
 	}
-	const before = (await readTextIfExists(listUri)) ?? '';
-	let after: string;
+	await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(listUri, '..'));
+	let result;
 	try {
-		after = edit(before);
+		// Under the file's lock and re-applied on the text as it is then, so a teammate's or the CLI's edit is never lost.
+		result = await updateUriLocked(listUri, (current) => {
+			const before = current ?? '';
+			const after = edit(before);
+			if (after === before) {
+				return undefined;
+			}
+			return before === '' ? '# Entities the analysts maintain: canonical name, type (PER, LOC, ORG, MISC) and other spellings.\n' + after : after;
+		});
 	} catch (error) {
 		throw new UserError(`Cannot change ${vscode.workspace.asRelativePath(listUri)}: ${error instanceof Error ? error.message : String(error)}. Fix the file first.`, [
 			{ title: 'Open Entity List', run: () => vscode.window.showTextDocument(listUri) },
 		]);
 	}
-	if (after !== before) {
-		if (before === '') {
-			after = '# Entities the analysts maintain: canonical name, type (PER, LOC, ORG, MISC) and other spellings.\n' + after;
-		}
-		await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(listUri, '..'));
-		await writeFileAtomic(listUri, after);
+	if (result.written) {
 		entities.invalidateLists();
 	}
 }

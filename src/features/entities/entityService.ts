@@ -5,6 +5,7 @@ import { EntityMatcher } from '../../core/entities/entityMatcher';
 import type { EntityMention } from '../../core/entities/entityTypes';
 import { applyCorrections } from '../../core/entities/nerCorrections';
 import { loadModel, tagText, type LoadedModel } from '../../core/ner/tagger';
+import { corpusSettingsFileFor } from '../../platform/corpusSettingsFiles';
 import { positionDiagnostic } from '../../platform/diagnostics';
 import { Disposable } from '../../platform/dispose';
 import type { Logger } from '../../platform/logger';
@@ -26,6 +27,8 @@ export class EntityService extends Disposable {
 	readonly learner: EntityLearner;
 	readonly corpus: CorpusVoteIndex;
 	private readonly matchers = new Map<string, EntityMatcher>();
+	/** The nearest entity list of each folder holding articles (folder URI → list URI). */
+	private readonly listUris = new Map<string, Promise<vscode.Uri | undefined>>();
 	private readonly cache = new Map<string, { version: number; generation: number; mentions: EntityMention[] }>();
 	private generation = 0;
 	private readonly listProblems = this._register(vscode.languages.createDiagnosticCollection('corpus-entities'));
@@ -67,10 +70,9 @@ export class EntityService extends Disposable {
 		);
 		const watcher = this._register(vscode.workspace.createFileSystemWatcher(`**/${ENTITY_LIST_PATH}`));
 		const invalidate = (uri: vscode.Uri): void => {
-			const folder = vscode.workspace.getWorkspaceFolder(uri);
-			if (folder) {
-				this.matchers.delete(folder.uri.toString());
-			}
+			// Matchers are keyed by their list's URI; a created or deleted list can change which list is nearest.
+			this.matchers.delete(uri.toString());
+			this.listUris.clear();
 			this.generation++;
 			this._onDidChange.fire();
 		};
@@ -81,21 +83,31 @@ export class EntityService extends Disposable {
 		this._register(
 			vscode.workspace.onDidChangeWorkspaceFolders(() => {
 				this.matchers.clear();
+				this.listUris.clear();
 				this.generation++;
 				this._onDidChange.fire();
 			}),
 		);
 	}
 
-	/** The entity list file of the folder holding `uri` (may not exist yet). */
-	entityListUri(uri: vscode.Uri): vscode.Uri | undefined {
-		const folder = vscode.workspace.getWorkspaceFolder(uri) ?? vscode.workspace.workspaceFolders?.[0];
-		return folder ? vscode.Uri.joinPath(folder.uri, ...ENTITY_LIST_PATH.split('/')) : undefined;
+	/**
+	 * The entity list that applies to `uri`: the nearest `.corpus/entities.yaml` upward within its
+	 * workspace folder, as the CLI finds it; else the folder's own (which may not exist yet).
+	 */
+	entityListUri(uri: vscode.Uri): Promise<vscode.Uri | undefined> {
+		const dir = uri.with({ path: uri.path.slice(0, uri.path.lastIndexOf('/') + 1), query: '', fragment: '' }).toString();
+		let found = this.listUris.get(dir);
+		if (!found) {
+			found = corpusSettingsFileFor(uri, 'entities.yaml');
+			this.listUris.set(dir, found);
+		}
+		return found;
 	}
 
 	/** Forces the entity lists to be re-read (after we wrote one ourselves, without waiting for the watcher). */
 	invalidateLists(): void {
 		this.matchers.clear();
+		this.listUris.clear();
 		this.generation++;
 		this._onDidChange.fire();
 	}
@@ -130,7 +142,7 @@ export class EntityService extends Disposable {
 	}
 
 	async matcherFor(uri: vscode.Uri): Promise<EntityMatcher> {
-		const listUri = this.entityListUri(uri);
+		const listUri = await this.entityListUri(uri);
 		const key = listUri?.toString() ?? '';
 		const cached = this.matchers.get(key);
 		if (cached) {
