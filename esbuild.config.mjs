@@ -37,6 +37,8 @@ const contexts = await Promise.all([
 	esbuild.context({ ...shared, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
 	// The entity tagger adapts to the analysts' corrections in a worker thread (src/features/entities/entityLearning.ts).
 	esbuild.context({ ...shared, entryPoints: ['src/features/entities/nerAdaptWorker.ts'], outfile: 'dist/nerAdaptWorker.js' }),
+	// `entities --jsonl --jobs N` tags in worker threads; the worker is loaded from beside dist/cli.js.
+	esbuild.context({ ...shared, entryPoints: ['src/cli/commands/entitiesWorker.ts'], outfile: 'dist/entitiesWorker.js' }),
 	// No banner: src/cli/main.ts starts with `#!/usr/bin/env node` and esbuild keeps it (a banner made it appear twice).
 	esbuild.context({ ...shared, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
 ]);

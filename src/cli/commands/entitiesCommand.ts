@@ -1,42 +1,21 @@
 import * as path from 'node:path';
 import { parseArgs, stringOption } from '../args';
 import { CliError, type CliCommand } from '../cliTypes';
-import { canonicalText, codePointLength, TextIndex } from '../../core/annotations/offsets';
-import { EMPTY_ENTITY_LIST, parseEntityList } from '../../core/entities/entityList';
-import { EntityMatcher } from '../../core/entities/entityMatcher';
-import type { EntityMention, EntityType } from '../../core/entities/entityTypes';
-import { tagText, type LoadedModel, type NerModel } from '../../core/ner/tagger';
-import { applyCorrections, CORRECTIONS_FILE, type NerCorrection } from '../../core/entities/nerCorrections';
-import { adaptToCorrections, readCorrectionsFile } from './nerCorrectionsFile';
-import { findWorkspaceFile } from '../../node/corpusFiles';
+import { canonicalText, codePointLength } from '../../core/annotations/offsets';
 import { readUtf8 } from '../../node/files';
 import { readModel } from './nerCommon';
+import { EntityMatchers, findEntities, LearntModels, type EntitiesJsonEntry, type LearntModel } from './entityTagging';
+import type { EntityMatcher } from '../../core/entities/entityMatcher';
+import { runEntitiesJsonl } from './entitiesJsonl';
 
-/** One entity in `entities --json` output. */
-export interface EntityJson {
-	/** Sidecar offsets (what `annotate --start/--end` takes): code points into the canonical text, end exclusive. */
-	readonly start: number;
-	readonly end: number;
-	readonly text: string;
-	readonly type: EntityType;
-	/** `list`: a spelling in `.corpus/entities.yaml`; `tagger`: found by the statistical tagger; `correction`: an analyst's correction in this article. */
-	readonly source: EntityMention['source'];
-	/** The entity list's name for it, or null when it is not listed. */
-	readonly canonical: string | null;
-}
-
-/** One file in `entities --json` output. */
-export interface EntitiesJsonEntry {
-	/** As given on the command line. */
-	readonly file: string;
-	readonly entities: EntityJson[];
-}
+export type { EntitiesJsonEntry, EntityJson } from './entityTagging';
 
 export const entitiesCommand: CliCommand = {
 	name: 'entities',
 	summary: 'Tag named entities (PER/LOC/ORG/MISC) in articles; offsets as in sidecars',
 	usage: [
 		'entities <file>... [--json] [--model <path>]',
+		'entities <file or folder>... --jsonl [--jobs N] [--shard I/N] [--model <path>]',
 		'',
 		'  Uses the shipped model plus the analysts\' entity list (.corpus/entities.yaml in the file\'s folder',
 		'  or the nearest ancestor): listed spellings get the list\'s type, notEntities are dropped. The model',
@@ -45,11 +24,31 @@ export const entitiesCommand: CliCommand = {
 		'  end exclusive; a BOM is not counted and a CRLF line end counts as one.',
 		'  Prints a table per file (type, text, start–end, source); --json prints',
 		'  [{ "file", "entities": [{ "start", "end", "text", "type", "source", "canonical" }] }].',
+		'',
+		'  --jsonl      one line {"file", "entities": […]} per article, written as each is tagged (memory stays',
+		'               bounded whatever the corpus size), in path order. A folder stands for every article',
+		'               (.txt with a date header) below it; dot folders and node_modules are skipped. A file that',
+		'               cannot be read gives {"file", "error"} and exit 1 once the rest is done.',
+		'  --jobs N     tag in N worker threads (default: the number of cores; 1 tags in this thread)',
+		'  --shard I/N  only the I-th of N disjoint parts (1 ≤ I ≤ N), chosen by a stable hash of each',
+		'               article\'s path relative to the folder given (a file: its path as given), so the same',
+		'               command runs as an array job on many machines and the outputs concatenate into one result',
 	].join('\n'),
 	async run(args, io) {
-		const parsed = parseArgs(args, ['model'], ['json']);
+		const parsed = parseArgs(args, ['model', 'jobs', 'shard'], ['json', 'jsonl']);
 		if (parsed.positional.length === 0) {
 			throw new CliError('expected at least one file');
+		}
+		if (parsed.options.has('jsonl')) {
+			if (parsed.options.has('json')) {
+				throw new CliError('give --json or --jsonl, not both');
+			}
+			return runEntitiesJsonl(io, parsed.positional, { model: stringOption(parsed, 'model'), jobs: stringOption(parsed, 'jobs'), shard: stringOption(parsed, 'shard') });
+		}
+		for (const flag of ['jobs', 'shard']) {
+			if (parsed.options.has(flag)) {
+				throw new CliError(`--${flag} goes with --jsonl`);
+			}
 		}
 		const { model } = readModel(io.cwd, stringOption(parsed, 'model'));
 		// Every file is read before anything is printed: an unreadable one fails the command with no partial output.
@@ -75,67 +74,6 @@ export const entitiesCommand: CliCommand = {
 		return 0;
 	},
 };
-
-/** The merged tagger, correction and entity-list mentions of a canonical text, with sidecar offsets. */
-function findEntities(learnt: LearntModel, matcher: EntityMatcher, canonical: string): EntityJson[] {
-	const index = TextIndex.forCanonical(canonical);
-	return applyCorrections(canonical, matcher.merge(canonical, tagText(learnt.model, canonical)), learnt.corrections).map((m) => ({
-		start: index.toCodePoint(m.start),
-		end: index.toCodePoint(m.end),
-		text: m.text,
-		type: m.type,
-		source: m.source,
-		canonical: m.canonical ?? null,
-	}));
-}
-
-interface LearntModel {
-	model: NerModel;
-	corrections: readonly NerCorrection[];
-}
-
-/** The model adapted from the nearest `.corpus/ner-corrections.yaml`, once per corrections file. */
-class LearntModels {
-	private readonly byFile = new Map<string, LearntModel>();
-
-	constructor(private readonly shipped: LoadedModel) {}
-
-	async forFolder(dir: string): Promise<LearntModel> {
-		const file = await findWorkspaceFile(dir, CORRECTIONS_FILE);
-		let learnt = this.byFile.get(file ?? '');
-		if (!learnt) {
-			const corrections = file ? (await readCorrectionsFile(file)).corrections : [];
-			learnt = { model: adaptToCorrections(this.shipped, corrections).model, corrections };
-			this.byFile.set(file ?? '', learnt);
-		}
-		return learnt;
-	}
-}
-
-/** One matcher per entity list file (or none), shared by every file that list applies to. */
-class EntityMatchers {
-	private readonly byList = new Map<string, EntityMatcher>();
-
-	async forFolder(dir: string): Promise<EntityMatcher> {
-		const listPath = await findWorkspaceFile(dir, 'entities.yaml');
-		const key = listPath ?? '';
-		let matcher = this.byList.get(key);
-		if (!matcher) {
-			let list = EMPTY_ENTITY_LIST;
-			if (listPath) {
-				const parsedList = parseEntityList(await readUtf8(listPath, 'entity list'));
-				if (parsedList.errors.length > 0) {
-					const e = parsedList.errors[0];
-					throw new CliError(`${listPath}:${e.line}:${e.column}: ${e.message}`);
-				}
-				list = parsedList.list;
-			}
-			matcher = new EntityMatcher(list);
-			this.byList.set(key, matcher);
-		}
-		return matcher;
-	}
-}
 
 /**
  * A file's entities as a table: a heading with the file and count, then one row per entity
