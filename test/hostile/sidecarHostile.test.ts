@@ -120,10 +120,11 @@ function generate(count: number): Hostile[] {
 				break;
 			}
 			case 'truncated-annotation': {
-				// Cut anywhere from the item's dash to just after its `quote:` key: a required field is gone.
-				const itemStart = lines.slice(0, item[0]).join('\n').length + 1;
-				const quoteKey = text.indexOf('quote:', itemStart) + 'quote:'.length;
-				out.push({ kind, bytes: textBytes(text.slice(0, itemStart + pickInt(quoteKey - itemStart + 1))), codes: ['missing-field', 'yaml-syntax', 'invalid-field'] });
+				// Cut anywhere from the item's dash to just after its `quote:` key: a required field is
+				// gone. (A cut before the dash leaves a shorter valid file: nothing shows it was cut.)
+				const dash = lines.slice(0, item[0]).join('\n').length + 1 + '  -'.length;
+				const quoteKey = text.indexOf('quote:', dash) + 'quote:'.length;
+				out.push({ kind, bytes: textBytes(text.slice(0, dash + pickInt(quoteKey - dash + 1))), codes: ['missing-field', 'yaml-syntax', 'invalid-field'] });
 				break;
 			}
 			case 'truncated-time': {

@@ -312,3 +312,74 @@ describe('sidecar fast write path (splicing)', function () {
 		assert.deepStrictEqual([diff.removed, diff.added], [['    label: claim'], ['    label: event']]);
 	});
 });
+
+describe('SidecarDocument.commit (the document learns what it wrote)', function () {
+	this.timeout(120000);
+
+	/**
+	 * One document edited and committed round after round, against a fresh parse of each written
+	 * text given the same edits: every write must be identical, so the rebased node ranges are
+	 * as good as parsed ones.
+	 */
+	function rounds(start: string, r: () => number, count: number): { mismatches: string[]; rebased: number; parsed: number } {
+		const mismatches: string[] = [];
+		const kept = parseOk(start);
+		let text = start;
+		for (let round = 0; round < count && mismatches.length === 0; round++) {
+			const fresh = parseOk(text);
+			const seed = Math.floor(r() * 2 ** 31);
+			const steps = 1 + Math.floor(r() * 4);
+			for (const doc of [kept, fresh]) {
+				const rr = seededRandom(seed);
+				let counter = 0;
+				const newId = (): string => `c${round}x${counter++}`;
+				for (let i = 0; i < steps; i++) {
+					randomOp(rr, newId)(doc);
+				}
+			}
+			const a = serializeIfChanged(text, kept);
+			const b = serializeIfChanged(text, fresh);
+			if (a !== b) {
+				const [la, lb] = [(a ?? '').split('\n'), (b ?? '').split('\n')];
+				const at = la.findIndex((l, i) => l !== lb[i]);
+				mismatches.push(`round ${round} (spliced: kept ${kept.splicedText() !== undefined}, fresh ${fresh.splicedText() !== undefined}; before:\n${JSON.stringify(text)}), line ${at + 1}: committed document wrote\n${la.slice(Math.max(0, at - 3), at + 4).join('\n')}\nfresh parse wrote\n${lb.slice(Math.max(0, at - 3), at + 4).join('\n')}`);
+				break;
+			}
+			if (a !== undefined) {
+				kept.commit(a);
+				text = a;
+			} else {
+				// Edits that cancel out (an add, then its removal) leave node flags a fresh parse
+				// would not have; start the next round from the file, as a caller re-reading it would.
+				kept.commit(text);
+			}
+			if (JSON.stringify(kept.data) !== JSON.stringify(parseOk(text).data)) {
+				mismatches.push(`round ${round}: typed view differs from the file`);
+			}
+		}
+		return { mismatches, ...kept.commits };
+	}
+
+	it('writes what a fresh parse of its own output writes, round after round, mostly without parsing', () => {
+		const r = seededRandom(99);
+		const totals = { rebased: 0, parsed: 0 };
+		const failures: string[] = [];
+		const starts: [string, () => string][] = [
+			['codec file', () => ourFile(r, Math.floor(r() * 10))],
+			['empty list', () => ourFile(r, 0)],
+			['commented file', () => commentedFile(r, 1 + Math.floor(r() * 6))],
+			['CRLF file', () => ourFile(r, 1 + Math.floor(r() * 6)).replace(/\n/g, '\r\n')],
+			['hand file', () => HAND],
+		];
+		for (let k = 0; k < Number(process.env.COMMIT_ROUNDS ?? 60); k++) {
+			const [name, make] = starts[k % starts.length];
+			const result = rounds(make(), r, 12);
+			totals.rebased += result.rebased;
+			totals.parsed += result.parsed;
+			failures.push(...result.mismatches.map((m) => `${name} #${k}: ${m}`));
+		}
+		console.log(`      commits: ${totals.rebased} rebased, ${totals.parsed} parsed again; mismatches ${failures.length}`);
+		assert.deepStrictEqual(failures.slice(0, 1), []);
+		assert.ok(totals.rebased > totals.parsed, `rebased ${totals.rebased}, parsed ${totals.parsed}`);
+	});
+});
