@@ -163,6 +163,21 @@ function wall(fn: () => void): number {
 	return performance.now() - t0;
 }
 
+/** GNU time, when installed: CPU seconds (user + system, children included) of a command, the steadier figure on a shared machine. */
+const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** Runs `command args` (with `input`), throwing on failure; returns stdout and the CPU ms GNU time reports, if any. */
+function run(command: string, args: string[], cwd: string, input?: string): { stdout: string; cpuMs?: number } {
+	const r = TIME
+		? spawnSync(TIME, ['-f', '__cpu %U %S', command, ...args], { cwd, input, encoding: 'utf8', maxBuffer: 1 << 30 })
+		: spawnSync(command, args, { cwd, input, encoding: 'utf8', maxBuffer: 1 << 30 });
+	if (r.status !== 0) {
+		throw new Error(`${command} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+	}
+	const m = /__cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+	return { stdout: r.stdout, cpuMs: m ? Math.round((Number(m[1]) + Number(m[2])) * 1000) : undefined };
+}
+
 /** The blobs `agree` reads: both sides' sidecars and articles, an article shared by both once. */
 function blobList(dir: string): string {
 	const tree = (ref: string): Map<string, string> => {
@@ -193,31 +208,27 @@ function main(): void {
 		const built = wall(() => build(dir));
 		const loadBefore = os.loadavg();
 		const agree: number[] = [];
+		const agreeCpu: (number | undefined)[] = [];
 		let output = '';
 		for (let i = 0; i < RUNS; i++) {
 			agree.push(wall(() => {
-				const run = spawnSync(process.execPath, [CLI, 'agree', '--a', 'alice', '--b', 'bob', '--json'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30 });
-				if (run.status !== 0) {
-					throw new Error(`agree exited ${run.status}: ${run.stderr}`);
-				}
-				output = run.stdout;
+				const r = run(process.execPath, [CLI, 'agree', '--a', 'alice', '--b', 'bob', '--json'], dir);
+				output = r.stdout;
+				agreeCpu.push(r.cpuMs);
 			}));
 		}
 		const list = blobList(dir);
 		const floor: number[] = [];
+		const floorCpu: (number | undefined)[] = [];
 		for (let i = 0; i < RUNS; i++) {
-			floor.push(wall(() => {
-				const run = spawnSync('git', ['cat-file', '--batch'], { cwd: dir, input: list, maxBuffer: 1 << 30 });
-				if (run.status !== 0) {
-					throw new Error(`git cat-file exited ${run.status}`);
-				}
-			}));
+			floor.push(wall(() => floorCpu.push(run('git', ['cat-file', '--batch'], dir, list).cpuMs)));
 		}
 		const report = JSON.parse(output) as { overall: Record<string, number>; articles: unknown[]; orphans: unknown[] };
 		const result = {
 			articles: ARTICLES, annotationsPerSide: PER_SIDE, blobs: list.split('\n').length - 1,
 			agreeMs: agree.map(Math.round), agreeMedianMs: Math.round(median(agree)),
 			floorMs: floor.map(Math.round), floorMedianMs: Math.round(median(floor)),
+			agreeCpuMs: agreeCpu, floorCpuMs: floorCpu,
 			ratio: Math.round((median(agree) / median(floor)) * 100) / 100,
 			buildRepoMs: Math.round(built), loadBefore: loadBefore.map((l) => Math.round(l * 100) / 100), loadAfter: os.loadavg().map((l) => Math.round(l * 100) / 100),
 			overall: report.overall, compared: report.articles.length, orphans: report.orphans.length, node: process.version, cpus: os.cpus().length,

@@ -16,6 +16,18 @@ const ANNOTATED = '006_b32965e715e1b313.txt';
 const HIGHLIGHTS = '018_936ff48ae43c32cf.txt';
 /** An article with three overlapping annotations in one paragraph (the paragraph lens picture). */
 const PARAGRAPH = '012_42fff6ff8f625d56.txt';
+/** An article two analysts annotated differently (the Disagreements picture): [quote, label, author]. */
+const DISAGREED = '010_68e89304aa762433.txt';
+const DISAGREEMENT_TAGS = [
+	['het Amerikaanse Huis van Afgevaardigden', 'attribution', 'Anna'],
+	['het Amerikaanse Huis van Afgevaardigden', 'attribution', 'Bram'],
+	['bijna 61 miljard dollar aan steun voor Oekraïne', 'claim', 'Anna'],
+	['61 miljard dollar aan steun', 'claim', 'Bram'],
+	['Het voorstel werd aangenomen met 311 stemmen voor en 112 tegen', 'event', 'Anna'],
+	['Het voorstel werd aangenomen met 311 stemmen voor en 112 tegen', 'claim', 'Bram'],
+	['een wet die de Chinese eigenaar van TikTok dwingt de app te verkopen', 'event', 'Anna'],
+	['president Joe Biden', 'attribution', 'Bram'],
+];
 
 /** `corpus-annotator annotate` on the quote's first occurrence (offsets in code points). */
 function annotate(workspace, article, quote, label, extra = []) {
@@ -41,6 +53,7 @@ async function prepare(workspace) {
 	annotate(workspace, PARAGRAPH, 'President Volodimir Zelenski was er snel bij', 'claim');
 	annotate(workspace, PARAGRAPH, 'Zelenski was er snel bij om Trump te feliciteren. Hij herinnerde aan hun ontmoeting', 'framing');
 	annotate(workspace, PARAGRAPH, 'om Trump te feliciteren', 'attribution', ['--note', 'Zelenski feliciteert als een van de eersten.']);
+	for (const [quote, label, author] of DISAGREEMENT_TAGS) annotate(workspace, DISAGREED, quote, label, ['--author', author]);
 	git(workspace, 'add', '-A');
 	git(workspace, 'commit', '-q', '-m', 'First annotations');
 	// Working-tree changes for the Annotation Changes view: one added, one relabelled (event → claim) with a note.
@@ -95,7 +108,10 @@ export async function makeScreenshots({ onSession } = {}) {
 	const { page } = session;
 	const shots = [];
 	let failed = 0;
+	// SCREENSHOTS=name,name takes only these pictures (the others stay as committed).
+	const only = process.env.SCREENSHOTS?.split(',');
 	const shot = async (name, fn, clip) => {
+		if (only && !only.includes(name)) return;
 		try {
 			const toasts = page.locator('.notifications-toasts .notification-toast');
 			await fn();
@@ -215,6 +231,33 @@ export async function makeScreenshots({ onSession } = {}) {
 		).catch(async (e) => {
 			throw new Error(`${e.message}; rows: ${JSON.stringify(await rowLabels(rows))}`);
 		});
+	});
+
+	// 5. The Disagreements view: the two authors of one article compared, both versions drawn.
+	await shot('disagreements', async () => {
+		await page.mouse.move(5, 5);
+		await page.keyboard.press('Escape');
+		await showCorpusContainer(page);
+		await widenSidebar(page, 470);
+		await page.mouse.move(900, 400);
+		// Entity highlights off: only the two analysts' versions are drawn (the last picture, so nothing else minds).
+		await runCommand(page, 'Corpus Annotator: Toggle Entity Highlights');
+		for (const title of ['Articles', 'Entities', 'Annotation Changes']) {
+			const header = page.locator(`.part.sidebar .pane-header[aria-label^="${title}"]`);
+			if ((await header.count()) > 0 && (await header.getAttribute('aria-expanded')) === 'true') await header.click();
+		}
+		await runCommand(page, 'Corpus Annotator: Compare Analysts');
+		for (const author of ['Anna', 'Bram']) {
+			const input = page.locator('.quick-input-widget input.input');
+			await input.waitFor({ state: 'visible', timeout: 20_000 });
+			await input.fill(author);
+			await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: author }).first().waitFor({ timeout: 20_000 });
+			await page.keyboard.press('Enter');
+		}
+		const rows = await treeRows(page, 'Disagreements', { timeoutMs: 60_000 });
+		await until('the article row of the disagreements', async () => (await rowLabels(rows)).some((l) => l.startsWith('010_')), { timeoutMs: 60_000 });
+		await runCommand(page, 'Corpus Annotator: Next Disagreement');
+		await until('both versions drawn', async () => (await decorationStats(page)).boxes >= 6, { timeoutMs: 30_000 });
 	});
 
 	console.log(`${shots.length} passed, ${failed} failed`);

@@ -34,7 +34,7 @@ export type DisagreementNode =
 	| { readonly kind: 'disagreement'; readonly article: SessionArticle; readonly index: number };
 
 const KIND_TEXT: Readonly<Record<Disagreement['kind'], string>> = {
-	'only-a': 'only in', 'only-b': 'only in', 'label-differs': 'label differs', 'boundary-differs': 'boundaries differ',
+	'only-a': '', 'only-b': '', 'label-differs': 'label differs', 'boundary-differs': 'boundaries differ',
 };
 const DECISION_TEXT: Readonly<Record<Decision, string>> = {
 	'accept-a': 'accepted A', 'accept-b': 'accepted B', 'keep-both': 'kept both', 'reject-both': 'rejected both', edit: 'edited',
