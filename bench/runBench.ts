@@ -27,6 +27,7 @@ import { parseConll } from '../src/core/ner/conll';
 import { loadModel, tagText, type NerModel } from '../src/core/ner/tagger';
 import { generateCorpus, runIndexBench, type IndexBenchResult } from './indexBench';
 import { runSidecarBench } from './sidecarBench';
+import { anchoringBenchRows } from './anchoringBench';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 const started = Date.now();
@@ -654,6 +655,11 @@ async function main(): Promise<void> {
 
 	say('sidecars: load, save, re-anchor…');
 	const sidecarMicro = await sidecarBenchRows(bodies);
+
+	say('re-anchoring: 10,000 annotations in 500 KB, 1,000 after a paragraph at the top…');
+	for (const r of anchoringBenchRows(bodies)) {
+		row(r);
+	}
 
 	say(`corpus indexing: ${sizes.join(', ')} articles…`);
 	const corpus = await corpusBench(sizes);

@@ -178,6 +178,8 @@ const W_CONTENT = W_QUOTE + W_PREFIX + W_SUFFIX;
  */
 const AGREE_ONE_SIDE = 0.8;
 const AGREE_MEAN = 0.55;
+/** Units of exactly intact context on one side that outweigh a changed word boundary on the other ("deAmerikaanse"). */
+const INTACT_SIDE = 16;
 /** Units of unchanged text beside a diff-mapped span that make its mapping trusted without a context check. */
 const VOUCHING_RUN = 8;
 /** Units of context (within a removed block) that must reappear with a span for the block to count as moved. */
@@ -224,6 +226,8 @@ interface Pending {
 	readonly deleted: boolean;
 	/** Exact occurrences of the quote where it may be (UTF-16 starts). */
 	occurrences: number[];
+	/** With a diff: exact occurrences in text the diff shows was already elsewhere. */
+	elsewhere: number[];
 	exact: Candidate[];
 	/** Exact occurrences existed but none had agreeing context. */
 	contextless: boolean;
@@ -235,9 +239,9 @@ interface Pending {
  * Re-anchors every annotation of a sidecar against one text; same order as input.
  *
  * With `previousText` (the text the stored offsets were made for) offsets are carried through a
- * diff: a span no change touched maps exactly; only touched spans are searched, and only near the
- * place they map to or inside newly inserted text (a moved paragraph), never in text the diff
- * shows was already elsewhere. Without it, or when the stored quote does not match the previous
+ * diff: a span no change touched maps exactly; only touched spans are searched, and only where
+ * their remains map to; a span of a block that reappears verbatim (and uniquely) in inserted
+ * text moved with it. Text the diff shows was already elsewhere is never a candidate. Without it, or when the stored quote does not match the previous
  * text, every candidate is scored by quote, context and distance to the expected place.
  *
  * Work is linear in text size plus annotations: exact occurrences of all quotes are found in a
@@ -273,7 +277,7 @@ export function reanchorAll(text: string | PreparedText, annotations: readonly A
 					// equal run between two changes could be a coincidence, so then its context must agree. A
 					// change that glued a letter to it ("aan" now ending "gaan") makes it touched.
 					const ne = ns + a.quote.length;
-					if (s.keepsWordBounds(a, ns, ne) &&
+					if ((s.keepsWordBounds(a, ns, ne) || Math.max(clear.before, clear.after) >= INTACT_SIDE) &&
 						(clear.before + clear.after >= VOUCHING_RUN || s.score(a, ns, ne, 0, 0).agrees)) {
 						results[index] = s.placed(a, ns, ne);
 						return;
@@ -301,29 +305,59 @@ export function reanchorAll(text: string | PreparedText, annotations: readonly A
 		pending.push(newPending(index, a, [Math.min(a.start, cpLen)], undefined, false));
 	});
 
-	// Blocks that moved verbatim (a paragraph cut and pasted): their spans go with them.
+	// Follow the neighbours: in stored order, an annotation whose quote and full context sit exactly
+	// where the last settled one's shift puts it has moved with it (a sentence inserted above).
+	const byStart = annotations.map((_, i) => i).sort((x, y) => annotations[x].start - annotations[y].start);
+	const pendingAt = new Map(pending.filter((p) => p.zone === undefined).map((p) => [p.index, p]));
+	let lastShift = 0;
+	for (const i of byStart) {
+		const a = annotations[i];
+		const r = results[i];
+		if (r?.start !== undefined) {
+			lastShift = r.start - a.start;
+			continue;
+		}
+		if (!pendingAt.has(i)) {
+			continue;
+		}
+		if (lastShift !== 0 && a.start + lastShift >= 0 && a.end + lastShift <= cpLen) {
+			const s16 = t.canonIndex.toUtf16(a.start + lastShift), e16 = t.canonIndex.toUtf16(a.end + lastShift);
+			if (s.contextIntact(a, s16, e16)) {
+				results[i] = s.placed(a, s16, e16);
+				continue;
+			}
+		}
+	}
+
+	// Blocks that moved verbatim (a paragraph cut and pasted): their spans go with them, when the
+	// span's text and context occur once in the whole text, and there in inserted text.
 	const moveKeys = findAllOccurrences(t.canonical, moves.map((m) => m.key), 16);
 	moves.forEach((m, i) => {
 		const q = m.pending.target.quote.length;
 		// The span itself must land in inserted text (the key's ends may reach into equal text: a
 		// paragraph's separator can be diffed on either side of it).
 		const found = moveKeys[i].starts.filter((at) => diff!.isInserted(at + m.offset, at + m.offset + q));
-		if (found.length === 1 && moveKeys[i].complete) {
+		if (found.length === 1 && moveKeys[i].starts.length === 1 && moveKeys[i].complete) {
 			const at = found[0] + m.offset;
 			results[m.pending.index] = s.placed(m.pending.target, at, at + q);
 		}
 	});
 	pending = pending.filter((p) => results[p.index] === undefined);
 
+	// With a diff, a touched span is searched where its remains map to and in inserted text (a moved
+	// paragraph). Inserted text can be a coarse replacement (the diff's caps) still holding copies of
+	// old text, so a place there must also beat every occurrence in text the diff kept (see below).
+	const inZone = (p: Pending, s16: number, e16: number): boolean =>
+		p.zone !== undefined && p.zone.end > p.zone.start && s16 < p.zone.end && e16 > p.zone.start;
 	const allowed = (p: Pending, s16: number, e16: number): boolean =>
-		p.zone === undefined ||
-		(p.zone.end > p.zone.start && s16 < p.zone.end && e16 > p.zone.start) ||
-		diff!.isInserted(s16, e16);
+		p.zone === undefined || inZone(p, s16, e16) || diff!.isInserted(s16, e16);
 
 	// Exact occurrences of every pending quote, together.
 	findExact(t.canonical, pending, (p, s16, e16) => {
 		if (allowed(p, s16, e16)) {
 			p.occurrences.push(s16);
+		} else {
+			p.elsewhere.push(s16);
 		}
 	});
 	for (const p of pending) {
@@ -335,6 +369,15 @@ export function reanchorAll(text: string | PreparedText, annotations: readonly A
 	const unresolved: Pending[] = [];
 	for (const p of pending) {
 		const choice = s.choose(p.exact);
+		if (choice.best && p.zone !== undefined && !inZone(p, choice.best.s16, choice.best.e16) && p.elsewhere.length > 0) {
+			// Found in inserted text away from its place: only if text the diff kept elsewhere does not fit as well.
+			const best = choice.best;
+			const rival = s.scoreOccurrences(p.target, p.elsewhere, p.predictions).some((k) => k.agrees && best.content - k.content < opts.ambiguityMargin);
+			if (rival) {
+				choice.best = undefined;
+				choice.ambiguous = true;
+			}
+		}
 		if (choice.best) {
 			settle(p, choice.best);
 		} else {
@@ -362,16 +405,14 @@ export function reanchorAll(text: string | PreparedText, annotations: readonly A
 	rest.forEach((p, k) => {
 		const a = p.target;
 		const orphan = (reason: OrphanReason): void => { results[p.index] = { status: 'orphaned', reason }; };
-		if (p.tied) {
-			return orphan('ambiguous');
-		}
 		const maxErrors = Math.min(256, Math.floor(a.quote.length / 4));
 		if (maxErrors < 1 || codePointLength(a.quote) < opts.shortQuote) {
-			return orphan(p.deleted ? 'deleted' : p.contextless ? 'no-context' : 'not-found');
+			return orphan(p.tied ? 'ambiguous' : p.deleted ? 'deleted' : p.contextless ? 'no-context' : 'not-found');
 		}
 		const blocks = Math.ceil(a.quote.length / 32);
 		const perSearch = Math.min(opts.fuzzyBudget, budget / (rest.length - k));
-		const windows = searchWindows(t, p, a.quote.length, perSearch / blocks);
+		// Tied exact copies elsewhere: only an edited version right at an expected place can beat them.
+		const windows = searchWindows(t, p, a.quote.length, p.tied ? 0 : perSearch / blocks);
 		const cost = windows.reduce((n, w) => n + (w.to - w.from), 0) * blocks;
 		if (cost > budget) {
 			return orphan('not-searched');
@@ -385,17 +426,17 @@ export function reanchorAll(text: string | PreparedText, annotations: readonly A
 				}
 			}
 		}
-		const choice = s.choose(found);
+		const choice = s.choose(p.tied ? found.filter((f) => f.distance <= a.quote.length) : found);
 		if (choice.best) {
 			return settle(p, choice.best);
 		}
-		orphan(choice.ambiguous ? 'ambiguous' : p.deleted ? 'deleted' : p.contextless || found.length > 0 ? 'no-context' : 'not-found');
+		orphan(p.tied || choice.ambiguous ? 'ambiguous' : p.deleted ? 'deleted' : p.contextless || found.length > 0 ? 'no-context' : 'not-found');
 	});
 	return results.map((r) => r ?? { status: 'orphaned', reason: 'not-found' });
 }
 
 function newPending(index: number, target: AnchorTarget, predictions: number[], zone: Pending['zone'], deleted: boolean): Pending {
-	return { index, target, predictions, zone, deleted, occurrences: [], exact: [], contextless: false, tied: false };
+	return { index, target, predictions, zone, deleted, occurrences: [], elsewhere: [], exact: [], contextless: false, tied: false };
 }
 
 /**
@@ -486,10 +527,10 @@ function searchWindows(t: PreparedText, p: Pending, quoteUnits: number, maxUnits
 	const n = t.canonical.length;
 	const lo = p.zone ? Math.max(0, p.zone.start - quoteUnits - CONTEXT_LENGTH) : 0;
 	const hi = p.zone ? Math.min(n, p.zone.end + quoteUnits + CONTEXT_LENGTH) : n;
-	if (hi - lo <= maxUnits) {
+	if (hi - lo <= maxUnits && maxUnits > 0) {
 		return hi > lo ? [{ from: lo, to: hi }] : [];
 	}
-	const half = Math.max(quoteUnits, Math.min(WINDOW, Math.floor(maxUnits / (2 * p.predictions.length))));
+	const half = maxUnits === 0 ? quoteUnits : Math.max(quoteUnits, Math.min(WINDOW, Math.floor(maxUnits / (2 * p.predictions.length))));
 	const windows = p.predictions
 		.map((cp) => t.canonIndex.toUtf16(cp))
 		.map((at) => ({ from: Math.max(lo, at - half), to: Math.min(hi, at + quoteUnits + half) }))
@@ -563,7 +604,7 @@ class Scorer {
 		const quoteSim = 1 - errors / a.quote.length;
 		// An exact quote must also keep its word boundaries: a whole word never re-attaches to
 		// the same letters inside a longer word next to where it was ("de" in "regeringsleiders").
-		const bounds = errors > 0 || this.keepsWordBounds(a, s16, e16);
+		const bounds = errors > 0 || this.keepsWordBounds(a, s16, e16) || longestAdjacentRun(c, s16, e16, a.prefix, a.suffix) >= INTACT_SIDE;
 		return {
 			s16, e16, errors, pSim, sSim, distance,
 			content: (W_QUOTE * quoteSim + W_PREFIX * pSim + W_SUFFIX * sSim) / W_CONTENT,
@@ -619,16 +660,26 @@ class Scorer {
 }
 
 /** Units of stored prefix (from its end) and suffix (from its start) that the text around [s16, e16) repeats. */
+function sideRuns(c: string, s16: number, e16: number, prefix: string, suffix: string): { before: number; after: number } {
+	let before = 0;
+	while (before < prefix.length && s16 - 1 - before >= 0 && c.charCodeAt(s16 - 1 - before) === prefix.charCodeAt(prefix.length - 1 - before)) {
+		before++;
+	}
+	let after = 0;
+	while (after < suffix.length && e16 + after < c.length && c.charCodeAt(e16 + after) === suffix.charCodeAt(after)) {
+		after++;
+	}
+	return { before, after };
+}
+
 function adjacentRuns(c: string, s16: number, e16: number, prefix: string, suffix: string): number {
-	let p = 0;
-	while (p < prefix.length && s16 - 1 - p >= 0 && c.charCodeAt(s16 - 1 - p) === prefix.charCodeAt(prefix.length - 1 - p)) {
-		p++;
-	}
-	let n = 0;
-	while (n < suffix.length && e16 + n < c.length && c.charCodeAt(e16 + n) === suffix.charCodeAt(n)) {
-		n++;
-	}
-	return p + n;
+	const r = sideRuns(c, s16, e16, prefix, suffix);
+	return r.before + r.after;
+}
+
+function longestAdjacentRun(c: string, s16: number, e16: number, prefix: string, suffix: string): number {
+	const r = sideRuns(c, s16, e16, prefix, suffix);
+	return Math.max(r.before, r.after);
 }
 
 /** Letter, digit or combining mark (NaN, outside the text, is not). */

@@ -3,7 +3,8 @@
  * annotation offsets from the text they were made for to the current text.
  *
  * Work is bounded in three steps: the common prefix and suffix are trimmed (a single edit costs
- * one pass), the rest is diffed by lines with jsdiff (Myers O(ND), capped edit length), and only
+ * one pass), the rest is diffed by lines with jsdiff (Myers O(ND), capped edit length; beyond
+ * the cap lines are aligned greedily), and only
  * inside changed line hunks by characters (capped again). Where a cap is hit the whole part is
  * treated as replaced: coarser, never wrong, because spans in a replaced part are searched.
  *
@@ -28,8 +29,10 @@ export interface DiffChange {
 
 /** Limits on diff work (UTF-16 units and edit counts). */
 export interface DiffLimits {
-	/** Most line edits for the line pass; beyond it the middle part counts as one replacement. */
+	/** Most line edits for jsdiff's line pass; beyond it lines are aligned greedily. */
 	maxLineEdits: number;
+	/** Budget of jsdiff's line pass, in lines × edits (its cost). */
+	lineDiffWork: number;
 	/** Largest hunk (old + new units) refined by characters. */
 	maxHunkChars: number;
 	/** Most character edits per hunk refinement. */
@@ -38,7 +41,10 @@ export interface DiffLimits {
 	maxRefinedChars: number;
 }
 
-const DEFAULT_LIMITS: DiffLimits = { maxLineEdits: 8000, maxHunkChars: 20_000, maxCharEdits: 400, maxRefinedChars: 400_000 };
+const DEFAULT_LIMITS: DiffLimits = { maxLineEdits: 8000, lineDiffWork: 2_000_000, maxHunkChars: 20_000, maxCharEdits: 400, maxRefinedChars: 4_000_000 };
+
+/** Changed hunks separated only by blank lines are refined together up to this size (units). */
+const MAX_JOINED_HUNK = 4000;
 
 /** Equal runs shorter than this between two changes of one hunk are always folded into them (see foldCoincidences). */
 const MIN_EQUAL_RUN = 4;
@@ -178,46 +184,131 @@ export function diffTexts(oldText: string, newText: string, limits: Partial<Diff
 		if (oldMid.length === 0 || newMid.length === 0 || (oldMid.indexOf('\n') < 0 && newMid.indexOf('\n') < 0)) {
 			refineHunk(oldMid, newMid, head, head, raw, lim, budget);
 		} else {
-			const parts = diffLines(oldMid, newMid, { maxEditLength: lim.maxLineEdits });
-			if (parts === undefined) {
-				raw.push({ oldStart: head, oldEnd: head + oldMid.length, newStart: head, newEnd: head + newMid.length });
-			} else {
-				let o = head, n = head;
-				let removed = '', added = '';
-				const flush = (): void => {
-					if (removed.length > 0 || added.length > 0) {
-						refineHunk(removed, added, o - removed.length, n - added.length, raw, lim, budget);
-						removed = '';
-						added = '';
-					}
-				};
-				parts.forEach((part, i) => {
-					const next = parts[i + 1];
-					if (!part.added && !part.removed && (removed.length > 0 || added.length > 0) &&
-						next !== undefined && /^\s*$/.test(part.value)) {
-						// Blank lines between two changed hunks are no anchor: refine them together, so a
-						// paragraph that moved past an edited one is seen whole.
-						removed += part.value;
-						added += part.value;
-						o += part.value.length;
-						n += part.value.length;
-					} else if (part.removed) {
-						removed += part.value;
-						o += part.value.length;
-					} else if (part.added) {
-						added += part.value;
-						n += part.value.length;
-					} else {
-						flush();
-						o += part.value.length;
-						n += part.value.length;
-					}
-				});
-				flush();
-			}
+			// jsdiff's Myers costs about lines × edits: beyond the budget, align lines greedily instead.
+			const oldLines = splitLines(oldMid), newLines = splitLines(newMid);
+			const maxEdits = Math.max(64, Math.min(lim.maxLineEdits, Math.floor(lim.lineDiffWork / (oldLines.length + newLines.length))));
+			// Lines of each side missing from the other are a lower bound on the edits: skip a doomed attempt.
+			const newSet = new Set(newLines), oldSet = new Set(oldLines);
+			const least = oldLines.filter((l) => !newSet.has(l)).length + newLines.filter((l) => !oldSet.has(l)).length;
+			const parts = (least <= maxEdits ? diffLines(oldMid, newMid, { maxEditLength: maxEdits }) : undefined) ??
+				alignLinesGreedily(oldLines, newLines);
+			let o = head, n = head;
+			let removed = '', added = '', removedLines = 0, addedLines = 0;
+			const flush = (): void => {
+				const o0 = o - removed.length, n0 = n - added.length;
+				if (removedLines === addedLines && removedLines > 1) {
+					// Line i became line i: refine pair by pair (cheap, and no coincidences across lines).
+					const rs = splitLines(removed), as = splitLines(added);
+					let ro = o0, an = n0;
+					rs.forEach((r, i) => {
+						refineHunk(r, as[i], ro, an, raw, lim, budget);
+						ro += r.length;
+						an += as[i].length;
+					});
+				} else if (removed.length > 0 || added.length > 0) {
+					refineHunk(removed, added, o0, n0, raw, lim, budget);
+				}
+				removed = '';
+				added = '';
+				removedLines = addedLines = 0;
+			};
+			parts.forEach((part, i) => {
+				if (part.removed) {
+					removed += part.value;
+					removedLines += part.count;
+					o += part.value.length;
+				} else if (part.added) {
+					added += part.value;
+					addedLines += part.count;
+					n += part.value.length;
+				} else if ((removedLines !== addedLines || !nextHunkBalanced(parts, i + 1)) &&
+					removed.length + added.length < MAX_JOINED_HUNK && i + 1 < parts.length && /^\s*$/.test(part.value)) {
+					// Blank lines between changed hunks, one of which is not line-for-line, are no anchor:
+					// refine them together, so a paragraph that moved past an edited one is seen whole.
+					removed += part.value;
+					added += part.value;
+					removedLines += part.count;
+					addedLines += part.count;
+					o += part.value.length;
+					n += part.value.length;
+				} else {
+					flush();
+					o += part.value.length;
+					n += part.value.length;
+				}
+			});
+			flush();
 		}
 	}
 	return new TextDiff(raw.map((c) => withZone(c, oldText, newText)), oldText.length, newText.length);
+}
+
+interface LinePart { value: string; count: number; added?: boolean; removed?: boolean }
+
+/**
+ * Line alignment in O(lines × LOOKAHEAD): equal lines match; otherwise the nearest line within
+ * LOOKAHEAD that resynchronises the two texts marks inserted or deleted lines, and failing that
+ * the two lines count as one edited line. Not minimal (a paragraph moved far reads as deleted and
+ * inserted), which only makes more spans "touched", and those are searched.
+ */
+function alignLinesGreedily(a: readonly string[], b: readonly string[]): LinePart[] {
+	const parts: LinePart[] = [];
+	const push = (value: string, kind: 'equal' | 'added' | 'removed'): void => {
+		const last = parts[parts.length - 1];
+		const same = last && (kind === 'added' ? last.added : kind === 'removed' ? last.removed : !last.added && !last.removed);
+		if (same) {
+			last.value += value;
+			last.count++;
+		} else {
+			parts.push({ value, count: 1, ...(kind === 'added' ? { added: true } : kind === 'removed' ? { removed: true } : {}) });
+		}
+	};
+	let i = 0, j = 0;
+	while (i < a.length || j < b.length) {
+		if (i < a.length && j < b.length && a[i] === b[j]) {
+			push(a[i++], 'equal');
+			j++;
+			continue;
+		}
+		let deleted = 0, inserted = 0;
+		for (let k = 1; k <= LOOKAHEAD && deleted === 0 && inserted === 0; k++) {
+			if (i + k < a.length && j < b.length && a[i + k] === b[j]) {
+				deleted = k;
+			} else if (j + k < b.length && i < a.length && a[i] === b[j + k]) {
+				inserted = k;
+			}
+		}
+		if (deleted > 0 || j >= b.length) {
+			for (const end = deleted > 0 ? i + deleted : a.length; i < end;) {
+				push(a[i++], 'removed');
+			}
+		} else if (inserted > 0 || i >= a.length) {
+			for (const end = inserted > 0 ? j + inserted : b.length; j < end;) {
+				push(b[j++], 'added');
+			}
+		} else {
+			push(a[i++], 'removed');
+			push(b[j++], 'added');
+		}
+	}
+	return parts;
+}
+
+/** Lines looked ahead for resynchronisation by alignLinesGreedily. */
+const LOOKAHEAD = 16;
+
+/** Whether the changed hunk starting at parts[from] removes as many lines as it adds. */
+function nextHunkBalanced(parts: readonly { added?: boolean; removed?: boolean; count: number }[], from: number): boolean {
+	let balance = 0;
+	for (let i = from; i < parts.length && (parts[i].added || parts[i].removed); i++) {
+		balance += parts[i].added ? parts[i].count : -parts[i].count;
+	}
+	return balance === 0;
+}
+
+/** Lines of `s`, each with its line break. */
+function splitLines(s: string): string[] {
+	return s.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 
 /** Lengths of the common prefix and (not overlapping it) the common suffix of `a` and `b`. */

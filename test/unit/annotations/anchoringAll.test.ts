@@ -152,17 +152,17 @@ describe('reanchorAll', () => {
 
 describe('textDiff', () => {
 	it('maps offsets around an insertion, a deletion and a replacement', () => {
-		const before = 'aaa bbb ccc ddd\neee fff\nggg';
-		const after = 'aaa XX bbb ddd\neee fYf\nggg';
+		const before = 'aaa bbbbbb ccc ddd\neee fff\nggg';
+		const after = 'aaa XX bbbbbb ddd\neee fYf\nggg';
 		const d = diffTexts(before, after);
-		assert.strictEqual(d.map(4, 'right'), 7, 'bbb after the inserted "XX "');
-		assert.strictEqual(d.touches(4, 7), false);
-		assert.strictEqual(d.touches(8, 11), true, 'ccc deleted');
-		assert.strictEqual(d.map(12, 'right'), 11, 'ddd');
-		assert.strictEqual(d.touches(16, 19), false, 'eee');
-		assert.strictEqual(d.touches(20, 23), true, 'fff edited');
+		assert.strictEqual(d.map(4, 'right'), 7, 'bbbbbb after the inserted "XX "');
+		assert.strictEqual(d.touches(4, 10), false);
+		assert.strictEqual(d.touches(11, 14), true, 'ccc deleted');
+		assert.strictEqual(d.map(15, 'right'), 14, 'ddd');
+		assert.strictEqual(d.touches(19, 22), false, 'eee');
+		assert.strictEqual(d.touches(23, 26), true, 'fff edited');
 		assert.strictEqual(d.isInserted(4, 6), true);
-		assert.strictEqual(d.isInserted(7, 10), false);
+		assert.strictEqual(d.isInserted(7, 13), false);
 	});
 
 	it('treats a span as touched when an insertion next to repeated text could be on either side of it', () => {
