@@ -26,6 +26,7 @@ import { EntityMatcher } from '../src/core/entities/entityMatcher';
 import { parseConll } from '../src/core/ner/conll';
 import { loadModel, tagText, type NerModel } from '../src/core/ner/tagger';
 import { generateCorpus, runIndexBench, type IndexBenchResult } from './indexBench';
+import { runScaleBench } from './scaleBench';
 import { runSidecarBench } from './sidecarBench';
 import { anchoringBenchRows } from './anchoringBench';
 
@@ -710,6 +711,11 @@ async function main(): Promise<void> {
 			floor: r.floorMs,
 			floorWhat: 'the whole 256-byte indexing floor',
 		});
+	}
+
+	say('bulk operations through the command line: annotate --from, diff, entities --jsonl…');
+	for (const r of runScaleBench(say)) {
+		row(r);
 	}
 
 	const loadAfter = os.loadavg();
