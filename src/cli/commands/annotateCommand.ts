@@ -2,6 +2,7 @@ import * as path from 'path';
 import { parseHeader } from '../../core/article/articleParser';
 import { prepareText, toEditorRange, type PreparedText } from '../../core/annotations/anchoring';
 import { createAnnotation, makeIdGenerator } from '../../core/annotations/factory';
+import { hashArticleText } from '../../core/annotations/hash';
 import { DEFAULT_LABELS, parseLabelSchema } from '../../core/annotations/labelSchema';
 import type { LabelDef } from '../../core/annotations/model';
 import { sidecarPathFor } from '../../core/corpus/corpusLayout';
@@ -13,6 +14,7 @@ import { CliError, type CliCommand, type CliIo } from '../cliTypes';
 import { defaultAuthor, findWorkspaceFile } from '../../node/corpusFiles';
 import { NodeFileError } from '../../node/fileErrors';
 import { decodeUtf8, readBytesIfExists, readUtf8 } from '../../node/files';
+import { git } from '../../node/git';
 import { updateFileLocked } from '../../node/lockedUpdate';
 
 /** `corpus-annotator annotate <article> --start S --end E --label L [--note T] [--author A]`, or `--from FILE.jsonl`. */
@@ -81,6 +83,8 @@ interface Target {
 	readonly sidecarText: string | undefined;
 	/** The session on {@link sidecarText} (its refusal was raised when reading). */
 	readonly session: SidecarSession;
+	/** The article text the sidecar's offsets were made for, when git has it. */
+	readonly previousText: string | undefined;
 	/** Why this range and label cannot be annotated, or undefined. */
 	problem(start: number, end: number, label: string): string | undefined;
 }
@@ -99,9 +103,13 @@ async function openTarget(articlePath: string, shown: string, labelCache = new M
 	const sidecarPath = sidecarPathFor(articlePath);
 	// Refuse an unreadable sidecar with its position before waiting for the lock.
 	const sidecarText = await readSidecarText(sidecarPath, REFUSAL);
-	const session = openSession(sidecarPath, sidecarText, prepared, path.basename(articlePath), REFUSAL);
+	let session = openSession(sidecarPath, sidecarText, prepared, path.basename(articlePath), REFUSAL);
+	const previousText = await previousArticleText(articlePath, session.asRead.textHash, prepared);
+	if (previousText !== undefined) {
+		session = openSession(sidecarPath, sidecarText, prepared, path.basename(articlePath), REFUSAL, previousText);
+	}
 	return {
-		articlePath, dir, prepared, sidecarPath, sidecarText, session,
+		articlePath, dir, prepared, sidecarPath, sidecarText, session, previousText,
 		problem(start, end, label) {
 			if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end <= start || end > length) {
 				return `bad range ${start}–${end}: the article has ${length} code points; need 0 ≤ start < end ≤ ${length}`;
@@ -135,7 +143,7 @@ async function addToSidecar(target: Target, annotations: readonly NewAnnotation[
 	await updateFileLocked(
 		sidecarPath,
 		(before) => {
-			const session = before === target.sidecarText ? target.session : openSession(sidecarPath, before, prepared, articleName, REFUSAL);
+			const session = before === target.sidecarText ? target.session : openSession(sidecarPath, before, prepared, articleName, REFUSAL, target.previousText);
 			const taken = new Set(session.doc.data.annotations.map((a) => a.id));
 			const newId = makeIdGenerator(Math.random, (candidate) => taken.has(candidate));
 			const now = new Date();
@@ -281,10 +289,35 @@ export async function readSidecarText(sidecarPath: string, suffix = ''): Promise
 }
 
 /** Opens the sidecar session or fails with the first error's position (`suffix` says what was left alone). */
-export function openSession(sidecarPath: string, sidecarText: string | undefined, article: PreparedText, articleName: string, suffix = ''): SidecarSession {
-	const opened = openSidecarSession({ sidecarText, articleText: article, articleName });
+export function openSession(
+	sidecarPath: string, sidecarText: string | undefined, article: PreparedText, articleName: string, suffix = '', previousArticleText?: string,
+): SidecarSession {
+	const opened = openSidecarSession({ sidecarText, articleText: article, articleName, previousArticleText });
 	if (!opened.ok) {
 		throw refusalOf(sidecarPath, opened.errors, suffix);
 	}
 	return opened.session;
+}
+
+/**
+ * The article text the sidecar's offsets were made for, when git has it (the staged or the
+ * committed version whose hash the sidecar records): re-anchoring can then follow a diff of
+ * the two texts instead of searching. Undefined when the text did not change or git has no
+ * such version.
+ */
+export async function previousArticleText(articlePath: string, storedHash: string | null, current: PreparedText): Promise<string | undefined> {
+	if (storedHash === null || storedHash === hashArticleText(current.raw)) {
+		return undefined;
+	}
+	for (const revision of [':', 'HEAD:']) {
+		try {
+			const text = await git(path.dirname(articlePath), ['show', `${revision}./${path.basename(articlePath)}`]);
+			if (hashArticleText(text) === storedHash) {
+				return text;
+			}
+		} catch {
+			// Not in a repository, or not at that revision: try the next, then search without it.
+		}
+	}
+	return undefined;
 }

@@ -4,7 +4,7 @@ import { sidecarPathFor } from '../../core/corpus/corpusLayout';
 import { parseArgs } from '../args';
 import { CliError, type CliCommand, type CliIo } from '../cliTypes';
 import { readUtf8 } from '../../node/files';
-import { openSession, readSidecarText } from './annotateCommand';
+import { openSession, previousArticleText, readSidecarText } from './annotateCommand';
 
 interface ListedAnnotation {
 	id: string;
@@ -39,7 +39,12 @@ export const listCommand: CliCommand = {
 		const prepared = prepareText(await readUtf8(articlePath, 'article'));
 		const sidecarPath = sidecarPathFor(articlePath);
 		// Read-only: the session's re-anchoring stays in memory and is never written.
-		const session = openSession(sidecarPath, await readSidecarText(sidecarPath), prepared, path.basename(articlePath));
+		const text = await readSidecarText(sidecarPath);
+		let session = openSession(sidecarPath, text, prepared, path.basename(articlePath));
+		const previous = await previousArticleText(articlePath, session.asRead.textHash, prepared);
+		if (previous !== undefined) {
+			session = openSession(sidecarPath, text, prepared, path.basename(articlePath), '', previous);
+		}
 		const listed: ListedAnnotation[] = session.asRead.annotations.map((a) => {
 			const result = session.anchors.get(a.id) ?? { status: 'orphaned' };
 			const base = { id: a.id, label: a.label, quote: a.quote, ...(a.note ? { note: a.note } : {}) };

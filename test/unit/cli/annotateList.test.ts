@@ -4,7 +4,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
 import type { CliIo } from '../../../src/cli/cliTypes';
+import { execFileSync } from 'child_process';
 import { main } from '../../../src/cli/main';
+import { previousArticleText } from '../../../src/cli/commands/annotateCommand';
+import { prepareText } from '../../../src/core/annotations/anchoring';
+import { hashArticleText } from '../../../src/core/annotations/hash';
 
 async function run(cwd: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
 	let out = '';
@@ -103,5 +107,43 @@ describe('CLI annotate and list', () => {
 		assert.strictEqual(await fs.readFile(sidecar, 'utf8'), corrupt);
 		const list = await run(dir, 'list', '001_abc.txt', '--json');
 		assert.strictEqual(list.code, 1);
+		assert.doesNotMatch(list.err, /was not changed/, 'list never writes, so it does not talk about changing');
+	});
+
+	it('refuses a .txt that is not an article and writes no sidecar', async () => {
+		await fs.writeFile(article, 'Boodschappen: brood, kaas.\n');
+		const r = await run(dir, 'annotate', '001_abc.txt', '--start', '0', '--end', '5', '--label', 'claim', '--author', 'T');
+		assert.strictEqual(r.code, 1);
+		assert.match(r.err, /is not an article/);
+		await fs.writeFile(article, ' date 2025-13 Een onmogelijke maand.');
+		const month = await run(dir, 'annotate', '001_abc.txt', '--start', '1', '--end', '5', '--label', 'claim', '--author', 'T');
+		assert.strictEqual(month.code, 1);
+		assert.match(month.err, /001_abc\.txt:1:\d+: .*month/);
+		await assert.rejects(fs.access(sidecar));
+	});
+
+	it('refuses a sidecar that is not UTF-8 with the line and column of the first bad byte', async () => {
+		const bytes = Buffer.concat([Buffer.from('version: 1\narticle: 001_abc.txt\nannotations: []\n# ë'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]);
+		await fs.writeFile(sidecar, bytes);
+		const r = await run(dir, 'annotate', '001_abc.txt', '--start', '1', '--end', '5', '--label', 'claim', '--author', 'T');
+		assert.match(r.err, /001_abc\.ann\.yaml:4:4: .*not valid UTF-8/);
+		const list = await run(dir, 'list', '001_abc.txt');
+		assert.match(list.err, /001_abc\.ann\.yaml:4:4: /);
+		assert.ok((await fs.readFile(sidecar)).equals(bytes));
+	});
+
+	it('finds the text the offsets were made for in git (staged or committed), by the recorded hash', async () => {
+		const git = (...args: string[]): void => {
+			execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.invalid', ...args], { cwd: dir, stdio: 'ignore' });
+		};
+		git('init', '-q');
+		git('add', '001_abc.txt');
+		git('commit', '-q', '-m', 'article');
+		const original = ARTICLE;
+		const edited = ARTICLE.replace('De NAVO', 'De grote NAVO');
+		await fs.writeFile(article, edited);
+		assert.strictEqual(await previousArticleText(article, hashArticleText(original), prepareText(edited)), original);
+		assert.strictEqual(await previousArticleText(article, hashArticleText(edited), prepareText(edited)), undefined, 'unchanged: nothing to look up');
+		assert.strictEqual(await previousArticleText(article, 'sha256:00', prepareText(edited)), undefined, 'no version with that hash');
 	});
 });
