@@ -309,23 +309,27 @@ export function reanchorAll(text: string | PreparedText, annotations: readonly A
 	// where the last settled one's shift puts it has moved with it (a sentence inserted above).
 	const byStart = annotations.map((_, i) => i).sort((x, y) => annotations[x].start - annotations[y].start);
 	const pendingAt = new Map(pending.filter((p) => p.zone === undefined).map((p) => [p.index, p]));
+	// An annotation whose quote and full context sit exactly where `shift` (a settled neighbour's)
+	// puts it moved with that neighbour (a sentence inserted above both).
+	const followShift = (i: number, shift: number): boolean => {
+		const a = annotations[i];
+		if (a.start + shift < 0 || a.end + shift > cpLen) {
+			return false;
+		}
+		const s16 = t.canonIndex.toUtf16(a.start + shift), e16 = t.canonIndex.toUtf16(a.end + shift);
+		if (!s.contextIntact(a, s16, e16)) {
+			return false;
+		}
+		results[i] = s.placed(a, s16, e16);
+		return true;
+	};
 	let lastShift = 0;
 	for (const i of byStart) {
-		const a = annotations[i];
 		const r = results[i];
 		if (r?.start !== undefined) {
-			lastShift = r.start - a.start;
-			continue;
-		}
-		if (!pendingAt.has(i)) {
-			continue;
-		}
-		if (lastShift !== 0 && a.start + lastShift >= 0 && a.end + lastShift <= cpLen) {
-			const s16 = t.canonIndex.toUtf16(a.start + lastShift), e16 = t.canonIndex.toUtf16(a.end + lastShift);
-			if (s.contextIntact(a, s16, e16)) {
-				results[i] = s.placed(a, s16, e16);
-				continue;
-			}
+			lastShift = r.start - annotations[i].start;
+		} else if (pendingAt.has(i) && lastShift !== 0) {
+			followShift(i, lastShift);
 		}
 	}
 
@@ -360,14 +364,29 @@ export function reanchorAll(text: string | PreparedText, annotations: readonly A
 			p.elsewhere.push(s16);
 		}
 	});
-	for (const p of pending) {
-		p.exact = s.scoreOccurrences(p.target, p.occurrences, p.predictions);
-	}
 	const settle = (p: Pending, best: Candidate): void => {
 		results[p.index] = s.result(p.target, best);
 	};
 	const unresolved: Pending[] = [];
-	for (const p of pending) {
+	// In stored order, so that once one annotation of a shifted run is found by scoring, the rest
+	// follow its shift without scoring (see followShift).
+	const pendingByIndex = new Map(pending.map((p) => [p.index, p]));
+	let shift = 0;
+	for (const i of byStart) {
+		const r = results[i];
+		if (r?.start !== undefined) {
+			shift = r.start - annotations[i].start;
+			continue;
+		}
+		const p = pendingByIndex.get(i);
+		if (p === undefined) {
+			continue;
+		}
+		if (p.zone === undefined && shift !== 0 && followShift(i, shift)) {
+			shift = results[i]!.start! - annotations[i].start;
+			continue;
+		}
+		p.exact = s.scoreOccurrences(p.target, p.occurrences, p.predictions);
 		const choice = s.choose(p.exact);
 		if (choice.best && p.zone !== undefined && !inZone(p, choice.best.s16, choice.best.e16) && p.elsewhere.length > 0) {
 			// Found in inserted text away from its place: only if text the diff kept elsewhere does not fit as well.
@@ -380,6 +399,7 @@ export function reanchorAll(text: string | PreparedText, annotations: readonly A
 		}
 		if (choice.best) {
 			settle(p, choice.best);
+			shift = results[i]!.start! - annotations[i].start;
 		} else {
 			p.tied = choice.ambiguous;
 			p.contextless = p.exact.length > 0;
