@@ -40,6 +40,17 @@ export function articleHeader(articleName: string, text: string | PreparedText):
 }
 
 /**
+ * The one validator, for callers that only need the verdict: every problem `parseSidecar` finds,
+ * plus offsets past the end of the article when the file records this article's hash. Decode
+ * bytes with `decodeSidecarBytes` first (invalid UTF-8 is reported there, with its position).
+ */
+export function validateSidecar(text: string, articleText?: string | PreparedText): SidecarError[] {
+	const article = articleText === undefined ? undefined : prepareText(articleText);
+	const parsed = parseSidecar(text, article && { article: { codePointLength: article.canonIndex.codePointLength, textHash: hashArticleText(article.raw) } });
+	return parsed.ok ? [] : parsed.errors;
+}
+
+/**
  * Re-anchors every annotation against `text`. Passes the previous text when known, for anchoring
  * that maps offsets through a diff of the two texts (one place to switch when it lands).
  */

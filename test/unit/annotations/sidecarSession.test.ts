@@ -3,7 +3,7 @@ import { makeSelector, prepareText } from '../../../src/core/annotations/anchori
 import { hashArticleText } from '../../../src/core/annotations/hash';
 import type { Annotation } from '../../../src/core/annotations/model';
 import { SidecarEditError, parseSidecar } from '../../../src/core/annotations/sidecarCodec';
-import { openSidecarSession, type SidecarSession } from '../../../src/core/annotations/sidecarSession';
+import { openSidecarSession, validateSidecar, type SidecarSession } from '../../../src/core/annotations/sidecarSession';
 import { decodeSidecarBytes } from '../../../src/core/annotations/sidecarValidator';
 
 const NAME = '001_0a1b2c3d4e5f6071.txt';
@@ -107,6 +107,15 @@ describe('sidecar session', () => {
 		const second = s.serialize()!;
 		const added = second.split('\n').filter((l) => !first.split('\n').includes(l));
 		assert.deepStrictEqual(added, ['    note: Bron?']);
+	});
+
+	it('validateSidecar gives the same verdict without a session', () => {
+		const length = prepareText(ARTICLE).canonIndex.codePointLength;
+		const text = written('Zelensky').replace(/start: \d+\n {4}end: \d+/, `start: ${length + 1}\n    end: ${length + 9}`);
+		assert.deepStrictEqual(validateSidecar(written('Zelensky'), ARTICLE), []);
+		assert.deepStrictEqual(validateSidecar(text), [], 'without the article the offsets cannot be judged');
+		assert.deepStrictEqual(validateSidecar(text, ARTICLE).map((e) => e.code), ['offset-past-text']);
+		assert.deepStrictEqual(validateSidecar('version: 1\narticle: x\n').map((e) => e.code), ['missing-field']);
 	});
 
 	it('reports what the validator refuses, never a session', () => {
