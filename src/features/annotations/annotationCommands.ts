@@ -244,13 +244,14 @@ class AnnotationCommands {
 		await this.deps.store.assertWritable(document);
 		const target = await this.pickAnnotation(document, id, 'Which annotation moves to the selection?', true);
 		const range = trimRange(document, editor.selection);
-		await this.deps.store.modify(document, (doc, text) => {
+		await this.deps.store.modify(document, (doc, text, edits) => {
 			const fresh = createAnnotation(text, document.offsetAt(range.start), document.offsetAt(range.end), target.annotation.label, {
 				now: () => new Date(),
 				author: target.annotation.author ?? '',
 				newId: () => target.annotation.id,
 			});
-			doc.setOffsets(target.annotation.id, fresh.start, fresh.end, fresh.quote, fresh.prefix, fresh.suffix);
+			// Through the session: the one way an orphan's stored offsets may change.
+			edits.reanchor(target.annotation.id, fresh);
 			doc.update(target.annotation.id, { modified: now() });
 		});
 	}

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { formatArticleDate, parseHeader } from '../../core/article/articleParser';
-import { makeSelector, prepareText, shiftForEdits, toEditorRange, type PreparedText } from '../../core/annotations/anchoring';
+import { makeSelector, prepareText, shiftForEdits, toEditorRange, type PreparedText, type TextSelector } from '../../core/annotations/anchoring';
 import { hashArticleText } from '../../core/annotations/hash';
 import type { Annotation } from '../../core/annotations/model';
-import { openSidecarSession } from '../../core/annotations/sidecarSession';
-import { createSidecar, parseSidecar, serializeIfChanged, type SidecarDocument, type SidecarError } from '../../core/annotations/sidecarCodec';
+import { openSidecarSession, type SidecarSession } from '../../core/annotations/sidecarSession';
+import { SidecarEditError, createSidecar, parseSidecar, serializeIfChanged, type SidecarDocument, type SidecarError } from '../../core/annotations/sidecarCodec';
 import { baseName, isSidecarPath, articlePathFor, sidecarPathFor, SIDECAR_GLOB } from '../../core/corpus/corpusLayout';
 import { isArticleDocument } from '../../platform/articleDocuments';
 import { readTextIfExists, updateUriLocked } from '../../platform/atomicWrite';
@@ -57,10 +57,22 @@ interface Snapshot {
 	version: number;
 }
 
+/** What a change may do beyond editing the document directly. */
+export interface SidecarEdits {
+	/**
+	 * Points an annotation at a new passage (the analyst chose it): the one way an orphan's
+	 * offsets, quote and context may change. False when the id is unknown.
+	 */
+	reanchor(id: string, selector: TextSelector): boolean;
+}
+
+/** A command's change to the in-memory sidecar; see {@link AnnotationStore.modify}. */
+export type SidecarChange<T> = (doc: SidecarDocument, text: PreparedText, edits: SidecarEdits) => T;
+
 /** A command's change to the in-memory sidecar that is not written yet. */
 interface PendingChange {
 	/** Re-run on a newer sidecar when another program wrote it meanwhile; undefined for an undo or redo (a restored text cannot be replayed). */
-	readonly change?: (doc: SidecarDocument, text: PreparedText) => unknown;
+	readonly change?: SidecarChange<unknown>;
 	/** `document.version` of the article it was made on: the editor offsets it used belong to that text. */
 	readonly version: number;
 	/** What its last run returned (the ids it made, …), handed back by `modify`. */
@@ -76,6 +88,8 @@ interface Entry {
 	diskText: string | undefined;
 	/** The sidecar as it is in memory: the file plus changes waiting for the article's save. */
 	doc: SidecarDocument | undefined;
+	/** The session the file was opened in; it guards orphans while `doc` is its document (an undo restores another). */
+	session: SidecarSession | undefined;
 	errors: SidecarError[] | undefined;
 	live: Map<string, LiveRange>;
 	/** The article text on disk as the editor last saw it (loaded, saved or reloaded). */
@@ -160,7 +174,7 @@ export class AnnotationStore extends Disposable {
 	 * saved, else kept in memory until it is. Refuses when the sidecar cannot be read. Returns
 	 * what `change` returned.
 	 */
-	async modify<T>(document: vscode.TextDocument, change: (doc: SidecarDocument, text: PreparedText) => T): Promise<T> {
+	async modify<T>(document: vscode.TextDocument, change: SidecarChange<T>): Promise<T> {
 		if (!isArticleDocument(document)) {
 			throw new UserError(`${vscode.workspace.asRelativePath(document.uri)} is not an article file of the workspace.`);
 		}
@@ -244,6 +258,7 @@ export class AnnotationStore extends Disposable {
 					sidecarUri,
 					diskText: undefined,
 					doc: undefined,
+					session: undefined,
 					errors: undefined,
 					live: new Map(),
 					savedArticleText: saved ?? document.getText(),
@@ -278,6 +293,7 @@ export class AnnotationStore extends Disposable {
 	private load(entry: Entry, document: vscode.TextDocument, text: string | undefined): void {
 		entry.diskText = text;
 		entry.doc = undefined;
+		entry.session = undefined;
 		entry.errors = undefined;
 		entry.live = new Map();
 		entry.offsetsPending = false;
@@ -296,6 +312,7 @@ export class AnnotationStore extends Disposable {
 			return;
 		}
 		const { session } = opened;
+		entry.session = session;
 		entry.doc = session.doc;
 		for (const annotation of session.doc.data.annotations) {
 			const result = session.anchors.get(annotation.id);
@@ -511,7 +528,7 @@ export class AnnotationStore extends Disposable {
 		this.syncOffsets(entry, prepared);
 		const before = this.snapshot(entry, document);
 		const offsetsBefore = new Map(entry.doc.data.annotations.map((a) => [a.id, `${a.start}:${a.end}`]));
-		pending.result = pending.change?.(entry.doc, prepared);
+		pending.result = pending.change?.(entry.doc, prepared, this.edits(entry, entry.doc));
 		this.rebuildLive(entry, prepared, offsetsBefore);
 		const after = this.snapshot(entry, document);
 		if (before.key === after.key) {
@@ -522,6 +539,17 @@ export class AnnotationStore extends Disposable {
 		entry.redo = [];
 		entry.pending.push(pending);
 		return true;
+	}
+
+	/** The session of `entry` while `doc` is its document. */
+	private sessionOf(entry: Entry, doc: SidecarDocument): SidecarSession | undefined {
+		return entry.session?.doc === doc ? entry.session : undefined;
+	}
+
+	private edits(entry: Entry, doc: SidecarDocument): SidecarEdits {
+		return {
+			reanchor: (id, s) => this.sessionOf(entry, doc)?.reanchor(id, s) ?? doc.setOffsets(id, s.start, s.end, s.quote, s.prefix, s.suffix),
+		};
 	}
 
 	private droppedMessage(entry: Entry, count: number, why: string): string {
@@ -641,10 +669,15 @@ export class AnnotationStore extends Disposable {
 		entry.offsetsPending = false;
 		entry.diskText = outcome === 'deleted' ? undefined : result.text;
 		if (outcome === 'written' && result.text !== undefined) {
-			// Re-parse our own output so the next edit splices exactly what is on disk.
-			const reparsed = parseSidecar(result.text);
-			if (reparsed.ok) {
-				entry.doc = reparsed.doc;
+			// The document learns what it wrote, so the next edit splices exactly what is on disk.
+			const doc = entry.doc;
+			if (doc && (doc.changed || doc.sourceText !== result.text)) {
+				const session = this.sessionOf(entry, doc);
+				if (session) {
+					session.commit(result.text);
+				} else {
+					doc.commit(result.text);
+				}
 			}
 			this._onDidChange.fire(entry.articleUri);
 		}
@@ -669,8 +702,32 @@ export class AnnotationStore extends Disposable {
 			doc.setHeader(header);
 		}
 		// An undo restores a document parsed from an earlier text: that text is what to write.
-		const next = serializeIfChanged(entry.diskText ?? '', doc) ?? (doc.sourceText !== entry.diskText && !doc.changed ? doc.sourceText : undefined);
+		const next = this.serialize(entry, doc) ?? (doc.sourceText !== entry.diskText && !doc.changed ? doc.sourceText : undefined);
 		return next === entry.diskText ? undefined : next;
+	}
+
+	/**
+	 * The edited document's text, through its session when it has one: the session refuses an
+	 * orphan changed other than by an explicit re-anchor. The refused changes are dropped (the file
+	 * is read again) so they cannot block every later write.
+	 */
+	private serialize(entry: Entry, doc: SidecarDocument): string | undefined {
+		const session = this.sessionOf(entry, doc);
+		if (!session) {
+			return serializeIfChanged(entry.diskText ?? '', doc);
+		}
+		try {
+			return session.serialize();
+		} catch (error) {
+			if (error instanceof SidecarEditError) {
+				const document = this.openDocument(entry.articleUri);
+				if (document) {
+					this.load(entry, document, entry.diskText);
+				}
+				throw new UserError(`${error.message} Nothing was written.`);
+			}
+			throw error;
+		}
 	}
 
 	private header(entry: Entry, articleText: string): { article: string; date: string | null; textHash: string } {
