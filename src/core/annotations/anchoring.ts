@@ -550,7 +550,7 @@ function searchWindows(t: PreparedText, p: Pending, quoteUnits: number, maxUnits
 	if (hi - lo <= maxUnits && maxUnits > 0) {
 		return hi > lo ? [{ from: lo, to: hi }] : [];
 	}
-	const half = maxUnits === 0 ? quoteUnits : Math.max(quoteUnits, Math.min(WINDOW, Math.floor(maxUnits / (2 * p.predictions.length))));
+	const half = maxUnits === 0 ? 2 * quoteUnits + CONTEXT_LENGTH : Math.max(quoteUnits, Math.min(WINDOW, Math.floor(maxUnits / (2 * p.predictions.length))));
 	const windows = p.predictions
 		.map((cp) => t.canonIndex.toUtf16(cp))
 		.map((at) => ({ from: Math.max(lo, at - half), to: Math.min(hi, at + quoteUnits + half) }))

@@ -1,8 +1,11 @@
 /**
  * Approximate string search: Myers' bit-parallel edit-distance algorithm in Hyyrö's
  * multi-word ("block") form, O(n · ⌈m/32⌉) for a pattern of m UTF-16 units over n
- * units of text. Written here rather than depending on `approx-string-match` (which
- * Hypothesis uses) to keep the core dependency-free for the web build.
+ * units of text. Kept rather than `approx-string-match` (which Hypothesis uses): that library
+ * passes the same oracle test, but measured on this machine it was no faster for the windowed
+ * searches re-anchoring mostly does (2,000 windows: 118–197 ms vs 105–153 ms here) though about
+ * twice as fast on whole 40 KB texts, and it ships as an ES module only, which the CommonJS
+ * builds (tests, CLI) can load only on Node ≥ 20.19.
  */
 
 /** One approximate occurrence: UTF-16 offsets into the searched text, end exclusive. */
