@@ -191,15 +191,16 @@ interface TrainResult {
 	devF1?: number;
 }
 
-function runPerceptron(
-	label: string,
-	numRows: number,
-	data: readonly TrainingInstance[],
-	dev: DevSet | null,
-	maxEpochs: number,
-	opts: TrainOptions,
-	quiet = false,
-): TrainResult {
+/** One training run: what to train on, how long at most, and what to call it in the log. */
+interface RunSpec {
+	label: string;
+	numRows: number;
+	data: readonly TrainingInstance[];
+	dev: DevSet | null;
+	maxEpochs: number;
+}
+
+function runPerceptron({ label, numRows, data, dev, maxEpochs }: RunSpec, opts: TrainOptions, quiet = false): TrainResult {
 	const p = new Perceptron(numRows);
 	const rng = seededRandom(opts.seed);
 	const order = data.map((_, i) => i);
@@ -238,21 +239,15 @@ function runPerceptron(
  * Trains `opts.seeds` perceptrons that differ only in the shuffling seed (each with its own early
  * stopping) and averages their weights (parameter mixing): steadier than any single run.
  */
-function runMixed(
-	label: string,
-	numRows: number,
-	data: readonly TrainingInstance[],
-	dev: DevSet | null,
-	maxEpochs: number,
-	opts: TrainOptions,
-): TrainResult {
+function runMixed(spec: RunSpec, opts: TrainOptions): TrainResult {
+	const { label, dev } = spec;
 	const n = Math.max(1, opts.seeds);
 	if (n === 1) {
-		return runPerceptron(label, numRows, data, dev, maxEpochs, opts);
+		return runPerceptron(spec, opts);
 	}
 	const runs: TrainResult[] = [];
 	for (let k = 0; k < n; k++) {
-		runs.push(runPerceptron(`${label} seed ${opts.seed + k}`, numRows, data, dev, maxEpochs, { ...opts, seed: opts.seed + k }));
+		runs.push(runPerceptron({ ...spec, label: `${label} seed ${opts.seed + k}` }, { ...opts, seed: opts.seed + k }));
 	}
 	const mix = (pick: (w: WeightSet) => Float32Array): Float32Array => {
 		const out = new Float32Array(pick(runs[0].weights).length);
@@ -331,7 +326,7 @@ export function trainNer(
 		: null;
 	opts.log(`features: ${numRows1} (extraction ${((opts.now() - t0) / 1000).toFixed(1)} s), training sentences: ${flat.length}`);
 
-	const r1 = runMixed('pass1', numRows1, flat, devSet, opts.epochs, opts);
+	const r1 = runMixed({ label: 'pass1', numRows: numRows1, data: flat, dev: devSet, maxEpochs: opts.epochs }, opts);
 	const report: TrainReport = {
 		parts: {
 			resources: {
@@ -367,7 +362,7 @@ export function trainNer(
 				trainPart.push(...docInstances[i]);
 			}
 		});
-		const rk = runPerceptron(`fold${k}`, numRows1, trainPart, null, r1.epochs, opts, true);
+		const rk = runPerceptron({ label: `fold${k}`, numRows: numRows1, data: trainPart, dev: null, maxEpochs: r1.epochs }, opts, true);
 		const p = new Perceptron(0);
 		train.forEach((_, i) => {
 			if (i % f2 === k) {
@@ -401,7 +396,7 @@ export function trainNer(
 	}
 	const numRows2 = keys.length;
 	const epochs2 = devSet2 ? opts.epochs : (opts.epochs2 ?? opts.epochs);
-	const r2 = runMixed('pass2', numRows2, docInstances2.flat(), devSet2, epochs2, opts);
+	const r2 = runMixed({ label: 'pass2', numRows: numRows2, data: docInstances2.flat(), dev: devSet2, maxEpochs: epochs2 }, opts);
 	report.parts.keys = Uint32Array.from(keys);
 	report.parts.pass2 = linearData(r2.weights);
 	report.pass2Epochs = r2.epochs;
