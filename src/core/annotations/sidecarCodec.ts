@@ -437,7 +437,12 @@ export class SidecarDocument {
 			return false;
 		}
 		this.snapshot();
-		this.annotationsSeq(false)!.items.splice(index, 1);
+		const seq = this.annotationsSeq(false)!;
+		seq.items.splice(index, 1);
+		if (seq.items.length === 0) {
+			// As a fresh parse has it: an empty block list prints as `annotations:` + `  []`.
+			seq.flow = true;
+		}
 		this.view.annotations.splice(index, 1);
 		this.touch();
 		return true;
@@ -731,6 +736,11 @@ export function serializeIfChangedFullPrint(original: string, doc: SidecarDocume
 		return undefined;
 	}
 	const base = doc.printedSource(original) ?? canonicalForm(original);
+	// Edits that cancel out (an add and its remove) print as before: nothing to write, and the
+	// printer's normalisation of a hand-formatted file is no reason to rewrite it.
+	if (next === base) {
+		return undefined;
+	}
 	// Our own output (or unparsable original): nothing to preserve beyond what the Document API keeps.
 	if (base === undefined || base === original) {
 		return next;
