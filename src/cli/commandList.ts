@@ -5,12 +5,12 @@ import { benchNerCommand } from './commands/benchNerCommand';
 import { checkCommand } from './commands/checkCommand';
 import { diffCommand } from './commands/diffCommand';
 import { entitiesCommand } from './commands/entitiesCommand';
-import { evalNerCommand } from './commands/evalNer';
+import { evalNerCommand } from './commands/evalNerCommand';
 import { indexCommand } from './commands/indexCommand';
 import { listCommand } from './commands/listCommand';
-import { mergeDriverCommand } from './commands/mergeDriver';
-import { setupGitCommand } from './commands/setupGit';
-import { trainNerCommand } from './commands/trainNer';
+import { mergeDriverCommand } from './commands/mergeDriverCommand';
+import { setupGitCommand } from './commands/setupGitCommand';
+import { trainNerCommand } from './commands/trainNerCommand';
 
 /** Every subcommand, in the order `corpus-annotator --help` lists them. One line per command. */
 export const commands: readonly CliCommand[] = [

@@ -59,7 +59,6 @@ function fail(): never {
 
 const KEEP_CHOMP = /[|>][0-9]?\+/;
 const BLANK_OR_COMMENT = /^[ \t]*(?:#.*)?\r?$/;
-const LINE_REST = /^[ \t]*(?:#.*)?\r?$/;
 
 /**
  * Cheap checks on the parsed file, done once before the first edit: false if the fast
@@ -368,7 +367,7 @@ class Splicer {
 				fail();
 			}
 			const end = orig.range[1];
-			if (!LINE_REST.test(this.s.slice(end, this.lineEndNoBreak(end)))) {
+			if (!BLANK_OR_COMMENT.test(this.s.slice(end, this.lineEndNoBreak(end)))) {
 				fail();
 			}
 			return end;

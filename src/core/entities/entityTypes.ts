@@ -1,7 +1,6 @@
 /** The four CoNLL entity types the tagger and the entity lists use. */
-export type EntityType = 'PER' | 'LOC' | 'ORG' | 'MISC';
-
-export const ENTITY_TYPES: readonly EntityType[] = ['PER', 'LOC', 'ORG', 'MISC'];
+export const ENTITY_TYPES = ['PER', 'LOC', 'ORG', 'MISC'] as const;
+export type EntityType = (typeof ENTITY_TYPES)[number];
 
 export const ENTITY_TYPE_NAMES: Readonly<Record<EntityType, string>> = {
 	PER: 'Person',
@@ -11,7 +10,7 @@ export const ENTITY_TYPE_NAMES: Readonly<Record<EntityType, string>> = {
 };
 
 export function isEntityType(value: unknown): value is EntityType {
-	return value === 'PER' || value === 'LOC' || value === 'ORG' || value === 'MISC';
+	return (ENTITY_TYPES as readonly unknown[]).includes(value);
 }
 
 export type MentionSource = 'tagger' | 'list' | 'correction' | 'corpus';

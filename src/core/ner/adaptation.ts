@@ -11,7 +11,7 @@
 import { viterbi } from './decoder';
 import { documentCasing, documentMajority } from './docFeatures';
 import type { SentenceFeatures } from './features';
-import { hashString } from './hash';
+import { hashString } from './featureHash';
 import { NUM_LABELS } from './labels';
 import type { WeightOverlay } from './overlay';
 import type { LoadedModel } from './tagger';

@@ -1,5 +1,6 @@
 /** Phrase-level scoring with conlleval semantics (exact boundaries and type, micro-averaged). */
-import { ENTITY_TYPES, tagsToChunks } from './labels';
+import { ENTITY_TYPES } from '../entities/entityTypes';
+import { tagsToChunks } from './labels';
 
 export interface TypeScore {
 	type: string;

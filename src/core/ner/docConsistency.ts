@@ -5,7 +5,8 @@
  * Bart De Wever) with a confident PER mention.
  */
 import { possessiveStem } from './features';
-import { ENTITY_TYPES, makeLabel } from './labels';
+import { ENTITY_TYPES } from '../entities/entityTypes';
+import { makeLabel } from './labels';
 
 export interface ScoredChunk {
 	sentence: number;

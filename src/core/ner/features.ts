@@ -4,8 +4,9 @@
  * computed once per distinct word and cached together with its resolved rows, so a token costs
  * a handful of hash look-ups for the features that combine neighbours.
  */
-import { hashCombine, hashString, type HashSetLike } from './hash';
-import { ENTITY_TYPES, labelType } from './labels';
+import { hashCombine, hashString, type HashSetLike } from './featureHash';
+import { ENTITY_TYPES } from '../entities/entityTypes';
+import { labelType } from './labels';
 
 export interface GazetteerLike {
 	/** Bit mask of entity types (bit t = ENTITY_TYPES[t]) for a phrase hash, or -1. */

@@ -5,7 +5,7 @@
  * GeoNames. The tagger turns matches into features (bit × BILOU position), never into labels.
  */
 import { addPrefixes, KNOWLEDGE_MAX_LEN, normalizeWord, phraseHash } from './features';
-import { ENTITY_TYPES } from './labels';
+import { ENTITY_TYPES } from '../entities/entityTypes';
 import { tokenize } from './tokenizer';
 
 export { KNOWLEDGE_BITS, KNOWLEDGE_MAX_LEN, KNOWLEDGE_TOWN_BIT } from './features';

@@ -1,7 +1,6 @@
-/** Entity types, BILOU label set and conversions between IOB tags, BILOU labels and spans. */
+/** BILOU label set over the entity types and conversions between IOB tags, BILOU labels and spans. */
 
-export const ENTITY_TYPES = ['PER', 'LOC', 'ORG', 'MISC'] as const;
-export type EntityType = (typeof ENTITY_TYPES)[number];
+import { ENTITY_TYPES } from '../entities/entityTypes';
 
 const PREFIXES = ['B', 'I', 'L', 'U'] as const;
 

@@ -8,7 +8,7 @@
  *                  bit mask and the non-zero int8 weights; float32 transitions in weight units)
  */
 import { ByteReader, ByteWriter } from './binio';
-import { U32Map, type HashSetLike } from './hash';
+import { U32Map, type HashSetLike } from './featureHash';
 import { LABELS, NUM_LABELS } from './labels';
 import type { GazetteerLike, NerResources } from './features';
 
@@ -417,25 +417,10 @@ export interface ParsedModel {
 	pass2?: RuntimeLinearModel;
 }
 
-/**
- * Parses a model file from its bytes (preferred), or from a "binary string" holding one byte
- * per character (as read with the latin1 encoding).
- */
-export function parseModel(data: string | Uint8Array): ParsedModel {
-	let bytes: Uint8Array;
-	if (typeof data === 'string') {
-		bytes = new Uint8Array(data.length);
-		for (let i = 0; i < data.length; i++) {
-			const c = data.charCodeAt(i);
-			if (c > 255) {
-				throw new Error('NER model string must hold one byte per character (read the file as bytes or latin1)');
-			}
-			bytes[i] = c;
-		}
-	} else {
-		// A plain view (a Node Buffer subclass would change slice() semantics).
-		bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-	}
+/** Parses a model file from its bytes. */
+export function parseModel(data: Uint8Array): ParsedModel {
+	// A plain view (a Node Buffer subclass would change slice() semantics).
+	const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 	const nl = bytes.indexOf(10);
 	let headerText = '';
 	for (let i = 0; i < (nl < 0 ? bytes.length : nl); i++) {

@@ -4,7 +4,7 @@
  * units. Features the shipped model never saw get rows after its own (row >= baseRows).
  */
 import type { SentenceFeatures } from './features';
-import { U32Map } from './hash';
+import { U32Map } from './featureHash';
 import { NUM_LABELS } from './labels';
 
 const L = NUM_LABELS;

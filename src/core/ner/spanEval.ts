@@ -3,7 +3,7 @@
  * match of both boundaries and type, per type, micro over PER/LOC/ORG (the figure the modern
  * news targets use), over all four types, and span-only (boundaries right, type ignored).
  */
-import { ENTITY_TYPES, type EntityType } from './labels';
+import { ENTITY_TYPES, type EntityType } from '../entities/entityTypes';
 
 export interface ScoredSpan {
 	start: number;

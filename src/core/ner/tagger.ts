@@ -9,14 +9,13 @@ import { addSparseEmissions, expTransitions, Marginals, viterbi, type ExpTransit
 import { enforceConsistency, type ScoredChunk } from './docConsistency';
 import { documentCasing, documentMajority } from './docFeatures';
 import { FeatureExtractor, normalizeWord, type SentenceFeatures } from './features';
-import type { U32Map } from './hash';
-import { bilouToChunks, ENTITY_TYPES, NUM_LABELS, type EntityType } from './labels';
-import { parseModel, type ModelHeader, type ParsedModel, type RuntimeLinearModel } from './model';
+import type { U32Map } from './featureHash';
+import { ENTITY_TYPES, type EntityType } from '../entities/entityTypes';
+import { bilouToChunks, NUM_LABELS } from './labels';
+import { parseModel, type ModelHeader, type ParsedModel, type RuntimeLinearModel } from './nerModelFile';
 import { extendRowStart, WeightOverlay, type ModelAdaptation } from './overlay';
 import { tokenizeDocument, type Token } from './tokenizer';
 import { adaptWeights, type AdaptOptions, type AdaptReport, type CorrectionExample } from './adaptation';
-
-export type { EntityType } from './labels';
 
 export interface EntitySpan {
 	/** UTF-16 offset of the first character in the tagged text. */
@@ -199,8 +198,8 @@ export class LoadedModel implements NerModel {
 	}
 }
 
-/** Parses a model file (its text, or its bytes). */
-export function loadModel(data: string | Uint8Array): LoadedModel {
+/** Parses a model file from its bytes. */
+export function loadModel(data: Uint8Array): LoadedModel {
 	return new LoadedModel(parseModel(data));
 }
 

@@ -7,9 +7,10 @@ import { ConllEvaluator } from './conlleval';
 import type { ConllDocument } from './conll';
 import { documentCasing, documentMajority } from './docFeatures';
 import { addPrefixes, FeatureExtractor, normalizeWord, phraseHash, type GazetteerLike, type NerResources } from './features';
-import { hashString, U32Map } from './hash';
-import { bilouToIob2, ENTITY_TYPES, tagsToBilou, tagsToChunks } from './labels';
-import type { LinearModelData, ModelParts, ResourceData } from './model';
+import { hashString, U32Map } from './featureHash';
+import { ENTITY_TYPES } from '../entities/entityTypes';
+import { bilouToIob2, tagsToBilou, tagsToChunks } from './labels';
+import type { LinearModelData, ModelParts, ResourceData } from './nerModelFile';
 import { seededRandom } from '../util/seededRandom';
 import { Perceptron, type TrainingInstance, type WeightSet } from './perceptron';
 

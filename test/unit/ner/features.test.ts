@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { FeatureExtractor, normalizeWord, phraseHash, wordFeatureNames, wordShapes } from '../../../src/core/ner/features';
-import { hashString } from '../../../src/core/ner/hash';
+import { hashString } from '../../../src/core/ner/featureHash';
 
 function recorder(): { resolve: (h: number) => number; rowOf: Map<number, number> } {
 	const rowOf = new Map<number, number>();

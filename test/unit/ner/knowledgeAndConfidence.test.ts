@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { expTransitions, Marginals, viterbi } from '../../../src/core/ner/decoder';
 import { enforceConsistency, type ScoredChunk } from '../../../src/core/ner/docConsistency';
 import { FeatureExtractor, possessiveStem, wordFeatureNames } from '../../../src/core/ner/features';
-import { hashString } from '../../../src/core/ner/hash';
+import { hashString } from '../../../src/core/ner/featureHash';
 import { KnowledgeBuilder, entrySpellings, parseNameList } from '../../../src/core/ner/knowledge';
 import { bilouToChunks, LABELS, NUM_LABELS, isValidSequence } from '../../../src/core/ner/labels';
 import { formatSpanReport, SpanEvaluator } from '../../../src/core/ner/spanEval';

@@ -5,7 +5,7 @@ import { parseConll } from '../../../src/core/ner/conll';
 import { ConllEvaluator } from '../../../src/core/ner/conlleval';
 import { normalizeWord } from '../../../src/core/ner/features';
 import { bilouToIob2 } from '../../../src/core/ner/labels';
-import { serializeModel } from '../../../src/core/ner/model';
+import { serializeModel } from '../../../src/core/ner/nerModelFile';
 import { loadModel, tagText } from '../../../src/core/ner/tagger';
 import { DEFAULT_TRAIN_OPTIONS, trainNer } from '../../../src/core/ner/trainer';
 
@@ -45,11 +45,8 @@ describe('ner model training, file format and tagging', () => {
 		const { bytes } = serializeModel(report.parts);
 		const model = loadModel(bytes);
 		assert.deepEqual(model.header.training.files, ['tiny']);
-		const latin1 = Array.from(bytes, (b) => String.fromCharCode(b)).join('');
-		const bytesModel = loadModel(latin1);
 		const input = ' date 2024-03 “Jan Peeters” woont in Gent 👍 .';
 		const spans = tagText(model, input);
-		assert.deepEqual(tagText(bytesModel, input), spans);
 		for (const s of spans) {
 			assert.equal(input.slice(s.start, s.end), s.text);
 		}
@@ -58,9 +55,10 @@ describe('ner model training, file format and tagging', () => {
 	});
 
 	it('rejects files that are not NER models', () => {
-		assert.throws(() => loadModel('{"format":"other"}\n'), /not a Corpus Annotator NER model/);
-		assert.throws(() => loadModel('garbage'), /bad header/);
-		assert.throws(() => loadModel('{"format":"corpus-annotator-ner"}\n€'), /one byte per character|version/);
+		const bytesOf = (text: string): Uint8Array => new TextEncoder().encode(text);
+		assert.throws(() => loadModel(bytesOf('{"format":"other"}\n')), /not a Corpus Annotator NER model/);
+		assert.throws(() => loadModel(bytesOf('garbage')), /bad header/);
+		assert.throws(() => loadModel(bytesOf('{"format":"corpus-annotator-ner"}\n€')), /version/);
 	});
 
 	it('shipped model keeps its CoNLL-2002 F1 (regression)', function () {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { integerOption, parseArgs, stringOption } from '../args';
 import { CliError, type CliCommand } from '../cliTypes';
 import { countTokens, type ConllDocument } from '../../core/ner/conll';
-import { bakeAdaptation, serializeModel } from '../../core/ner/model';
+import { bakeAdaptation, serializeModel } from '../../core/ner/nerModelFile';
 import { loadModel } from '../../core/ner/tagger';
 import { adaptToCorrections, readCorrectionsFile } from './nerCorrectionsFile';
 import { DEFAULT_TRAIN_OPTIONS, trainNer, type LexiconLists, type TrainOptions } from '../../core/ner/trainer';
