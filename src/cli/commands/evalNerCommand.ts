@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { integerOption, parseArgs, stringOption } from '../args';
 import { CliError, type CliCommand } from '../cliTypes';
-import { canonicalText } from '../../core/annotations/offsets';
+import { canonicalText, TextIndex } from '../../core/annotations/offsets';
 import { readSidecarData } from '../../core/annotations/sidecarCodec';
 import { sidecarPathFor } from '../../core/corpus/corpusLayout';
 import { ConllEvaluator, formatEvalReport } from '../../core/ner/conlleval';
@@ -11,7 +11,6 @@ import { normalizeWord } from '../../core/ner/features';
 import { bilouToIob2 } from '../../core/ner/labels';
 import { entityTypeOfLabel, formatSpanReport, SpanEvaluator, type ScoredSpan } from '../../core/ner/spanEval';
 import { tagText, type LoadedModel, type NerModel, type TagOptions } from '../../core/ner/tagger';
-import { codePointsToUtf16Offsets } from '../../core/text/codePoints';
 import { CorpusVotes } from '../../core/entities/corpusVotes';
 import type { EntityMention } from '../../core/entities/entityTypes';
 import { applyCorrections, sentenceAt, type CorrectionType, type NerCorrection } from '../../core/entities/nerCorrections';
@@ -50,8 +49,8 @@ function goldSpans(article: string, text: string): ScoredSpan[] {
 		const type = entityTypeOfLabel(a.label);
 		return type ? [{ a, type }] : [];
 	});
-	const offsets = codePointsToUtf16Offsets(text, typed.flatMap(({ a }) => [a.start, a.end]));
-	return typed.map(({ type }, i) => ({ start: offsets[2 * i], end: offsets[2 * i + 1], type }));
+	const index = TextIndex.forCanonical(text);
+	return typed.map(({ a, type }) => ({ start: index.toUtf16(a.start), end: index.toUtf16(a.end), type }));
 }
 
 interface GoldArticle {

@@ -4,6 +4,8 @@
  * agreement or disagreement, and long runs of blank lines do not inflate agreement on "no label".
  */
 
+import { isSurrogatePairAt } from '../annotations/offsets';
+
 /** Counts non-whitespace code points in any code-point range of one text in O(1). */
 export class UnitCounter {
 	/** prefix[i]: non-whitespace code points among the first i code points. */
@@ -14,14 +16,10 @@ export class UnitCounter {
 		let cp = 0;
 		let count = 0;
 		for (let i = 0; i < canonicalText.length; i++) {
-			const c = canonicalText.charCodeAt(i);
-			if (c >= 0xd800 && c <= 0xdbff && i + 1 < canonicalText.length) {
-				const d = canonicalText.charCodeAt(i + 1);
-				if (d >= 0xdc00 && d <= 0xdfff) {
-					i++; // one code point, never whitespace
-				}
+			if (isSurrogatePairAt(canonicalText, i)) {
+				i++; // one code point, never whitespace
 				count++;
-			} else if (!isWhitespace(c)) {
+			} else if (!isWhitespace(canonicalText.charCodeAt(i))) {
 				count++;
 			}
 			prefix[++cp] = count;

@@ -9,15 +9,15 @@
  */
 import { CONTEXT_LENGTH } from './model';
 import type { Annotation } from './model';
-import { TextIndex, canonicalText, codePointLength } from './offsets';
+import { backCodePoints, canonicalText, codePointLength, forwardCodePoints, TextIndex, type CanonicalUtf16Offset, type EditorOffset, type SidecarOffset } from './offsets';
 import { approxSearch, editDistance } from './fuzzyMatch';
 import { findAllOccurrences } from './quoteIndex';
 import { diffTexts } from './textDiff';
 
 /** Where a span is, in the form stored in a sidecar (code points, canonical text). */
 export interface TextSelector {
-	start: number;
-	end: number;
+	start: SidecarOffset;
+	end: SidecarOffset;
 	quote: string;
 	prefix: string;
 	suffix: string;
@@ -27,10 +27,10 @@ export interface TextSelector {
 export interface PreparedText {
 	readonly raw: string;
 	readonly canonical: string;
-	/** Raw UTF-16 offsets ↔ canonical code points. */
-	readonly rawIndex: TextIndex;
+	/** Editor (raw) UTF-16 offsets ↔ canonical code points. */
+	readonly rawIndex: TextIndex<EditorOffset>;
 	/** Canonical UTF-16 offsets ↔ canonical code points. */
-	readonly canonIndex: TextIndex;
+	readonly canonIndex: TextIndex<CanonicalUtf16Offset>;
 }
 
 /** Builds the indexes for `text` (a single pass over it). */
@@ -43,40 +43,8 @@ export function prepareText(text: string | PreparedText): PreparedText {
 		raw: text,
 		canonical,
 		rawIndex: TextIndex.forRaw(text),
-		canonIndex: canonical === text ? TextIndex.forRaw(text) : TextIndex.forCanonical(canonical),
+		canonIndex: TextIndex.forCanonical(canonical),
 	};
-}
-
-/** Moves `n` code points back from UTF-16 offset `pos`. */
-function backCodePoints(s: string, pos: number, n: number): number {
-	let i = pos;
-	for (let k = 0; k < n && i > 0; k++) {
-		i--;
-		const c = s.charCodeAt(i);
-		if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
-			const h = s.charCodeAt(i - 1);
-			if (h >= 0xd800 && h <= 0xdbff) {
-				i--;
-			}
-		}
-	}
-	return i;
-}
-
-/** Moves `n` code points forward from UTF-16 offset `pos`. */
-function forwardCodePoints(s: string, pos: number, n: number): number {
-	let i = pos;
-	for (let k = 0; k < n && i < s.length; k++) {
-		const c = s.charCodeAt(i);
-		i++;
-		if (c >= 0xd800 && c <= 0xdbff && i < s.length) {
-			const l = s.charCodeAt(i);
-			if (l >= 0xdc00 && l <= 0xdfff) {
-				i++;
-			}
-		}
-	}
-	return i;
 }
 
 /** Selector from canonical UTF-16 offsets. */
@@ -104,7 +72,7 @@ export function makeSelector(text: string | PreparedText, startUtf16: number, en
 }
 
 /** UTF-16 range in the editor's text for stored code-point offsets. */
-export function toEditorRange(text: string | PreparedText, start: number, end: number): { start: number; end: number } {
+export function toEditorRange(text: string | PreparedText, start: SidecarOffset | number, end: SidecarOffset | number): { start: EditorOffset; end: EditorOffset } {
 	const t = prepareText(text);
 	return { start: t.rawIndex.toUtf16(start), end: t.rawIndex.toUtf16(end) };
 }
@@ -131,8 +99,8 @@ export interface AnchorResult {
 	 * - orphaned: not found, or not found unambiguously. Callers must not change its stored fields.
 	 */
 	status: AnchorStatus;
-	start?: number;
-	end?: number;
+	start?: SidecarOffset;
+	end?: SidecarOffset;
 	/**
 	 * New selector (quote and context as now in the text) for moved and fuzzy results, and for
 	 * anchored ones whose stored context no longer matches the text around them.

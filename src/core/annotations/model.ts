@@ -8,6 +8,8 @@
  * would otherwise shift every offset on a Windows checkout.
  */
 
+import type { SidecarOffset } from './offsets';
+
 /** The only sidecar format version this code reads and writes. */
 export const SIDECAR_VERSION = 1;
 
@@ -21,9 +23,9 @@ export interface Annotation {
 	/** Label id (see `LabelDef.id`). */
 	label: string;
 	/** Start offset, code points into the canonical text, inclusive. */
-	start: number;
+	start: SidecarOffset;
 	/** End offset, code points into the canonical text, exclusive. */
-	end: number;
+	end: SidecarOffset;
 	/** The annotated text, exactly as it was when anchored. */
 	quote: string;
 	/** Up to {@link CONTEXT_LENGTH} code points before the quote. */

@@ -33,6 +33,7 @@ import {
 	type ArticleFacts, type SidecarError,
 } from './sidecarValidator';
 import { mergeUntouchedLines } from './lineMerge';
+import type { SidecarOffset } from './offsets';
 import { MapEditRecord, rebaseRanges, spliceSidecar, spliceable, type SpliceResult, type SpliceState } from './sidecarSplice';
 
 /** What the fast write path records from the first edit on (see `sidecarSplice.ts`); the codec adds to `moved` and `maps`. */
@@ -452,7 +453,7 @@ export class SidecarDocument {
 	 * Re-anchors one annotation: new offsets and, when given, the quote and context.
 	 * `modified` is left alone, since re-anchoring is not a person's change.
 	 */
-	setOffsets(id: string, start: number, end: number, quote?: string, prefix?: string, suffix?: string): boolean {
+	setOffsets(id: string, start: SidecarOffset, end: SidecarOffset, quote?: string, prefix?: string, suffix?: string): boolean {
 		const patch: AnnotationPatch = { start, end };
 		if (quote !== undefined) {
 			patch.quote = quote;

@@ -7,6 +7,7 @@ import { compareArticle, combinedMeasures } from '../../../src/core/agreement/co
 import { matchSpans, type AgreementSpan } from '../../../src/core/agreement/matching';
 import { AgreementAccumulator } from '../../../src/core/agreement/report';
 import { seededRandom } from '../../../src/core/util/seededRandom';
+import { sidecarOffset } from '../../../src/core/annotations/offsets';
 
 const TEXT = ' date 2024-05 De minister van Defensie kondigde nieuwe steun aan Oekraïne aan.\n\nVolgens het kabinet gaat het om luchtverdediging.';
 
@@ -96,7 +97,7 @@ describe('agreement: one article', () => {
 	});
 
 	it('reports an annotation that cannot be placed as an orphan, never as agreement or disagreement', () => {
-		const gone = { ...ann(TEXT, 'a3', 'claim', 'luchtverdediging'), start: 5, end: 9, quote: 'raketschild', prefix: 'zomaar iets', suffix: 'anders' };
+		const gone = { ...ann(TEXT, 'a3', 'claim', 'luchtverdediging'), start: sidecarOffset(5), end: sidecarOffset(9), quote: 'raketschild', prefix: 'zomaar iets', suffix: 'anders' };
 		const c = compareArticle({ article: 'a.txt', sidecar: 'a.ann.yaml', a: { sidecar: sidecar(TEXT, [...A, gone]), article: TEXT }, b: { sidecar: sidecar(TEXT, A), article: TEXT } });
 		assert.deepStrictEqual(c.orphans.map((o) => [o.side, o.id, o.reason]), [['a', 'a3', 'not-found']]);
 		const m = combinedMeasures(c.tallies);

@@ -89,7 +89,8 @@ describe('anchoring', () => {
 			const moved = [paras[0], paras[2], paras[3], paras[1], paras[4]].join('\n\n');
 			const r = reanchor(moved, a);
 			assert.strictEqual(r.status, 'moved');
-			assert.strictEqual(moved.slice(...Object.values(toEditorRange(moved, r.start!, r.end!)) as [number, number]), a.quote);
+			const range = toEditorRange(moved, r.start!, r.end!);
+			assert.strictEqual(moved.slice(range.start, range.end), a.quote);
 		});
 
 		it('orphans an annotation whose passage was deleted', () => {

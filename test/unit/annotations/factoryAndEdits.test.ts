@@ -5,6 +5,7 @@ import { createSidecar, parseSidecar, serializeIfChanged } from '../../../src/co
 import type { SidecarDocument } from '../../../src/core/annotations/sidecarCodec';
 import { ARTICLE, ann, lineDiff } from './helpers';
 import { seededRandom } from '../../../src/core/util/seededRandom';
+import { sidecarOffset } from '../../../src/core/annotations/offsets';
 
 function reparse(doc: SidecarDocument): SidecarDocument {
 	const r = parseSidecar(doc.toString());
@@ -65,7 +66,7 @@ describe('SidecarDocument edits at scale', function () {
 				doc.remove(id);
 			} else if (op < 0.85) {
 				const s = Math.floor(rng() * 500);
-				doc.setOffsets(ids[Math.floor(rng() * ids.length)], s, s + 3, 'new');
+				doc.setOffsets(ids[Math.floor(rng() * ids.length)], sidecarOffset(s), sidecarOffset(s + 3), 'new');
 			} else {
 				doc.update(ids[Math.floor(rng() * ids.length)], { label: 'l' + step, note: rng() < 0.5 ? undefined : 'n' });
 			}

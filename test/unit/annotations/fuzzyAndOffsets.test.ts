@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { approxSearch, editDistance } from '../../../src/core/annotations/fuzzyMatch';
-import { TextIndex, canonicalText, codePointLength } from '../../../src/core/annotations/offsets';
+import { backCodePoints, canonicalText, codePointLength, editorOffset, forwardCodePoints, isSurrogatePairAt, sidecarOffset, TextIndex, type EditorOffset, type SidecarOffset } from '../../../src/core/annotations/offsets';
 import { hashArticleText } from '../../../src/core/annotations/hash';
 import { seededRandom } from '../../../src/core/util/seededRandom';
 
@@ -92,6 +92,38 @@ describe('offsets', () => {
 				assert.strictEqual(cIdx.toUtf16(c), [...canon].slice(0, c).join('').length);
 			}
 		}
+	});
+});
+
+describe('offset kinds and surrogate pairs', () => {
+	// Code points: a, 😀, b, 👍, 🏽, c; UTF-16 units 1, 2, 1, 2, 2, 1.
+	const s = 'a😀b👍🏽c';
+
+	it('recognises a surrogate pair only where a high half is followed by a low half', () => {
+		assert.deepStrictEqual([...Array(s.length + 1).keys()].filter((i) => isSurrogatePairAt(s, i)), [1, 4, 6]);
+		assert.strictEqual(isSurrogatePairAt('\ud83d', 0), false, 'a lone high surrogate');
+		assert.strictEqual(isSurrogatePairAt('\ude00\ud83d', 0), false, 'halves in the wrong order');
+		assert.strictEqual(isSurrogatePairAt(s, -1), false);
+	});
+
+	it('steps whole code points forward and back', () => {
+		assert.deepStrictEqual([0, 1, 2, 3, 4, 5, 6, 7].map((n) => forwardCodePoints(s, 0, n)), [0, 1, 3, 4, 6, 8, 9, 9]);
+		assert.deepStrictEqual([0, 1, 2, 3, 4, 5, 6, 7].map((n) => backCodePoints(s, s.length, n)), [9, 8, 6, 4, 3, 1, 0, 0]);
+	});
+
+	it('converts sidecar offsets to UTF-16 and back, clamped to the text', () => {
+		const index = TextIndex.forCanonical(s);
+		assert.deepStrictEqual([0, 1, 2, 3, 4, 5, 6, 7, -1].map((c) => index.toUtf16(sidecarOffset(c))), [0, 1, 3, 4, 6, 8, 9, 9, 0]);
+		assert.strictEqual(index.toCodePoint(index.toUtf16(sidecarOffset(4))), 4);
+		assert.strictEqual(index.toCodePoint(2), 2, 'inside a pair rounds up to the next code point');
+	});
+
+	it('keeps editor and sidecar offsets apart at compile time', () => {
+		const fromEditor: EditorOffset = editorOffset(3);
+		// @ts-expect-error an editor offset is not a sidecar offset
+		const wrong: SidecarOffset = fromEditor;
+		const asNumber: number = fromEditor;
+		assert.strictEqual(wrong, asNumber, 'the brand exists only for the type checker');
 	});
 });
 

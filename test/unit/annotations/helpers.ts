@@ -2,6 +2,7 @@
 import * as assert from 'assert';
 import { makeSelector, type AnchorTarget } from '../../../src/core/annotations/anchoring';
 import type { Annotation } from '../../../src/core/annotations/model';
+import { sidecarOffset } from '../../../src/core/annotations/offsets';
 
 /** A Dutch article in the corpus format (header line, paragraphs separated by blank lines). */
 export const ARTICLE = [
@@ -65,8 +66,8 @@ export function ann(id: string, start: number, end: number, quote: string, extra
 	return {
 		id,
 		label: 'claim',
-		start,
-		end,
+		start: sidecarOffset(start),
+		end: sidecarOffset(end),
 		quote,
 		prefix: '',
 		suffix: '',

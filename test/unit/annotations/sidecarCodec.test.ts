@@ -7,6 +7,7 @@ import {
 	SidecarEditError,
 } from '../../../src/core/annotations/sidecarCodec';
 import { ann, lineDiff } from './helpers';
+import { sidecarOffset } from '../../../src/core/annotations/offsets';
 
 function parseOk(text: string): SidecarDocument {
 	const r = parseSidecar(text);
@@ -161,7 +162,7 @@ describe('sidecarCodec', () => {
 
 		it('setOffsets keeps order: an annotation moved past others is relocated', () => {
 			const doc = parseOk(ourFile());
-			doc.setOffsets('a1', 100, 110, 'verplaatst', 'p', 's');
+			doc.setOffsets('a1', sidecarOffset(100), sidecarOffset(110), 'verplaatst', 'p', 's');
 			assert.deepStrictEqual(doc.data.annotations.map((a) => a.id), ['b2', 'c3', 'a1']);
 			const a1 = doc.get('a1')!;
 			assert.deepStrictEqual([a1.start, a1.end, a1.quote, a1.prefix, a1.suffix], [100, 110, 'verplaatst', 'p', 's']);

@@ -5,6 +5,7 @@ import type { Annotation } from '../../../src/core/annotations/model';
 import { SidecarEditError, parseSidecar } from '../../../src/core/annotations/sidecarCodec';
 import { openSidecarSession, validateSidecar, type SidecarSession } from '../../../src/core/annotations/sidecarSession';
 import { decodeSidecarBytes } from '../../../src/core/annotations/sidecarValidator';
+import { sidecarOffset } from '../../../src/core/annotations/offsets';
 
 const NAME = '001_0a1b2c3d4e5f6071.txt';
 const ARTICLE = ' date 2024-06 De NAVO 🇺🇦 sprak met president Zelensky.\r\n\r\nRutte bezocht later Kiev, waar hij de burgemeester sprak.';
@@ -68,7 +69,7 @@ describe('sidecar session', () => {
 	it('refuses to write an orphan changed behind its back; an explicit re-anchor is allowed', () => {
 		const changed = ARTICLE.replace('Rutte bezocht later', 'Hij ging');
 		const s = open(written('Rutte bezocht later'), changed);
-		s.doc.setOffsets('a0', 1, 5, 'date', '', ' 2024-06 De NAVO 🇺🇦 sprak met pre');
+		s.doc.setOffsets('a0', sidecarOffset(1), sidecarOffset(5), 'date', '', ' 2024-06 De NAVO 🇺🇦 sprak met pre');
 		assert.throws(() => s.serialize(), SidecarEditError);
 		const target = changed.indexOf('Hij ging');
 		assert.ok(s.reanchor('a0', makeSelector(changed, target, target + 'Hij ging'.length)));

@@ -11,6 +11,7 @@ import {
 import type { Annotation } from '../../../src/core/annotations/model';
 import { ann, lineDiff } from './helpers';
 import { seededRandom } from '../../../src/core/util/seededRandom';
+import { sidecarOffset } from '../../../src/core/annotations/offsets';
 
 function parseOk(text: string): SidecarDocument {
 	const r = parseSidecar(text);
@@ -156,7 +157,7 @@ function randomOp(r: () => number, fresh: () => string): Op {
 			}
 			const y = r();
 			const patch = y < 0.3 ? { label: 'framing' } : y < 0.5 ? { note: r() < 0.5 ? undefined : QUOTES[Math.floor(r() * QUOTES.length)] }
-				: y < 0.7 ? { entity: 'Poetin', modified: '2026-12-01T10:00:00Z' } : y < 0.85 ? { quote: 'nieuw: #1', author: undefined } : { start: a.start + 1, end: a.end + 1 };
+				: y < 0.7 ? { entity: 'Poetin', modified: '2026-12-01T10:00:00Z' } : y < 0.85 ? { quote: 'nieuw: #1', author: undefined } : { start: sidecarOffset(a.start + 1), end: sidecarOffset(a.end + 1) };
 			doc.update(a.id, patch);
 			return a.id;
 		};
@@ -169,7 +170,7 @@ function randomOp(r: () => number, fresh: () => string): Op {
 			}
 			const shift = r() < 0.7 ? 3 : Math.floor(r() * 300) - 150;
 			const start = Math.max(0, a.start + shift);
-			doc.setOffsets(a.id, start, start + (a.end - a.start), r() < 0.5 ? a.quote : 'verplaatst', r() < 0.5 ? undefined : 'p', undefined);
+			doc.setOffsets(a.id, sidecarOffset(start), sidecarOffset(start + (a.end - a.start)), r() < 0.5 ? a.quote : 'verplaatst', r() < 0.5 ? undefined : 'p', undefined);
 			return a.id;
 		};
 	}

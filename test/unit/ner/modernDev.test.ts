@@ -5,7 +5,7 @@ import { canonicalText } from '../../../src/core/annotations/offsets';
 import { readSidecarData } from '../../../src/core/annotations/sidecarCodec';
 import { entityTypeOfLabel, SpanEvaluator, type ScoredSpan } from '../../../src/core/ner/spanEval';
 import { loadModel, tagText } from '../../../src/core/ner/tagger';
-import { codePointsToUtf16Offsets } from '../../../src/core/text/codePoints';
+import { TextIndex } from '../../../src/core/annotations/offsets';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const DEV = path.join(ROOT, 'test', 'fixtures', 'ner-modern', 'dev');
@@ -19,8 +19,8 @@ function goldOf(file: string, text: string): ScoredSpan[] {
 		const type = entityTypeOfLabel(a.label);
 		return type ? [{ a, type }] : [];
 	});
-	const off = codePointsToUtf16Offsets(text, typed.flatMap(({ a }) => [a.start, a.end]));
-	return typed.map(({ type }, i) => ({ start: off[2 * i], end: off[2 * i + 1], type }));
+	const index = TextIndex.forCanonical(text);
+	return typed.map(({ a, type }) => ({ start: index.toUtf16(a.start), end: index.toUtf16(a.end), type }));
 }
 
 describe('ner shipped model on the modern-news dev split', function () {

@@ -4,6 +4,7 @@ import {
 } from '../../../src/core/review/annotationDiff';
 import { parseSidecar } from '../../../src/core/annotations/sidecarCodec';
 import { KIEV, STEUN, ZELENSKY, ann, edit, sidecarText } from './fixtures';
+import { sidecarOffset } from '../../../src/core/annotations/offsets';
 
 describe('annotation diff', () => {
 	const base = sidecarText([ZELENSKY, KIEV, STEUN]);
@@ -40,8 +41,8 @@ describe('annotation diff', () => {
 	it('classifies a relabel, a move, a re-quote and a note change', () => {
 		const after = edit(base, (d) => {
 			d.update('a1', { label: 'claim', modified: '2026-02-01T00:00:00Z' });
-			d.setOffsets('a2', KIEV.start + 10, KIEV.end + 10);
-			d.update('a3', { quote: 'de steun', end: STEUN.start + 8, note: 'Te sterk?' });
+			d.setOffsets('a2', sidecarOffset(KIEV.start + 10), sidecarOffset(KIEV.end + 10));
+			d.update('a3', { quote: 'de steun', end: sidecarOffset(STEUN.start + 8), note: 'Te sterk?' });
 		});
 		const diff = diffSidecars(base, after);
 		assert.deepStrictEqual(diff.changed.map((c) => [c.id, c.fields]), [

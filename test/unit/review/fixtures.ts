@@ -1,6 +1,7 @@
 /** Shared sidecar fixtures for the review tests. */
 import { createSidecar, parseSidecar, type SidecarDocument } from '../../../src/core/annotations/sidecarCodec';
 import type { Annotation } from '../../../src/core/annotations/model';
+import { sidecarOffset } from '../../../src/core/annotations/offsets';
 
 export const ARTICLE_NAME = '001_0a1b2c3d4e5f6071.txt';
 
@@ -22,8 +23,8 @@ export function ann(id: string, label: string, quote: string, extra: Partial<Ann
 	return {
 		id,
 		label,
-		start,
-		end: start + quote.length,
+		start: sidecarOffset(start),
+		end: sidecarOffset(start + quote.length),
 		quote,
 		prefix: ARTICLE_TEXT.slice(Math.max(0, start - 32), start),
 		suffix: ARTICLE_TEXT.slice(start + quote.length, start + quote.length + 32),
