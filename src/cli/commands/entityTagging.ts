@@ -3,7 +3,7 @@
  * merged with the nearest entity list. Shared by the command and its worker threads.
  */
 import * as path from 'node:path';
-import { canonicalText, TextIndex } from '../../core/annotations/offsets';
+import { canonicalText, canonicalUtf16Offset, TextIndex } from '../../core/annotations/offsets';
 import { parseHeader } from '../../core/article/articleParser';
 import { EMPTY_ENTITY_LIST, parseEntityList } from '../../core/entities/entityList';
 import { EntityMatcher } from '../../core/entities/entityMatcher';
@@ -39,8 +39,8 @@ export interface EntitiesJsonEntry {
 export function findEntities(learnt: LearntModel, matcher: EntityMatcher, canonical: string): EntityJson[] {
 	const index = TextIndex.forCanonical(canonical);
 	return applyCorrections(canonical, matcher.merge(canonical, tagText(learnt.model, canonical)), learnt.corrections).map((m) => ({
-		start: index.toCodePoint(m.start),
-		end: index.toCodePoint(m.end),
+		start: index.toCodePoint(canonicalUtf16Offset(m.start)),
+		end: index.toCodePoint(canonicalUtf16Offset(m.end)),
 		text: m.text,
 		type: m.type,
 		source: m.source,

@@ -5,6 +5,7 @@
  * code point in the text being curated (the working tree's article).
  */
 import { makeSelector, type PreparedText } from '../annotations/anchoring';
+import { sidecarOffset } from '../annotations/offsets';
 import type { Annotation } from '../annotations/model';
 import type { SidecarDocument } from '../annotations/sidecarCodec';
 import type { ArticleComparison } from './compare';
@@ -151,7 +152,7 @@ function ensure(
 		doc.update(found.id, curated);
 		return;
 	}
-	const selector = makeSelector(text, text.rawIndex.toUtf16(s.start), text.rawIndex.toUtf16(s.end));
+	const selector = makeSelector(text, text.rawIndex.toUtf16(sidecarOffset(s.start)), text.rawIndex.toUtf16(sidecarOffset(s.end)));
 	const id = s.id !== undefined && !doc.get(s.id) ? s.id : ctx.newId();
 	const copied: Partial<Annotation> = {};
 	for (const key of ['note', 'entity', 'author', 'created'] as const) {

@@ -6,6 +6,7 @@
  * never compared.
  */
 import { prepareText, reanchorAll, type AnchorTarget, type OrphanReason, type PreparedText } from '../annotations/anchoring';
+import type { SidecarOffset } from '../annotations/offsets';
 import type { Annotation } from '../annotations/model';
 import type { AgreementSpan } from './matching';
 
@@ -81,6 +82,6 @@ function span(a: Annotation, start: number, end: number, quote: string): Agreeme
 }
 
 /** The canonical text between two code-point offsets. */
-export function quoteAt(text: PreparedText, start: number, end: number): string {
+export function quoteAt(text: PreparedText, start: SidecarOffset, end: SidecarOffset): string {
 	return text.canonical.slice(text.canonIndex.toUtf16(start), text.canonIndex.toUtf16(end));
 }

@@ -9,7 +9,7 @@
  */
 import { CONTEXT_LENGTH } from './model';
 import type { Annotation } from './model';
-import { backCodePoints, canonicalText, codePointLength, forwardCodePoints, TextIndex, type CanonicalUtf16Offset, type EditorOffset, type SidecarOffset } from './offsets';
+import { backCodePoints, canonicalText, canonicalUtf16Offset, codePointLength, editorOffset, forwardCodePoints, sidecarOffset, TextIndex, type CanonicalUtf16Offset, type EditorOffset, type SidecarOffset } from './offsets';
 import { approxSearch, editDistance } from './fuzzyMatch';
 import { findAllOccurrences } from './quoteIndex';
 import { diffTexts } from './textDiff';
@@ -51,8 +51,8 @@ export function prepareText(text: string | PreparedText): PreparedText {
 function selectorFromCanonical(t: PreparedText, s16: number, e16: number): TextSelector {
 	const c = t.canonical;
 	return {
-		start: t.canonIndex.toCodePoint(s16),
-		end: t.canonIndex.toCodePoint(e16),
+		start: t.canonIndex.toCodePoint(canonicalUtf16Offset(s16)),
+		end: t.canonIndex.toCodePoint(canonicalUtf16Offset(e16)),
 		quote: c.slice(s16, e16),
 		prefix: c.slice(backCodePoints(c, s16, CONTEXT_LENGTH), s16),
 		suffix: c.slice(e16, forwardCodePoints(c, e16, CONTEXT_LENGTH)),
@@ -66,15 +66,15 @@ function selectorFromCanonical(t: PreparedText, s16: number, e16: number): TextS
  */
 export function makeSelector(text: string | PreparedText, startUtf16: number, endUtf16: number): TextSelector {
 	const t = prepareText(text);
-	const s = t.rawIndex.toCodePoint(Math.min(startUtf16, endUtf16));
-	const e = t.rawIndex.toCodePoint(Math.max(startUtf16, endUtf16));
+	const s = t.rawIndex.toCodePoint(editorOffset(Math.min(startUtf16, endUtf16)));
+	const e = t.rawIndex.toCodePoint(editorOffset(Math.max(startUtf16, endUtf16)));
 	return selectorFromCanonical(t, t.canonIndex.toUtf16(s), t.canonIndex.toUtf16(e));
 }
 
 /** UTF-16 range in the editor's text for stored code-point offsets. */
-export function toEditorRange(text: string | PreparedText, start: SidecarOffset | number, end: SidecarOffset | number): { start: EditorOffset; end: EditorOffset } {
+export function toEditorRange(text: string | PreparedText, start: number, end: number): { start: EditorOffset; end: EditorOffset } {
 	const t = prepareText(text);
-	return { start: t.rawIndex.toUtf16(start), end: t.rawIndex.toUtf16(end) };
+	return { start: t.rawIndex.toUtf16(sidecarOffset(start)), end: t.rawIndex.toUtf16(sidecarOffset(end)) };
 }
 
 /** Outcome of re-anchoring one annotation. */
@@ -252,7 +252,7 @@ export function reanchorAll(text: string | PreparedText, annotations: readonly A
 					}
 				}
 				const zs = diff.map(ps, 'left'), ze = diff.map(pe, 'right');
-				const p = newPending(index, a, [t.canonIndex.toCodePoint(zs)], { start: zs, end: ze }, ze <= zs);
+				const p = newPending(index, a, [t.canonIndex.toCodePoint(canonicalUtf16Offset(zs))], { start: zs, end: ze }, ze <= zs);
 				pending.push(p);
 				const holder = diff.changeHolding(ps, pe);
 				if (holder) {
@@ -284,7 +284,7 @@ export function reanchorAll(text: string | PreparedText, annotations: readonly A
 		if (a.start + shift < 0 || a.end + shift > cpLen) {
 			return false;
 		}
-		const s16 = t.canonIndex.toUtf16(a.start + shift), e16 = t.canonIndex.toUtf16(a.end + shift);
+		const s16 = t.canonIndex.toUtf16(sidecarOffset(a.start + shift)), e16 = t.canonIndex.toUtf16(sidecarOffset(a.end + shift));
 		if (!s.contextIntact(a, s16, e16)) {
 			return false;
 		}
@@ -520,7 +520,7 @@ function searchWindows(t: PreparedText, p: Pending, quoteUnits: number, maxUnits
 	}
 	const half = maxUnits === 0 ? 2 * quoteUnits + CONTEXT_LENGTH : Math.max(quoteUnits, Math.min(WINDOW, Math.floor(maxUnits / (2 * p.predictions.length))));
 	const windows = p.predictions
-		.map((cp) => t.canonIndex.toUtf16(cp))
+		.map((cp) => t.canonIndex.toUtf16(sidecarOffset(cp)))
 		.map((at) => ({ from: Math.max(lo, at - half), to: Math.min(hi, at + quoteUnits + half) }))
 		.filter((w) => w.to > w.from)
 		.sort((x, y) => x.from - y.from);
@@ -552,7 +552,7 @@ class Scorer {
 
 	/** Code points from UTF-16 offset `s16` to the nearest expected place. */
 	distance(s16: number, predictions: readonly number[]): number {
-		const cp = this.t.canonIndex.toCodePoint(s16);
+		const cp = this.t.canonIndex.toCodePoint(canonicalUtf16Offset(s16));
 		let best = Number.POSITIVE_INFINITY;
 		for (const p of predictions) {
 			best = Math.min(best, Math.abs(cp - p));
@@ -624,7 +624,7 @@ class Scorer {
 
 	/** Result for an exact quote at [s16, e16) found without searching (diff mapping or unchanged text). */
 	placed(a: AnchorTarget, s16: number, e16: number): AnchorResult {
-		const start = this.t.canonIndex.toCodePoint(s16), end = this.t.canonIndex.toCodePoint(e16);
+		const start = this.t.canonIndex.toCodePoint(canonicalUtf16Offset(s16)), end = this.t.canonIndex.toCodePoint(canonicalUtf16Offset(e16));
 		if (start === a.start && end === a.end && this.contextIntact(a, s16, e16)) {
 			return { status: 'anchored', start, end, score: 1 };
 		}

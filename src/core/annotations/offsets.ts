@@ -38,6 +38,11 @@ export function editorOffset(n: number): EditorOffset {
 	return n as EditorOffset;
 }
 
+/** Marks a UTF-16 offset into the canonical text as such. */
+export function canonicalUtf16Offset(n: number): CanonicalUtf16Offset {
+	return n as CanonicalUtf16Offset;
+}
+
 /** Removes a leading BOM and turns CRLF into LF: the text sidecar offsets refer to. */
 export function canonicalText(text: string): string {
 	const noBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -127,7 +132,7 @@ export class TextIndex<U extends Utf16Offset = Utf16Offset> {
 	 * Canonical code-point offset of a UTF-16 offset. An offset inside a surrogate
 	 * pair or between CR and LF rounds up to the next code point.
 	 */
-	toCodePoint(utf16: number): SidecarOffset {
+	toCodePoint(utf16: U): SidecarOffset {
 		const u = Math.max(0, Math.min(utf16, this.utf16Length));
 		// Number of skips strictly before u.
 		const s = this.skips;
@@ -144,7 +149,7 @@ export class TextIndex<U extends Utf16Offset = Utf16Offset> {
 	}
 
 	/** UTF-16 offset where canonical code point `cp` starts (clamped to the text). */
-	toUtf16(cp: number): U {
+	toUtf16(cp: SidecarOffset): U {
 		const c = Math.max(0, Math.min(cp, this.codePointLength));
 		// u = c + #{i : skips[i] - i <= c}; skips[i] - i is non-decreasing.
 		const s = this.skips;

@@ -1,5 +1,5 @@
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { TextIndex } from '../annotations/offsets';
+import { canonicalUtf16Offset, sidecarOffset, TextIndex } from '../annotations/offsets';
 import type { CorrectionExample } from '../ner/adaptation';
 import { normalizeWord } from '../ner/features';
 import { makeLabel } from '../ner/labels';
@@ -91,7 +91,7 @@ export function parseCorrections(text: string): { corrections: NerCorrection[]; 
 		const index = TextIndex.forCanonical(c.sentence);
 		corrections.push({
 			sentence: c.sentence,
-			spans: c.spans.map((s) => ({ text: s.text, start: index.toUtf16(s.start), end: index.toUtf16(s.end), type: s.type })),
+			spans: c.spans.map((s) => ({ text: s.text, start: index.toUtf16(sidecarOffset(s.start)), end: index.toUtf16(sidecarOffset(s.end)), type: s.type })),
 			...(typeof c.article === 'string' ? { article: c.article } : {}),
 			author: String(c.author ?? ''),
 			time: String(c.time ?? ''),
@@ -129,7 +129,7 @@ export function appendCorrectionText(text: string, correction: NerCorrection): s
 	const q = (s: string): string => JSON.stringify(s);
 	const lines = [`  - sentence: ${q(correction.sentence)}`, '    spans:'];
 	for (const s of correction.spans) {
-		lines.push(`      - text: ${q(s.text)}`, `        start: ${index.toCodePoint(s.start)}`, `        end: ${index.toCodePoint(s.end)}`, `        type: ${s.type}`);
+		lines.push(`      - text: ${q(s.text)}`, `        start: ${index.toCodePoint(canonicalUtf16Offset(s.start))}`, `        end: ${index.toCodePoint(canonicalUtf16Offset(s.end))}`, `        type: ${s.type}`);
 	}
 	if (correction.article !== undefined) {
 		lines.push(`    article: ${q(correction.article)}`);

@@ -5,6 +5,7 @@ import { applyDecision, type Decision, type DecisionRecord, type Disagreement, t
 import { formatNumber } from '../../core/agreement/format';
 import type { PreparedText } from '../../core/annotations/anchoring';
 import { prepareText } from '../../core/annotations/anchoring';
+import { editorOffset } from '../../core/annotations/offsets';
 import { isoTimestamp, makeIdGenerator } from '../../core/annotations/factory';
 import type { Annotation } from '../../core/annotations/model';
 import type { SidecarDocument } from '../../core/annotations/sidecarCodec';
@@ -166,7 +167,7 @@ export class DisagreementsView extends Disposable implements vscode.TreeDataProv
 			}
 			const live = await this.store.get(document);
 			spans = live.annotations.filter((a) => a.status !== 'orphaned').map((a) => ({
-				label: a.annotation.label, start: prepared.rawIndex.toCodePoint(a.start), end: prepared.rawIndex.toCodePoint(a.end), curated: a.annotation.curated !== undefined,
+				label: a.annotation.label, start: prepared.rawIndex.toCodePoint(editorOffset(a.start)), end: prepared.rawIndex.toCodePoint(editorOffset(a.end)), curated: a.annotation.curated !== undefined,
 			}));
 		} else {
 			spans = await workingTreeFromDisk(article.articlePath, text.raw);

@@ -4,6 +4,7 @@ import { CommandId, ViewId } from '../../constants';
 import { DECISIONS, type Decision, type SpanKey } from '../../core/agreement/curation';
 import { readSidecarData } from '../../core/agreement/fastSidecarRead';
 import type { PreparedText } from '../../core/annotations/anchoring';
+import { editorOffset, sidecarOffset } from '../../core/annotations/offsets';
 import { DEFAULT_LABELS, parseLabelSchema } from '../../core/annotations/labelSchema';
 import { isSidecarPath } from '../../core/corpus/corpusLayout';
 import { findWorkspaceFile } from '../../node/corpusFiles';
@@ -188,11 +189,11 @@ async function pickEdit(
 	labels: ReadonlySet<string>,
 ): Promise<SpanKey> {
 	const editor = vscode.window.activeTextEditor;
-	let start = d.start;
-	let end = d.end;
+	let start = sidecarOffset(d.start);
+	let end = sidecarOffset(d.end);
 	if (editor && !editor.selection.isEmpty) {
-		const s = text.rawIndex.toCodePoint(editor.document.offsetAt(editor.selection.start));
-		const e = text.rawIndex.toCodePoint(editor.document.offsetAt(editor.selection.end));
+		const s = text.rawIndex.toCodePoint(editorOffset(editor.document.offsetAt(editor.selection.start)));
+		const e = text.rawIndex.toCodePoint(editorOffset(editor.document.offsetAt(editor.selection.end)));
 		if (s < d.end && e > d.start) {
 			start = s;
 			end = e;
