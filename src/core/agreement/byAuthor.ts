@@ -11,7 +11,7 @@ import { prepareText, type PreparedText } from '../annotations/anchoring';
 import type { Annotation } from '../annotations/model';
 import type { SidecarError } from '../annotations/sidecarValidator';
 import { comparePlaced, orphanEntries, type OrphanEntry, type SideProblem } from './compare';
-import { readSidecarData } from './fastSidecarRead';
+import { readSidecarDataFast } from './fastSidecarRead';
 import type { AgreementSpan } from './matching';
 import { emptyCoincidences, krippendorffAlpha, meanDefined, unitCoincidences, type Coincidences } from './measures';
 import { placeAnnotations } from './placement';
@@ -103,7 +103,7 @@ export class AuthorAgreement {
 	constructor(private readonly labels?: ReadonlySet<string>) {}
 
 	add(input: AuthorArticleInput): void {
-		const result = input.sidecarErrors ? { ok: false as const, errors: [...input.sidecarErrors] } : input.sidecarText === undefined ? undefined : readSidecarData(input.sidecarText);
+		const result = input.sidecarErrors ? { ok: false as const, errors: [...input.sidecarErrors] } : input.sidecarText === undefined ? undefined : readSidecarDataFast(input.sidecarText);
 		if (!result) {
 			return;
 		}

@@ -6,7 +6,7 @@
 import { prepareText, type PreparedText } from '../annotations/anchoring';
 import type { Annotation, SidecarData } from '../annotations/model';
 import type { SidecarError } from '../annotations/sidecarValidator';
-import { readSidecarData } from './fastSidecarRead';
+import { readSidecarDataFast } from './fastSidecarRead';
 import { matchSpans, type AgreementSpan, type SpanMatching } from './matching';
 import {
 	addCoincidences, addTable, binaryTable, cohenKappa, emptyCoincidences, emptyTable, f1, krippendorffAlpha, meanDefined,
@@ -138,7 +138,7 @@ export function compareArticle(input: ArticleInput, options: CompareOptions = {}
 		if (s.sidecar === undefined && !s.sidecarErrors) {
 			return undefined;
 		}
-		const result = s.sidecarErrors ? { ok: false as const, errors: [...s.sidecarErrors] } : readSidecarData(s.sidecar!);
+		const result = s.sidecarErrors ? { ok: false as const, errors: [...s.sidecarErrors] } : readSidecarDataFast(s.sidecar!);
 		if (!result.ok) {
 			const e = result.errors[0];
 			problems.push({ kind: 'unreadable', article: input.article, side: names[side], file: input.sidecar, line: e?.line ?? 1, column: e?.column ?? 1, message: e?.message ?? 'cannot be read' });

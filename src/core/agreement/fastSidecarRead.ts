@@ -79,7 +79,7 @@ export function readSidecarFast(text: string, article?: ArticleFacts): SidecarDa
 }
 
 /** Reads a sidecar's data: the fast path when it applies, else the codec (with its errors). */
-export function readSidecarData(text: string, article?: ArticleFacts): { ok: true; data: SidecarData } | { ok: false; errors: SidecarError[] } {
+export function readSidecarDataFast(text: string, article?: ArticleFacts): { ok: true; data: SidecarData } | { ok: false; errors: SidecarError[] } {
 	const fast = readSidecarFast(text, article);
 	if (fast) {
 		return { ok: true, data: fast };

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { splitByAuthor } from '../../core/agreement/byAuthor';
 import { compareArticle, comparePlaced, type ArticleComparison, type ArticleInput } from '../../core/agreement/compare';
 import { curatedOverlap, decisionHolds, disagreementsOf, type DecisionRecord, type Disagreement, type SpanKey } from '../../core/agreement/curation';
-import { readSidecarData } from '../../core/agreement/fastSidecarRead';
+import { readSidecarDataFast } from '../../core/agreement/fastSidecarRead';
 import { placeAnnotations } from '../../core/agreement/placement';
 import { AgreementAccumulator, type AgreementReport } from '../../core/agreement/report';
 import { prepareText } from '../../core/annotations/anchoring';
@@ -116,7 +116,7 @@ function compareAuthors(input: ArticleInput, pair: AnalystPair, labels?: Readonl
 	if (input.a.sidecar === undefined || input.a.article === undefined) {
 		return undefined;
 	}
-	const read = readSidecarData(input.a.sidecar);
+	const read = readSidecarDataFast(input.a.sidecar);
 	if (!read.ok) {
 		return undefined;
 	}
@@ -133,7 +133,7 @@ export async function workingTreeFromDisk(articlePath: string, text: string): Pr
 	if (sidecar === undefined) {
 		return [];
 	}
-	const read = readSidecarData(sidecar.charCodeAt(0) === 0xfeff ? sidecar.slice(1) : sidecar);
+	const read = readSidecarDataFast(sidecar.charCodeAt(0) === 0xfeff ? sidecar.slice(1) : sidecar);
 	if (!read.ok) {
 		return [];
 	}

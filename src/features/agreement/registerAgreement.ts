@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { AgreementTestingApi } from '../../api';
 import { CommandId, ViewId } from '../../constants';
 import { DECISIONS, type Decision, type SpanKey } from '../../core/agreement/curation';
-import { readSidecarData } from '../../core/agreement/fastSidecarRead';
+import { readSidecarDataFast } from '../../core/agreement/fastSidecarRead';
 import type { PreparedText } from '../../core/annotations/anchoring';
 import { editorOffset, sidecarOffset } from '../../core/annotations/offsets';
 import { DEFAULT_LABELS, parseLabelSchema } from '../../core/annotations/labelSchema';
@@ -116,7 +116,7 @@ async function authorsIn(dir: string): Promise<string[]> {
 	const authors = new Set<string>();
 	for (const p of tree.paths.filter(isSidecarPath)) {
 		const bytes = await tree.read(p);
-		const read = bytes ? readSidecarData(new TextDecoder().decode(bytes)) : undefined;
+		const read = bytes ? readSidecarDataFast(new TextDecoder().decode(bytes)) : undefined;
 		for (const a of read?.ok ? read.data.annotations : []) {
 			if (a.author !== undefined && a.curated === undefined) {
 				authors.add(a.author);

@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import { makeSelector } from '../../../src/core/annotations/anchoring';
 import type { Annotation } from '../../../src/core/annotations/model';
 import { createSidecar, parseSidecar, serializeIfChanged } from '../../../src/core/annotations/sidecarCodec';
-import { readSidecarData, readSidecarFast } from '../../../src/core/agreement/fastSidecarRead';
+import { readSidecarDataFast, readSidecarFast } from '../../../src/core/agreement/fastSidecarRead';
 import { seededRandom } from '../../../src/core/util/seededRandom';
 
 /** Pieces that stress YAML quoting: indicators, comments, colons, quotes, numbers, booleans, escapes, emoji. */
@@ -119,7 +119,7 @@ describe('agreement: fast sidecar read', () => {
 	});
 
 	it('falls back to the codec, with line and column, for a file it declines', () => {
-		const r = readSidecarData('version: 1\narticle: a.txt\nannotations:\n  - id: x\n    label: claim\n    start: 5\n    end: 2\n    quote: ab\n');
+		const r = readSidecarDataFast('version: 1\narticle: a.txt\nannotations:\n  - id: x\n    label: claim\n    start: 5\n    end: 2\n    quote: ab\n');
 		assert.ok(!r.ok);
 		assert.deepStrictEqual([r.errors[0].code, r.errors[0].line], ['invalid-range', 6]);
 	});
