@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { AgreementTestingApi, CorpusTestingApi } from '../../src/api';
-import { closeAllEditors, getApi, waitFor, workspaceRoot } from './helpers';
+import { closeAllEditors, getApi, waitFor, workspaceRoot, removeWorkspaceRepository } from './helpers';
 
 const ARTICLE = 'agreement/040_aa11bb22cc33dd44.txt';
 const SIDECAR = 'agreement/040_aa11bb22cc33dd44.ann.yaml';
@@ -77,7 +77,7 @@ describe('agreement: settling disagreements in the Disagreements view', function
 
 	after(async () => {
 		await closeAllEditors();
-		fs.rmSync(path.join(root, '.git'), { recursive: true, force: true });
+		await removeWorkspaceRepository(root);
 		fs.rmSync(path.join(root, 'agreement'), { recursive: true, force: true });
 	});
 

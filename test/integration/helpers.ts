@@ -53,3 +53,30 @@ export function findDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
 export async function closeAllEditors(): Promise<void> {
 	await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
+
+interface GitApiRepository {
+	readonly rootUri: vscode.Uri;
+}
+interface GitApi {
+	readonly repositories: readonly GitApiRepository[];
+	getRepository(uri: vscode.Uri): GitApiRepository | null;
+}
+
+/**
+ * Removes the repository a suite made of the shared workspace (`<root>/.git`). VS Code's own git
+ * extension is told to close it first: otherwise it keeps running git (`check-ignore --stdin`)
+ * in a folder that is no longer a repository, and the broken pipe surfaces as an uncaught error
+ * in whichever test runs next.
+ */
+export async function removeWorkspaceRepository(root: string): Promise<void> {
+	const fs = await import('fs');
+	const path = await import('path');
+	const git = vscode.extensions.getExtension<{ getAPI(version: 1): GitApi }>('vscode.git');
+	const api = git?.isActive ? git.exports.getAPI(1) : undefined;
+	const rootUri = vscode.Uri.file(root);
+	if (api?.getRepository(rootUri)) {
+		await vscode.commands.executeCommand('git.close', rootUri);
+		await waitFor(() => !api.getRepository(rootUri), 'VS Code to close the repository');
+	}
+	fs.rmSync(path.join(root, '.git'), { recursive: true, force: true });
+}

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ReviewTestingApi, CorpusTestingApi } from '../../src/api';
-import { closeAllEditors, getApi, waitFor, workspaceRoot } from './helpers';
+import { closeAllEditors, getApi, waitFor, workspaceRoot, removeWorkspaceRepository } from './helpers';
 
 const NOT_A_REPOSITORY = 'This folder is not in a git repository — annotation changes are compared between git commits.';
 const ARTICLE = 'review/030_dd44ee55ff667788.txt';
@@ -52,7 +52,7 @@ describe('review: Annotation Changes view', function () {
 	after(async () => {
 		// Leave the shared workspace as the other suites expect it: no repository, no review files.
 		await closeAllEditors();
-		fs.rmSync(path.join(root, '.git'), { recursive: true, force: true });
+		await removeWorkspaceRepository(root);
 		fs.rmSync(path.join(root, 'review'), { recursive: true, force: true });
 		fs.rmSync(path.join(root, '.gitattributes'), { force: true });
 		await review.refresh();
