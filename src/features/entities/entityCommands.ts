@@ -116,7 +116,7 @@ async function changeEntityType(entities: EntityService, author: AuthorResolver,
 	}
 	const text = document.getText();
 	const where = sentenceAt(text, mention.start);
-	const fileUri = entities.learner.correctionsUri(document.uri);
+	const fileUri = await entities.learner.correctionsUri(document.uri);
 	if (!where || !fileUri) {
 		throw new UserError('Open the article inside a workspace folder: corrections live in its .corpus/ner-corrections.yaml.');
 	}

@@ -5,6 +5,7 @@ import { hashArticleText } from '../../core/annotations/hash';
 import { correctionExample, parseCorrections, type NerCorrection } from '../../core/entities/nerCorrections';
 import { adaptationFromJson, adaptationToJson } from '../../core/ner/overlay';
 import type { LoadedModel } from '../../core/ner/tagger';
+import { corpusSettingsFileFor } from '../../platform/corpusSettingsFiles';
 import { positionDiagnostic } from '../../platform/diagnostics';
 import { Disposable } from '../../platform/dispose';
 import type { Logger } from '../../platform/logger';
@@ -51,14 +52,33 @@ export class EntityLearner extends Disposable {
 		super();
 		const watcher = this._register(vscode.workspace.createFileSystemWatcher(`**/${CORRECTIONS_PATH}`));
 		const changed = (uri: vscode.Uri): void => void this.invalidate(uri);
+		// A created or deleted file can change which corrections file is nearest to an article.
+		const moved = (): void => {
+			this.nearest.clear();
+			this.folders.clear();
+			this._onDidLearn.fire();
+		};
 		this._register(watcher.onDidChange(changed));
-		this._register(watcher.onDidCreate(changed));
-		this._register(watcher.onDidDelete(changed));
+		this._register(watcher.onDidCreate(moved));
+		this._register(watcher.onDidDelete(moved));
 	}
 
-	correctionsUri(uri: vscode.Uri): vscode.Uri | undefined {
-		const folder = vscode.workspace.getWorkspaceFolder(uri) ?? vscode.workspace.workspaceFolders?.[0];
-		return folder ? vscode.Uri.joinPath(folder.uri, ...CORRECTIONS_PATH.split('/')) : undefined;
+	/** Folder of an article → its nearest corrections file. */
+	private readonly nearest = new Map<string, Promise<vscode.Uri | undefined>>();
+
+	/**
+	 * The corrections file that applies to `uri`: the nearest `.corpus/ner-corrections.yaml` upward
+	 * within its workspace folder, as `entities` and `eval-ner` find it; else the folder's own
+	 * (which may not exist yet).
+	 */
+	correctionsUri(uri: vscode.Uri): Promise<vscode.Uri | undefined> {
+		const dir = uri.with({ path: uri.path.slice(0, uri.path.lastIndexOf('/') + 1), query: '', fragment: '' }).toString();
+		let found = this.nearest.get(dir);
+		if (!found) {
+			found = corpusSettingsFileFor(uri, 'ner-corrections.yaml');
+			this.nearest.set(dir, found);
+		}
+		return found;
 	}
 
 	/** The corrections and the model to tag `uri` with right now (adaptation starts in the background if due). */
@@ -76,7 +96,7 @@ export class EntityLearner extends Disposable {
 			await this.modelFor(uri);
 			const state = await this.state(uri);
 			await state.learning;
-			if (this.folders.get(this.folderKey(uri)) === state) {
+			if (this.folders.get(await this.folderKey(uri)) === state) {
 				return state.stats;
 			}
 		}
@@ -84,7 +104,7 @@ export class EntityLearner extends Disposable {
 
 	/** Re-reads the folder's corrections file (after a change on disk or our own write); forgets what was learnt if it changed. */
 	async invalidate(uri: vscode.Uri): Promise<void> {
-		const key = this.folderKey(uri);
+		const key = await this.folderKey(uri);
 		const before = this.folders.get(key);
 		if (!before) {
 			return;
@@ -96,8 +116,9 @@ export class EntityLearner extends Disposable {
 		}
 	}
 
-	private folderKey(uri: vscode.Uri): string {
-		return vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() ?? '';
+	/** Articles that share a corrections file share their learnt model. */
+	private async folderKey(uri: vscode.Uri): Promise<string> {
+		return (await this.correctionsUri(uri))?.toString() ?? '';
 	}
 
 	private async keyOf(text: string): Promise<string> {
@@ -105,7 +126,7 @@ export class EntityLearner extends Disposable {
 	}
 
 	private async readCorrections(uri: vscode.Uri): Promise<string> {
-		const file = this.correctionsUri(uri);
+		const file = await this.correctionsUri(uri);
 		if (!file) {
 			return '';
 		}
@@ -145,12 +166,12 @@ export class EntityLearner extends Disposable {
 	}
 
 	private async state(uri: vscode.Uri): Promise<FolderState> {
-		const folderKey = this.folderKey(uri);
+		const folderKey = await this.folderKey(uri);
 		let state = this.folders.get(folderKey);
 		if (!state) {
 			const text = await this.readCorrections(uri);
 			const parsed = parseCorrections(text);
-			const file = this.correctionsUri(uri);
+			const file = await this.correctionsUri(uri);
 			if (file) {
 				this.problems.set(file, parsed.errors.map((e) => positionDiagnostic({ ...e, column: 1 })));
 			}
@@ -200,7 +221,7 @@ export class EntityLearner extends Disposable {
 			{ location: vscode.ProgressLocation.Window, title: `Corpus Annotator: learning from ${n} entity correction${n === 1 ? '' : 's'}` },
 			(progress) => this.adaptInWorker(shipped, state.corrections, (epoch, epochs) => progress.report({ message: `pass ${epoch} of at most ${epochs}` })),
 		);
-		if (this.folders.get(this.folderKey(uri)) !== state) {
+		if (this.folders.get(await this.folderKey(uri)) !== state) {
 			return; // the corrections changed meanwhile; the next request learns from the new ones
 		}
 		const { adaptation } = adaptationFromJson(result.json);
