@@ -17,3 +17,33 @@ export async function corpusSettingsFileFor(uri: vscode.Uri, name: string): Prom
 	const found = await findWorkspaceFile(path.dirname(uri.fsPath), name, folder.uri.fsPath);
 	return found ? vscode.Uri.file(found) : atFolderRoot;
 }
+
+/**
+ * {@link corpusSettingsFileFor} of one file name, looked up once per folder of articles (every
+ * article of a folder shares its nearest `.corpus/`). `clear()` when such a file is created or
+ * deleted, since that can change which one is nearest.
+ */
+export class NearestCorpusFiles {
+	private readonly byFolder = new Map<string, Promise<vscode.Uri | undefined>>();
+
+	constructor(private readonly name: string) {}
+
+	get(uri: vscode.Uri): Promise<vscode.Uri | undefined> {
+		const folder = articleFolderKey(uri);
+		let found = this.byFolder.get(folder);
+		if (!found) {
+			found = corpusSettingsFileFor(uri, this.name);
+			this.byFolder.set(folder, found);
+		}
+		return found;
+	}
+
+	clear(): void {
+		this.byFolder.clear();
+	}
+}
+
+/** The folder holding `uri`, as a string key. */
+export function articleFolderKey(uri: vscode.Uri): string {
+	return uri.with({ path: uri.path.slice(0, uri.path.lastIndexOf('/') + 1), query: '', fragment: '' }).toString();
+}

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_LABELS, parseLabelSchema } from '../../core/annotations/labelSchema';
 import type { LabelDef } from '../../core/annotations/model';
 import { readTextIfExists } from '../../platform/atomicWrite';
-import { corpusSettingsFileFor } from '../../platform/corpusSettingsFiles';
+import { articleFolderKey, corpusSettingsFileFor } from '../../platform/corpusSettingsFiles';
 import { positionDiagnostic } from '../../platform/diagnostics';
 import { Disposable } from '../../platform/dispose';
 import type { Logger } from '../../platform/logger';
@@ -44,7 +44,7 @@ export class LabelSchemaService extends Disposable {
 
 	schemaFor(uri: vscode.Uri): Promise<LabelSchema> {
 		// Cached per folder of the article: every article of a folder shares its nearest schema.
-		const key = uri.with({ path: uri.path.slice(0, uri.path.lastIndexOf('/') + 1), query: '', fragment: '' }).toString();
+		const key = articleFolderKey(uri);
 		let schema = this.schemas.get(key);
 		if (!schema) {
 			schema = corpusSettingsFileFor(uri, 'labels.yaml').then((schemaUri) => this.load(schemaUri));

@@ -5,7 +5,7 @@ import { hashArticleText } from '../../core/annotations/hash';
 import { correctionExample, parseCorrections, type NerCorrection } from '../../core/entities/nerCorrections';
 import { adaptationFromJson, adaptationToJson } from '../../core/ner/overlay';
 import type { LoadedModel } from '../../core/ner/tagger';
-import { corpusSettingsFileFor } from '../../platform/corpusSettingsFiles';
+import { NearestCorpusFiles } from '../../platform/corpusSettingsFiles';
 import { positionDiagnostic } from '../../platform/diagnostics';
 import { Disposable } from '../../platform/dispose';
 import type { Logger } from '../../platform/logger';
@@ -63,8 +63,7 @@ export class EntityLearner extends Disposable {
 		this._register(watcher.onDidDelete(moved));
 	}
 
-	/** Folder of an article → its nearest corrections file. */
-	private readonly nearest = new Map<string, Promise<vscode.Uri | undefined>>();
+	private readonly nearest = new NearestCorpusFiles('ner-corrections.yaml');
 
 	/**
 	 * The corrections file that applies to `uri`: the nearest `.corpus/ner-corrections.yaml` upward
@@ -72,13 +71,7 @@ export class EntityLearner extends Disposable {
 	 * (which may not exist yet).
 	 */
 	correctionsUri(uri: vscode.Uri): Promise<vscode.Uri | undefined> {
-		const dir = uri.with({ path: uri.path.slice(0, uri.path.lastIndexOf('/') + 1), query: '', fragment: '' }).toString();
-		let found = this.nearest.get(dir);
-		if (!found) {
-			found = corpusSettingsFileFor(uri, 'ner-corrections.yaml');
-			this.nearest.set(dir, found);
-		}
-		return found;
+		return this.nearest.get(uri);
 	}
 
 	/** The corrections and the model to tag `uri` with right now (adaptation starts in the background if due). */

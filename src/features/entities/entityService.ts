@@ -5,7 +5,7 @@ import { EntityMatcher } from '../../core/entities/entityMatcher';
 import type { EntityMention } from '../../core/entities/entityTypes';
 import { applyCorrections } from '../../core/entities/nerCorrections';
 import { loadModel, tagText, type LoadedModel } from '../../core/ner/tagger';
-import { corpusSettingsFileFor } from '../../platform/corpusSettingsFiles';
+import { NearestCorpusFiles } from '../../platform/corpusSettingsFiles';
 import { positionDiagnostic } from '../../platform/diagnostics';
 import { Disposable } from '../../platform/dispose';
 import type { Logger } from '../../platform/logger';
@@ -27,8 +27,7 @@ export class EntityService extends Disposable {
 	readonly learner: EntityLearner;
 	readonly corpus: CorpusVoteIndex;
 	private readonly matchers = new Map<string, EntityMatcher>();
-	/** The nearest entity list of each folder holding articles (folder URI → list URI). */
-	private readonly listUris = new Map<string, Promise<vscode.Uri | undefined>>();
+	private readonly listUris = new NearestCorpusFiles('entities.yaml');
 	private readonly cache = new Map<string, { version: number; generation: number; mentions: EntityMention[] }>();
 	private generation = 0;
 	private readonly listProblems = this._register(vscode.languages.createDiagnosticCollection('corpus-entities'));
@@ -95,13 +94,7 @@ export class EntityService extends Disposable {
 	 * workspace folder, as the CLI finds it; else the folder's own (which may not exist yet).
 	 */
 	entityListUri(uri: vscode.Uri): Promise<vscode.Uri | undefined> {
-		const dir = uri.with({ path: uri.path.slice(0, uri.path.lastIndexOf('/') + 1), query: '', fragment: '' }).toString();
-		let found = this.listUris.get(dir);
-		if (!found) {
-			found = corpusSettingsFileFor(uri, 'entities.yaml');
-			this.listUris.set(dir, found);
-		}
-		return found;
+		return this.listUris.get(uri);
 	}
 
 	/** Forces the entity lists to be re-read (after we wrote one ourselves, without waiting for the watcher). */
