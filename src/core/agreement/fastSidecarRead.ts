@@ -340,5 +340,5 @@ function build(header: Values, items: readonly Values[], article: ArticleFacts |
 		ids.add(a.id);
 		return a;
 	});
-	return { version, article: name, date: date as string | null, textHash: textHash as string | null, annotations };
+	return { version, article: name, date: date as string | null, textHash: textHash as string | null, annotations, relations: [] };
 }

@@ -4,7 +4,7 @@
  * a unit test. Adding an annotation field: add it to {@link Annotation} (model.ts), here and in
  * the schema; then only the places that show it.
  */
-import type { Annotation, SidecarData } from './model';
+import type { Annotation, Relation, SidecarData } from './model';
 
 /**
  * What values a field takes:
@@ -96,7 +96,30 @@ export const HEADER_FIELDS = {
 		merge: 'conflict', description: 'sha256:<hex> of the article text the offsets refer to, or null.',
 	},
 	annotations: { kind: 'list', required: true, merge: 'conflict', description: 'In document order (start, end, id); [] when there are none.' },
+	relations: { kind: 'list', required: false, merge: 'conflict', description: 'Links between this file\'s annotations, in file order; absent when there are none.' },
 } as const satisfies { readonly [K in keyof SidecarData]-?: FieldSpec };
+
+/** Relation fields in file key order; unknown keys follow them. */
+export const RELATION_FIELDS = {
+	id: { kind: 'text', required: true, nonEmpty: true, merge: 'conflict', description: 'Short id, unique among this file\'s relations; never reused.' },
+	type: { kind: 'text', required: true, nonEmpty: true, merge: 'conflict', description: 'Relation type id from .corpus/labels.yaml (relations:) or the default relation types.' },
+	from: { kind: 'text', required: true, nonEmpty: true, merge: 'conflict', description: 'Id of the annotation the relation starts at.' },
+	to: { kind: 'text', required: true, nonEmpty: true, merge: 'conflict', description: 'Id of the annotation the relation points to.' },
+	note: { kind: 'text', required: false, merge: 'conflict', description: 'Free-text note by the analyst.' },
+	author: { kind: 'text', required: false, merge: 'conflict', description: 'Who made the relation.' },
+	created: {
+		kind: 'text', required: false, pattern: TIMESTAMP, patternHint: 'an ISO 8601 time such as 2026-01-31T12:00:00Z',
+		merge: 'conflict', description: 'ISO 8601 UTC creation time.',
+	},
+	modified: {
+		kind: 'text', required: false, pattern: TIMESTAMP, patternHint: 'an ISO 8601 time such as 2026-01-31T12:00:00Z',
+		quietInDiff: true, merge: 'later', description: 'ISO 8601 UTC time of the last change by a person.',
+	},
+} as const satisfies { readonly [K in keyof Relation]-?: FieldSpec };
+
+/** A managed relation field. */
+export type RelationField = keyof typeof RELATION_FIELDS;
+export const RELATION_KEY_ORDER = Object.keys(RELATION_FIELDS) as readonly RelationField[];
 
 /** A managed annotation field. */
 export type AnnotationField = keyof typeof ANNOTATION_FIELDS;

@@ -59,6 +59,28 @@ export interface SidecarData {
 	textHash: string | null;
 	/** In document order: (start, end, id). */
 	annotations: Annotation[];
+	/** Links between annotations of this sidecar, in file order; [] when the file has no `relations:` list. */
+	relations: Relation[];
+}
+
+/** A typed link from one annotation to another of the same sidecar ("this attribution is the source of that claim"). */
+export interface Relation {
+	/** Short id, unique among this sidecar's relations; never reused. */
+	id: string;
+	/** Relation type id (see `RelationTypeDef.id`). */
+	type: string;
+	/** Annotation id the relation starts at. */
+	from: string;
+	/** Annotation id the relation points to. */
+	to: string;
+	/** Free-text note by the analyst. */
+	note?: string;
+	/** Who made the relation. */
+	author?: string;
+	/** ISO 8601 UTC creation time. */
+	created?: string;
+	/** ISO 8601 UTC time of the last change made by a person. */
+	modified?: string;
 }
 
 /** Header fields of a sidecar (everything but the annotations). */
@@ -77,6 +99,19 @@ export interface LabelDef {
 	color?: string;
 	/** Single-character keyboard shortcut. */
 	key?: string;
+}
+
+/** A relation type, as defined in `.corpus/labels.yaml` (`relations:`). */
+export interface RelationTypeDef {
+	/** Stable id written to sidecars. */
+	id: string;
+	description?: string;
+	/** `#rrggbb`. */
+	color?: string;
+	/** Labels allowed at the `from` end; absent: any. */
+	from?: string[];
+	/** Labels allowed at the `to` end; absent: any. */
+	to?: string[];
 }
 
 /** Key orders of the file, from the field table. */

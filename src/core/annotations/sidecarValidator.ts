@@ -313,6 +313,7 @@ export function readSidecarFields(root: unknown, ctx: ReadContext): SidecarData 
 		date: typeof header.date === 'string' ? header.date : null,
 		textHash: typeof header.textHash === 'string' ? header.textHash : null,
 		annotations,
+		relations: [],
 	};
 }
 
