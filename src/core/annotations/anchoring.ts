@@ -71,6 +71,15 @@ export function makeSelector(text: string | PreparedText, startUtf16: number, en
 	return selectorFromCanonical(t, t.canonIndex.toUtf16(s), t.canonIndex.toUtf16(e));
 }
 
+/**
+ * Selector for a span given as sidecar offsets (code points of the canonical text), e.g. from an
+ * imported file: the quote and {@link CONTEXT_LENGTH} code points of context on each side.
+ */
+export function selectorAt(text: string | PreparedText, start: SidecarOffset, end: SidecarOffset): TextSelector {
+	const t = prepareText(text);
+	return selectorFromCanonical(t, t.canonIndex.toUtf16(start), t.canonIndex.toUtf16(end));
+}
+
 /** UTF-16 range in the editor's text for stored code-point offsets. */
 export function toEditorRange(text: string | PreparedText, start: number, end: number): { start: EditorOffset; end: EditorOffset } {
 	const t = prepareText(text);
