@@ -2,7 +2,8 @@
  * Sidecar write stress (issue 11): run with `npm run test:concurrency`.
  *
  * 1. Concurrency: ROUNDS rounds of 4 `node dist/cli.js annotate` processes started together on one
- *    article; every id a process printed must be in the sidecar afterwards (lost updates: 0).
+ *    article (a fresh article every 50 rounds); every id a process printed must be in the sidecar
+ *    afterwards (lost updates: 0).
  * 2. Kills: KILLS child processes, each saving annotations in a loop through the CLI's annotate
  *    command, SIGKILLed at a seeded random moment; after each kill the sidecar must parse
  *    (corrupt: 0), hold every acknowledged id and at most one more (wrong sets: 0), and after the
@@ -79,32 +80,48 @@ async function litter(dir: string): Promise<string[]> {
 	return (await fs.readdir(dir)).filter((name) => name.endsWith('.tmp') || name.endsWith('.lock'));
 }
 
+/**
+ * Rounds are run in batches of {@link ROUNDS_PER_SIDECAR}, each on a fresh article: contention is
+ * the same, while each annotate's cost (linear in the sidecar's size, serialized by the lock)
+ * stays bounded instead of growing through all the rounds.
+ */
+const ROUNDS_PER_SIDECAR = 50;
+
 async function concurrency(dir: string, rounds: number, random: () => number): Promise<number> {
-	const article = path.join(dir, 'concurrent.txt');
-	await fs.writeFile(article, ARTICLE);
-	const sidecar = article.replace(/\.txt$/, '.ann.yaml');
-	const printed: string[] = [];
+	let printedCount = 0;
+	let storedCount = 0;
+	let lost = 0;
 	let failedRuns = 0;
+	let corrupt = 0;
 	const started = Date.now();
-	for (let round = 0; round < rounds; round++) {
-		const runs = await Promise.all([0, 1, 2, 3].map(() => run([CLI, ...annotateArgs(article, random)])));
-		for (const r of runs) {
-			if (r.code !== 0) {
-				failedRuns++;
-				console.log(`  round ${round}: exit ${r.code}: ${r.err.trim()}`);
+	for (let batch = 0; batch * ROUNDS_PER_SIDECAR < rounds; batch++) {
+		const article = path.join(dir, `concurrent-${batch}.txt`);
+		await fs.writeFile(article, ARTICLE);
+		const sidecar = article.replace(/\.txt$/, '.ann.yaml');
+		const printed: string[] = [];
+		for (let round = batch * ROUNDS_PER_SIDECAR; round < Math.min(rounds, (batch + 1) * ROUNDS_PER_SIDECAR); round++) {
+			const runs = await Promise.all([0, 1, 2, 3].map(() => run([CLI, ...annotateArgs(article, random)])));
+			for (const r of runs) {
+				if (r.code !== 0) {
+					failedRuns++;
+					console.log(`  round ${round}: exit ${r.code}: ${r.err.trim()}`);
+				}
+				printed.push(...r.out.split('\n').filter((l) => l !== ''));
 			}
-			printed.push(...r.out.split('\n').filter((l) => l !== ''));
 		}
+		const found = await sidecarIds(sidecar);
+		const ids = typeof found === 'string' ? new Set<string>() : found.ids;
+		lost += printed.filter((id) => !ids.has(id)).length;
+		printedCount += printed.length;
+		storedCount += ids.size;
+		corrupt += found === 'corrupt' ? 1 : 0;
 	}
-	const found = await sidecarIds(sidecar);
-	const ids = typeof found === 'string' ? new Set<string>() : found.ids;
-	const lost = printed.filter((id) => !ids.has(id)).length;
 	const left = await litter(dir);
 	console.log(
-		`concurrency: ${rounds} rounds × 4 CLI processes: ${printed.length} ids printed, ${ids.size} in the sidecar, ` +
-			`lost ${lost}, failed runs ${failedRuns}, temp/lock files left ${left.length} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+		`concurrency: ${rounds} rounds × 4 CLI processes (${ROUNDS_PER_SIDECAR} rounds per sidecar): ${printedCount} ids printed, ${storedCount} in the sidecars, ` +
+			`lost ${lost}, failed runs ${failedRuns}, corrupt sidecars ${corrupt}, temp/lock files left ${left.length} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
 	);
-	return lost + failedRuns + left.length + (found === 'corrupt' ? 1 : 0);
+	return lost + failedRuns + left.length + corrupt;
 }
 
 /** Child mode: save annotations in a loop, acknowledging each written id in the ack file. */
