@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { formatArticleDate, parseHeader } from '../../core/article/articleParser';
 import { makeSelector, prepareText, shiftForEdits, toEditorRange, type PreparedText, type TextSelector } from '../../core/annotations/anchoring';
 import { hashArticleText } from '../../core/annotations/hash';
-import type { Annotation } from '../../core/annotations/model';
+import type { Annotation, Relation } from '../../core/annotations/model';
 import { openSidecarSession, type SidecarSession } from '../../core/annotations/sidecarSession';
 import { SidecarEditError, createSidecar, parseSidecar, serializeIfChanged, type SidecarDocument, type SidecarError } from '../../core/annotations/sidecarCodec';
 import { baseName, isSidecarPath, articlePathFor, sidecarPathFor, SIDECAR_GLOB } from '../../core/corpus/corpusLayout';
@@ -11,6 +11,7 @@ import { readTextIfExists, updateUriLocked } from '../../platform/atomicWrite';
 import { Disposable } from '../../platform/dispose';
 import type { Logger } from '../../platform/logger';
 import { UserError } from '../../platform/userError';
+import { AnnotationHistory, historyKey, type HistoryDirection, type HistorySnapshot } from './annotationHistory';
 import { readableParserMessage } from './annotationText';
 import { compareSpans, editedSpanSurvives } from './liveSpans';
 
@@ -33,6 +34,8 @@ export interface ArticleAnnotations {
 	readonly sidecarUri: vscode.Uri;
 	/** Order (start, end, id) of the editor positions. Empty when there is no sidecar yet. */
 	readonly annotations: readonly LiveAnnotation[];
+	/** The links between annotations, in file order (orphans' relations included). */
+	readonly relations: readonly Relation[];
 	/** Set when the sidecar exists but cannot be read: nothing is written until it is fixed. */
 	readonly errors?: readonly SidecarError[];
 	/** Annotation changes made while the article had unsaved edits: written when it is saved. */
@@ -46,16 +49,7 @@ interface LiveRange {
 	reason?: string;
 }
 
-/** The in-memory annotations at one moment, for exact undo and redo. */
-interface Snapshot {
-	/** Sidecar text of that moment; undefined when there was no sidecar. */
-	text: string | undefined;
-	/** The annotations as data (order and every field), to recognise that moment again. */
-	key: string;
-	live: Map<string, LiveRange>;
-	/** `document.version` of the article: offsets belong to that text only. */
-	version: number;
-}
+type Snapshot = HistorySnapshot<LiveRange>;
 
 /** What a change may do beyond editing the document directly. */
 export interface SidecarEdits {
@@ -98,11 +92,9 @@ interface Entry {
 	pending: PendingChange[];
 	/** Offsets or the text hash differ from the file: written with the article's next save. */
 	offsetsPending: boolean;
-	undo: { before: Snapshot; after: Snapshot }[];
-	redo: { before: Snapshot; after: Snapshot }[];
+	/** Undo and redo of the annotation changes made in this session. */
+	history: AnnotationHistory<LiveRange>;
 }
-
-const UNDO_DEPTH = 100;
 
 /**
  * Loads, anchors, edits and saves the sidecars of open articles, keeping one promise: **the
@@ -151,7 +143,7 @@ export class AnnotationStore extends Disposable {
 	async get(document: vscode.TextDocument): Promise<ArticleAnnotations> {
 		if (!isArticleDocument(document)) {
 			const sidecarUri = AnnotationStore.sidecarUriFor(document.uri);
-			return { articleUri: document.uri, sidecarUri, annotations: [], pendingChanges: 0 };
+			return { articleUri: document.uri, sidecarUri, annotations: [], relations: [], pendingChanges: 0 };
 		}
 		return this.view(await this.entryFor(document));
 	}
@@ -196,24 +188,19 @@ export class AnnotationStore extends Disposable {
 	 * Reverts (or redoes) the last annotation change of this article, exactly, if nothing changed
 	 * since: neither the annotations (by hand, another tool) nor the article text.
 	 */
-	async undo(document: vscode.TextDocument, direction: 'undo' | 'redo' = 'undo'): Promise<boolean> {
+	async undo(document: vscode.TextDocument, direction: HistoryDirection = 'undo'): Promise<boolean> {
 		return this.serialized(async () => {
 			const entry = await this.entryFor(document);
 			await this.refreshFromDisk(entry, document);
-			const stack = direction === 'undo' ? entry.undo : entry.redo;
-			const step = stack.at(-1);
-			if (!step) {
+			const taken = entry.history.take(direction, { key: historyKey(entry.doc), version: document.version });
+			if (!taken) {
 				return false;
 			}
-			const [expected, target] = direction === 'undo' ? [step.after, step.before] : [step.before, step.after];
-			const now = this.snapshot(entry, document);
-			if (now.key !== expected.key || now.version !== expected.version) {
-				stack.length = 0;
-				const why = now.version !== expected.version ? 'the article was edited since' : `${baseName(entry.sidecarUri.path)} was changed since (by another tool or by hand)`;
+			if ('stale' in taken) {
+				const why = taken.stale === 'article' ? 'the article was edited since' : `${baseName(entry.sidecarUri.path)} was changed since (by another tool or by hand)`;
 				throw new UserError(`Cannot ${direction} the annotation change: ${why}.`);
 			}
-			stack.pop();
-			(direction === 'undo' ? entry.redo : entry.undo).push(step);
+			const { target } = taken;
 			const restored = target.text === undefined ? undefined : parseSidecar(target.text);
 			if (restored && !restored.ok) {
 				throw new UserError(`Cannot ${direction}: the earlier annotations no longer parse.`);
@@ -264,8 +251,7 @@ export class AnnotationStore extends Disposable {
 					savedArticleText: saved ?? document.getText(),
 					pending: [],
 					offsetsPending: false,
-					undo: [],
-					redo: [],
+					history: new AnnotationHistory(),
 				};
 				try {
 					this.load(entry, document, await readTextIfExists(sidecarUri));
@@ -419,8 +405,7 @@ export class AnnotationStore extends Disposable {
 		}
 		this.load(entry, document, await readTextIfExists(entry.sidecarUri));
 		entry.savedArticleText = onDisk;
-		entry.undo = [];
-		entry.redo = [];
+		entry.history.clear();
 		await this.writeOrWarn(entry, document);
 		this._onDidChange.fire(entry.articleUri);
 	}
@@ -487,8 +472,7 @@ export class AnnotationStore extends Disposable {
 	private rebase(entry: Entry, document: vscode.TextDocument, fresh: string | undefined): string | undefined {
 		const pending = entry.pending;
 		this.load(entry, document, fresh);
-		entry.undo = [];
-		entry.redo = [];
+		entry.history.clear();
 		const why = this.replay(entry, document, pending);
 		if (why !== undefined) {
 			this.load(entry, document, fresh);
@@ -530,13 +514,9 @@ export class AnnotationStore extends Disposable {
 		const offsetsBefore = new Map(entry.doc.data.annotations.map((a) => [a.id, `${a.start}:${a.end}`]));
 		pending.result = pending.change?.(entry.doc, prepared, this.edits(entry, entry.doc));
 		this.rebuildLive(entry, prepared, offsetsBefore);
-		const after = this.snapshot(entry, document);
-		if (before.key === after.key) {
+		if (!entry.history.record(before, this.snapshot(entry, document))) {
 			return false;
 		}
-		entry.undo.push({ before, after });
-		entry.undo.splice(0, Math.max(0, entry.undo.length - UNDO_DEPTH));
-		entry.redo = [];
 		entry.pending.push(pending);
 		return true;
 	}
@@ -740,9 +720,7 @@ export class AnnotationStore extends Disposable {
 	private snapshot(entry: Entry, document: vscode.TextDocument): Snapshot {
 		const doc = entry.doc;
 		const text = doc ? (serializeIfChanged(entry.diskText ?? '', doc) ?? (doc.changed ? entry.diskText : doc.sourceText)) : undefined;
-		// Keys sorted: an annotation made in memory and the same one read back from the file are equal.
-		const key = JSON.stringify((doc?.data.annotations ?? []).map((a) => Object.fromEntries(Object.entries(a).sort(([x], [y]) => (x < y ? -1 : 1)))));
-		return { text, key: doc ? key : 'none', live: new Map(entry.live), version: document.version };
+		return { text, key: historyKey(doc), live: new Map(entry.live), version: document.version };
 	}
 
 	private view(entry: Entry): ArticleAnnotations {
@@ -754,7 +732,8 @@ export class AnnotationStore extends Disposable {
 			}
 		}
 		annotations.sort((a, b) => compareSpans({ ...a, id: a.annotation.id }, { ...b, id: b.annotation.id }));
-		return { articleUri: entry.articleUri, sidecarUri: entry.sidecarUri, annotations, errors: entry.errors, pendingChanges: entry.pending.length };
+		const relations = entry.doc?.data.relations ?? [];
+		return { articleUri: entry.articleUri, sidecarUri: entry.sidecarUri, annotations, relations, errors: entry.errors, pendingChanges: entry.pending.length };
 	}
 
 	private openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
