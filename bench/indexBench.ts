@@ -20,6 +20,7 @@ import * as path from 'path';
 import { looksLikeArticle } from '../src/core/article/articleParser';
 import { CorpusIndex } from '../src/core/corpus/corpusIndex';
 import { indexArticleFile, indexCorpus } from '../src/core/corpus/corpusIndexer';
+import { decodeIndexSnapshot, encodeIndexSnapshot } from '../src/core/corpus/indexSnapshot';
 import { NodeCorpusFileSystem } from '../src/node/nodeCorpusFileSystem';
 
 export interface IndexBenchResult {
@@ -36,6 +37,12 @@ export interface IndexBenchResult {
 	readonly floorMs: number;
 	readonly syncFloorMs: number;
 	readonly ratio: number;
+	/** The next session: the snapshot's size, read + decode + into a CorpusIndex with its years, and the floor (read + JSON.parse alone). */
+	readonly snapshotMB: number;
+	readonly restoreMs: number;
+	readonly restoreFloorMs: number;
+	/** The background check after the restore: walk + stat every file, only the one edited above re-read. */
+	readonly recheckMs: number;
 }
 
 const BENCH_VERSION = '1';
@@ -252,6 +259,28 @@ export async function runIndexBench(sizes = [1000, 10000, 100000]): Promise<Inde
 			throw new Error('the edited article did not move to 2019');
 		}
 
+		// The next session: restore from the snapshot, then the check that reads only changed files.
+		const snapshotFile = path.join(dir, '..', `snapshot-${size}.json`);
+		fs.writeFileSync(snapshotFile, encodeIndexSnapshot('', index.values()));
+		const snapshotMB = fs.statSync(snapshotFile).size / 1e6;
+		gc();
+		const restoreStart = performance.now();
+		const restored = new CorpusIndex();
+		restored.setMany(decodeIndexSnapshot(fs.readFileSync(snapshotFile, 'utf8'), '', (p) => p) ?? []);
+		restored.yearGroups('oldestFirst');
+		const restoreMs = performance.now() - restoreStart;
+		if (restored.size !== index.size) {
+			throw new Error(`the snapshot restored ${restored.size} of ${index.size} entries`);
+		}
+		gc();
+		const restoreFloorStart = performance.now();
+		JSON.parse(fs.readFileSync(snapshotFile, 'utf8'));
+		const restoreFloorMs = performance.now() - restoreFloorStart;
+		const recheckStart = performance.now();
+		await indexCorpus(nodeFs, dir, { previous: (id) => restored.get(id) });
+		const recheckMs = performance.now() - recheckStart;
+		fs.rmSync(snapshotFile);
+
 		const floorMs = await floor(dir);
 		results.push({
 			size,
@@ -267,6 +296,10 @@ export async function runIndexBench(sizes = [1000, 10000, 100000]): Promise<Inde
 			floorMs,
 			syncFloorMs: syncFloor(dir),
 			ratio: fullMs / floorMs,
+			snapshotMB,
+			restoreMs,
+			restoreFloorMs,
+			recheckMs,
 		});
 		entries.length = 0;
 	}
@@ -274,7 +307,7 @@ export async function runIndexBench(sizes = [1000, 10000, 100000]): Promise<Inde
 }
 
 function table(results: readonly IndexBenchResult[]): string {
-	const header = ['articles', 'files', 'indexed', 'first batch', 'all years seen', 'years final', 'full index', 'peak heap', 'retained', '1-file change', 'floor (256 B)', 'sync floor', 'ratio'];
+	const header = ['articles', 'files', 'indexed', 'first batch', 'all years seen', 'years final', 'full index', 'peak heap', 'retained', '1-file change', 'floor (256 B)', 'sync floor', 'ratio', 'snapshot', 'restore', 'restore floor', 'recheck'];
 	const rows = results.map((r) => [
 		String(r.size),
 		String(r.files),
@@ -289,6 +322,10 @@ function table(results: readonly IndexBenchResult[]): string {
 		`${r.floorMs.toFixed(0)} ms`,
 		`${r.syncFloorMs.toFixed(0)} ms`,
 		`${r.ratio.toFixed(2)}×`,
+		`${r.snapshotMB.toFixed(1)} MB`,
+		`${r.restoreMs.toFixed(0)} ms`,
+		`${r.restoreFloorMs.toFixed(0)} ms`,
+		`${r.recheckMs.toFixed(0)} ms`,
 	]);
 	const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 	const line = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i])).join('  ');

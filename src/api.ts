@@ -127,4 +127,11 @@ export interface ArticlesTreeTestingApi {
 	setFilter(text: string): void;
 	/** The view's message (shows the active filter). */
 	message(): string | undefined;
+	/** Writes the index snapshot for the next session now (otherwise written a few seconds after changes). */
+	saveIndexSnapshot(): Promise<void>;
+	/**
+	 * Builds a second corpus index from the workspace storage as the next session would: how many
+	 * entries the snapshot restored, how many the first change showed, how many after checking the files.
+	 */
+	reopenIndex(): Promise<{ restored: number; firstShown: number; total: number; storageFile: string | undefined }>;
 }

@@ -33,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): CorpusApi {
 
 	const detector = new ArticleLanguageDetector(config, logger);
 	const headerDiagnostics = new HeaderDiagnostics(documents);
-	const articlesTree = new ArticlesTreeView(config, commands, logger, context.extensionUri);
+	const articlesTree = new ArticlesTreeView(config, commands, logger, context.extensionUri, context.storageUri);
 	const entities = registerEntities(context, commands, setter, logger);
 	const annotations = registerAnnotations(context, commands, config, documents, setter, logger, async (document, offset) =>
 		(await entities.service.mentions(document)).find((m) => m.start <= offset && offset <= m.end),

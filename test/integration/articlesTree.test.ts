@@ -118,6 +118,28 @@ describe('Articles tree', () => {
 		await waitFor(async () => !(await articleRow(tree, path)), 'the deleted article to leave the tree');
 	});
 
+	it('keeps the index for the next session and reads only what changed while closed', async () => {
+		await tree.whenIndexed();
+		await tree.saveIndexSnapshot();
+		const first = await tree.reopenIndex();
+		assert.ok(first.storageFile, 'the test host has workspace storage');
+		assert.ok(first.restored > 0, 'the snapshot restored the index');
+		assert.strictEqual(first.firstShown, first.restored, 'the first tree change shows the whole snapshot');
+		assert.strictEqual(first.total, first.restored, 'nothing changed on disk');
+
+		// Outside change while "closed": a new article, written without the extension's index seeing a save.
+		const path = '032_0000000000000032.txt';
+		await vscode.workspace.fs.writeFile(fixtureUri(path), encode(' date 2018-03 Artikel geschreven terwijl VS Code dicht was.'));
+		try {
+			const second = await tree.reopenIndex();
+			assert.strictEqual(second.restored, first.restored);
+			assert.strictEqual(second.total, first.total + 1, 'the check after the snapshot found the new article');
+		} finally {
+			await vscode.workspace.fs.delete(fixtureUri(path));
+			await waitFor(async () => !(await articleRow(tree, path)), 'the deleted article to leave the tree');
+		}
+	});
+
 	it('reveals and selects the article of the active editor', async () => {
 		await openFixture('2024/001_0a1b2c3d4e5f6071.txt');
 		await waitFor(() => tree.revealedArticle() === '2024/001_0a1b2c3d4e5f6071.txt', 'the article to be selected');

@@ -51,7 +51,7 @@ export function summarizeArticle(relativePath: string, headText: string): Articl
 	}
 	return {
 		date: head.date && internDate(head.date),
-		title: excerpt.length > 0 ? titleOf(excerpt) : fileTitle(relativePath),
+		title: articleTitle(relativePath, excerpt),
 		leadExcerpt: excerpt,
 		problem,
 	};
@@ -59,10 +59,15 @@ export function summarizeArticle(relativePath: string, headText: string): Articl
 
 const NON_BLANK = /\S/;
 
+/** The label of an article: its lead's opening words, or the file name when there is no lead. */
+export function articleTitle(relativePath: string, leadExcerpt: string): string {
+	return leadExcerpt.length > 0 ? titleOf(leadExcerpt) : fileTitle(relativePath);
+}
+
 /** One shared (frozen) date object per year and month: 100,000 entries need only a few hundred. */
 const dates = new Map<number, ArticleDate>();
 
-function internDate(date: ArticleDate): ArticleDate {
+export function internDate(date: ArticleDate): ArticleDate {
 	const key = date.year * 100 + date.month;
 	let shared = dates.get(key);
 	if (!shared) {

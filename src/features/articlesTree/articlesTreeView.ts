@@ -12,6 +12,7 @@ import { AnnotationCountBadges } from './annotationCountBadges';
 import { ArticlesTreeProvider } from './articlesTreeProvider';
 import type { ArticleTreeNode } from './articleTreeNodes';
 import { articleCount } from './treeItems';
+import { StorageIndexSnapshotStore } from './indexSnapshotStore';
 import { WorkspaceCorpus } from './workspaceCorpus';
 
 /**
@@ -25,16 +26,20 @@ export class ArticlesTreeView extends Disposable {
 	private sortOrder: SortOrder;
 	private lastRevealed: string | undefined;
 	private firstIndex: Promise<void> | undefined;
+	private readonly snapshots: StorageIndexSnapshotStore | undefined;
 
 	constructor(
 		config: ConfigurationService,
 		commands: CommandRegistry,
 		private readonly logger: Logger,
 		private readonly extensionUri: vscode.Uri,
+		/** The extension's workspace storage, where the index is kept between sessions (none without a workspace). */
+		storageUri: vscode.Uri | undefined,
 	) {
 		super();
 		this.sortOrder = config.current.tree.sortOrder;
-		this.corpus = this._register(new WorkspaceCorpus(logger));
+		this.snapshots = storageUri && new StorageIndexSnapshotStore(storageUri);
+		this.corpus = this._register(new WorkspaceCorpus(logger, this.snapshots));
 		this.provider = this._register(new ArticlesTreeProvider(this.corpus, () => this.sortOrder));
 		this._register(new AnnotationCountBadges(this.corpus));
 		this.view = this._register(vscode.window.createTreeView(ViewId.Articles, { treeDataProvider: this.provider, showCollapseAll: true }));
@@ -110,6 +115,26 @@ export class ArticlesTreeView extends Disposable {
 			},
 			setFilter: (text) => this.setFilter(text),
 			message: () => this.view.message,
+			saveIndexSnapshot: () => this.corpus.saveSnapshots(),
+			reopenIndex: async () => {
+				// A second corpus over the same storage, as the next session would build it.
+				const again = new WorkspaceCorpus(this.logger, this.snapshots);
+				try {
+					const shown = new Promise<number>((resolve) => {
+						const sub = again.onDidChange(() => {
+							sub.dispose();
+							resolve(again.index.size);
+						});
+					});
+					const started = again.start();
+					const firstShown = await Promise.race([shown, started.then(() => again.index.size)]);
+					await started;
+					const folder = vscode.workspace.workspaceFolders?.[0]?.uri.toString() ?? '';
+					return { restored: again.restoredCount(folder), firstShown, total: again.index.size, storageFile: this.snapshots?.fileFor(folder).toString() };
+				} finally {
+					again.dispose();
+				}
+			},
 		};
 	}
 

@@ -2,12 +2,24 @@ import * as vscode from 'vscode';
 import { CorpusIndex, emptyChange, mergeChange, type CorpusEntry, type IndexChange } from '../../core/corpus/corpusIndex';
 import { indexArticleFile, indexCorpus, readSidecarSummary } from '../../core/corpus/corpusIndexer';
 import { articlePathFor, CORPUS_FILES_GLOB, isArticlePath, isSidecarPath, sidecarPathFor } from '../../core/corpus/corpusLayout';
+import { decodeIndexSnapshot, encodeIndexSnapshot } from '../../core/corpus/indexSnapshot';
 import { Disposable } from '../../platform/dispose';
 import type { Logger } from '../../platform/logger';
 import { isIgnoredPath, WorkspaceCorpusFileSystem } from '../../platform/workspaceCorpusFileSystem';
 
 /** Delay that coalesces a burst of file events (a `git checkout`, a folder copy) into one update. */
 const EVENT_COALESCE_MS = 100;
+/** Delay after the last change before the index snapshot is written again (a burst of edits writes once). */
+const SNAPSHOT_DELAY_MS = 5000;
+
+/**
+ * Where the index is kept between sessions: one text per workspace folder (the extension's
+ * workspace storage). Reads and writes may fail; the index then works as without a store.
+ */
+export interface IndexSnapshotStore {
+	load(folderKey: string): Promise<string | undefined>;
+	save(folderKey: string, text: string): Promise<void>;
+}
 
 export interface CorpusChange {
 	readonly change: IndexChange;
@@ -40,11 +52,33 @@ export class WorkspaceCorpus extends Disposable {
 	private work: Promise<void> = Promise.resolve();
 	private readonly pending = new Map<string, { uri: vscode.Uri; deleted: boolean }>();
 	private timer: ReturnType<typeof setTimeout> | undefined;
+	/** Folders whose snapshot is out of date, and the timer that writes them. */
+	private readonly unsaved = new Set<string>();
+	private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
+	/** Entries shown from each folder's snapshot before its files were checked (for tests and the log). */
+	private readonly restoredCounts = new Map<string, number>();
 
-	constructor(private readonly logger: Logger) {
+	constructor(private readonly logger: Logger, private readonly snapshots?: IndexSnapshotStore) {
 		super();
 		this._register({ dispose: () => this.clearFolders() });
 		this._register({ dispose: () => clearTimeout(this.timer) });
+		this._register({ dispose: () => clearTimeout(this.snapshotTimer) });
+	}
+
+	/** How many entries the last start showed from the folder's snapshot (0: none was usable). */
+	restoredCount(folderKey: string): number {
+		return this.restoredCounts.get(folderKey) ?? 0;
+	}
+
+	/** Writes the snapshots of folders changed since the last write now (tests; the timer does it otherwise). */
+	async saveSnapshots(): Promise<void> {
+		clearTimeout(this.snapshotTimer);
+		this.snapshotTimer = undefined;
+		const keys = [...this.unsaved];
+		this.unsaved.clear();
+		for (const key of keys) {
+			await this.saveSnapshot(key);
+		}
 	}
 
 	/** True while the initial index or a refresh runs. */
@@ -117,7 +151,52 @@ export class WorkspaceCorpus extends Disposable {
 	private emit(change: IndexChange): void {
 		if (change.structural || change.keys.size > 0) {
 			this._onDidChange.fire({ change, indexing: this._indexing });
+			if (!this._indexing) {
+				this.snapshotLater();
+			}
 		}
+	}
+
+	private snapshotLater(): void {
+		if (!this.snapshots) {
+			return;
+		}
+		for (const key of this.folders.keys()) {
+			this.unsaved.add(key);
+		}
+		this.snapshotTimer ??= setTimeout(() => {
+			this.snapshotTimer = undefined;
+			void this.saveSnapshots();
+		}, SNAPSHOT_DELAY_MS);
+	}
+
+	private async saveSnapshot(folderKey: string): Promise<void> {
+		this.unsaved.delete(folderKey);
+		if (!this.snapshots || !this.folders.has(folderKey)) {
+			return;
+		}
+		try {
+			await this.snapshots.save(folderKey, encodeIndexSnapshot(folderKey, this.index.values()));
+		} catch (error) {
+			this.logger.warn(`Could not keep the corpus index for the next session: ${String(error)}`);
+		}
+	}
+
+	/** Shows the folder's entries from its snapshot, if there is a usable one; true when it did. */
+	private async restoreSnapshot(state: FolderState): Promise<boolean> {
+		let text: string | undefined;
+		try {
+			text = await this.snapshots?.load(state.key);
+		} catch {
+			text = undefined;
+		}
+		const entries = text === undefined ? undefined : decodeIndexSnapshot(text, state.key, (path) => state.fs.uri(path).toString());
+		this.restoredCounts.set(state.key, entries?.length ?? 0);
+		if (!entries || entries.length === 0 || this.isDisposed) {
+			return false;
+		}
+		this.emit(this.index.setMany(entries));
+		return true;
 	}
 
 	private addFolder(folder: vscode.WorkspaceFolder): FolderState {
@@ -175,6 +254,13 @@ export class WorkspaceCorpus extends Disposable {
 		this._indexing = true;
 		const started = Date.now();
 		try {
+			// Reopening: the tree shows the last session's index at once; the walk below then reads
+			// only files whose size or mtime changed and drops the ones that are gone.
+			const restored = !isRefresh && (await this.restoreSnapshot(state));
+			if (restored) {
+				this.logger.info(`Showed ${this.restoredCount(state.key)} articles of ${state.folder.name} from the last session in ${Date.now() - started} ms.`);
+			}
+			const checkAgainstIndex = isRefresh || restored;
 			const files = await state.fs.findCorpusFiles();
 			const seen = new Set<string>();
 			const apply = (entries: readonly CorpusEntry[]): void => {
@@ -191,12 +277,12 @@ export class WorkspaceCorpus extends Disposable {
 				rootKey: state.key,
 				idFor: (path) => state.fs.uri(path).toString(),
 				files,
-				previous: isRefresh ? (id) => this.index.get(id) : undefined,
+				previous: checkAgainstIndex ? (id) => this.index.get(id) : undefined,
 				onBatch: apply,
 				onSidecars: apply,
 				isCancelled: () => this.isDisposed || !this.folders.has(state.key),
 			});
-			if (isRefresh) {
+			if (checkAgainstIndex) {
 				// Files that disappeared without an event (watcher overflow, changes while closed).
 				this.emit(this.index.deleteWhere((entry) => entry.root === state.key && !seen.has(entry.id)));
 			}
@@ -205,6 +291,7 @@ export class WorkspaceCorpus extends Disposable {
 			this._indexing = false;
 		}
 		this.emit({ structural: true, keys: new Set() });
+		await this.saveSnapshot(state.key);
 	}
 
 	private folderOf(uri: vscode.Uri): { state: FolderState; path: string } | undefined {
