@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { articlePathFor } from '../../core/corpus/corpusLayout';
-import type { Annotation } from '../../core/annotations/model';
+import type { Annotation, Relation } from '../../core/annotations/model';
 import { readSidecarFast } from '../../core/agreement/fastSidecarRead';
 import { diffSidecars, formatDiffLines, isEmptyDiff, type SidecarDiff, type SidecarVersion } from '../../core/review/annotationDiff';
 import { GitError, repositoryRoot } from '../../node/git';
@@ -19,6 +19,14 @@ export interface DiffJsonEntry {
 	readonly changed: { id: string; fields: string[]; before: Annotation; after: Annotation }[];
 	/** Header fields that changed (`textHash`, `date`, `article`). */
 	readonly header: { field: string; before: string | null; after: string | null }[];
+	/** Relations added, removed and changed, by relation id (empty lists when none changed). */
+	readonly relations: {
+		readonly added: Relation[];
+		readonly removed: Relation[];
+		readonly changed: { id: string; fields: string[]; before: Relation; after: Relation }[];
+	};
+	/** Label and quote of the annotations those relations name, by annotation id (absent: in neither version). */
+	readonly endpoints: Record<string, { label: string; quote: string }>;
 	/** Why a version could not be read (e.g. unresolved merge conflict); that side counts as empty. */
 	readonly errors?: string[];
 }
@@ -34,7 +42,9 @@ export const diffCommand: CliCommand = {
 		'  Compares every sidecar (*.ann.yaml) under DIR (default: the current folder) by annotation id.',
 		'  --from REF    the old version (default HEAD)',
 		'  --to REF      the new version (default: the working tree, untracked sidecars included)',
-		'  --json        print [{ "article", "sidecar", "added", "removed", "changed": [{ "id", "fields", "before", "after" }], "header" }]',
+		'  Relations are compared by relation id too, and printed with the quotes of their two annotations.',
+		'  --json        print [{ "article", "sidecar", "added", "removed", "changed": [{ "id", "fields", "before", "after" }], "header",',
+		'                "relations": { "added", "removed", "changed" }, "endpoints": { "<annotation id>": { "label", "quote" } } }]',
 		'  --exit-code   exit 1 when there are changes (like git diff --exit-code); errors exit 2',
 	].join('\n'),
 	async run(args: readonly string[], io: CliIo): Promise<number> {
@@ -85,6 +95,12 @@ function toJson(sidecar: string, diff: SidecarDiff): DiffJsonEntry {
 		removed: [...diff.removed],
 		changed: diff.changed.map((c) => ({ id: c.id, fields: [...c.fields], before: c.before, after: c.after })),
 		header: diff.header.map((h) => ({ ...h })),
+		relations: {
+			added: [...diff.relations.added],
+			removed: [...diff.relations.removed],
+			changed: diff.relations.changed.map((c) => ({ id: c.id, fields: [...c.fields], before: c.before, after: c.after })),
+		},
+		endpoints: Object.fromEntries([...diff.endpoints].map(([id, a]) => [id, { label: a.label, quote: a.quote }])),
 	};
 	return diff.errors ? { ...entry, errors: diff.errors.errors.map((e) => `${diff.errors!.side}: line ${e.line}: ${e.message}`) } : entry;
 }
@@ -97,16 +113,23 @@ export function formatDiffText(entries: readonly { sidecar: string; diff: Sideca
 	}
 	const lines: string[] = [`Annotation changes ${from} → ${target}`];
 	let added = 0, removed = 0, changed = 0;
+	const relations = { added: 0, removed: 0, changed: 0 };
 	for (const { sidecar, diff } of entries) {
 		added += diff.added.length;
 		removed += diff.removed.length;
 		changed += diff.changed.length;
+		relations.added += diff.relations.added.length;
+		relations.removed += diff.relations.removed.length;
+		relations.changed += diff.relations.changed.length;
 		lines.push('', `### ${articlePathFor(sidecar) ?? sidecar}`, '');
 		if (diff.errors) {
 			lines.push(`! ${diff.errors.side} version unreadable: line ${diff.errors.errors[0]?.line ?? 1}: ${diff.errors.errors[0]?.message ?? ''}`);
 		}
 		lines.push(...formatDiffLines(diff));
 	}
-	lines.push('', `${entries.length} article(s): ${added} added, ${removed} removed, ${changed} changed`);
+	const relationTotals = relations.added + relations.removed + relations.changed > 0
+		? `; relations: ${relations.added} added, ${relations.removed} removed, ${relations.changed} changed`
+		: '';
+	lines.push('', `${entries.length} article(s): ${added} added, ${removed} removed, ${changed} changed${relationTotals}`);
 	return lines.join('\n') + '\n';
 }

@@ -25,6 +25,9 @@ const ICONS: Readonly<Record<ReviewChangeKind, [string, string]>> = {
 	note: ['note', 'gitDecoration.modifiedResourceForeground'],
 	entity: ['symbol-class', 'gitDecoration.modifiedResourceForeground'],
 	other: ['diff-modified', 'gitDecoration.modifiedResourceForeground'],
+	'relation-added': ['link', 'gitDecoration.addedResourceForeground'],
+	'relation-removed': ['debug-disconnect', 'gitDecoration.deletedResourceForeground'],
+	'relation-changed': ['link', 'gitDecoration.modifiedResourceForeground'],
 };
 
 /** Refresh delay after a file or git state change: a checkout or merge fires many events. */
@@ -241,7 +244,7 @@ export class AnnotationChangesView extends Disposable implements vscode.TreeData
 		return item;
 	}
 
-	/** Opens the article with its changes drawn and the given one selected. */
+	/** Opens the article with its changes drawn and the given one selected (a relation: its `from` annotation). */
 	async open(articlePath: string, id: string): Promise<vscode.TextEditor | undefined> {
 		const article = this.reviews.flatMap((r) => r.articles).find((a) => a.articlePath === articlePath);
 		const change = article?.changes.find((c) => c.id === id);
@@ -252,7 +255,10 @@ export class AnnotationChangesView extends Disposable implements vscode.TreeData
 		const document = await vscode.workspace.openTextDocument(uri);
 		const editor = await vscode.window.showTextDocument(document, { preserveFocus: false });
 		this.decorator.show(uri, article);
-		const range = ReviewDecorator.rangeOf(editor.document, change);
+		if (!change.annotation) {
+			return editor; // a relation whose annotations neither version has: nowhere to jump
+		}
+		const range = ReviewDecorator.rangeOf(editor.document, change.annotation);
 		editor.selection = new vscode.Selection(range.start, range.end);
 		editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 		return editor;
@@ -260,8 +266,8 @@ export class AnnotationChangesView extends Disposable implements vscode.TreeData
 }
 
 function counts(article: ArticleReview): string {
-	const added = article.changes.filter((c) => c.kind === 'added').length;
-	const removed = article.changes.filter((c) => c.kind === 'removed').length;
+	const added = article.changes.filter((c) => c.kind === 'added' || c.kind === 'relation-added').length;
+	const removed = article.changes.filter((c) => c.kind === 'removed' || c.kind === 'relation-removed').length;
 	const changed = article.changes.length - added - removed;
 	const parts = [added ? `+${added}` : '', removed ? `−${removed}` : '', changed ? `~${changed}` : ''].filter((p) => p !== '');
 	return parts.join(' ') || 'unreadable';
@@ -269,15 +275,27 @@ function counts(article: ArticleReview): string {
 
 function tooltip(change: ReviewChange): vscode.MarkdownString {
 	const md = new vscode.MarkdownString();
+	const r = change.relation;
 	const a = change.annotation;
-	md.appendMarkdown(`**${change.kind}** \`${a.id}\` — label \`${a.label}\`\n\n`);
-	md.appendText(`“${a.quote}”`);
-	if (change.before && change.before.label !== a.label) {
-		md.appendMarkdown(`\n\nlabel was \`${change.before.label}\``);
+	let note: string | undefined;
+	if (r) {
+		md.appendMarkdown(`**${change.kind.replace('relation-', 'relation ')}** \`${r.id}\` — type \`${r.type}\`, from \`${r.from}\` to \`${r.to}\`\n\n`);
+		md.appendText(change.label.replace(/^\S+ /, ''));
+		if (change.relationBefore && change.relationBefore.type !== r.type) {
+			md.appendMarkdown(`\n\ntype was \`${change.relationBefore.type}\``);
+		}
+		note = r.note;
+	} else if (a) {
+		md.appendMarkdown(`**${change.kind}** \`${a.id}\` — label \`${a.label}\`\n\n`);
+		md.appendText(`“${a.quote}”`);
+		if (change.before && change.before.label !== a.label) {
+			md.appendMarkdown(`\n\nlabel was \`${change.before.label}\``);
+		}
+		note = a.note;
 	}
-	if (a.note) {
+	if (note) {
 		md.appendMarkdown('\n\nNote: ');
-		md.appendText(a.note);
+		md.appendText(note);
 	}
 	return md;
 }

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { reanchor, toEditorRange } from '../../core/annotations/anchoring';
+import type { Annotation } from '../../core/annotations/model';
 import type { DecorationSetter } from '../../platform/decorationSetter';
 import { Disposable } from '../../platform/dispose';
-import type { ArticleReview, ReviewChange } from './reviewModel';
+import { isRelationChange, type ArticleReview } from './reviewModel';
 
 /** Decoration keys (as the test recorder sees them). */
 export const REVIEW_DECORATION_KEYS = { added: 'review.added', removed: 'review.removed', changed: 'review.changed' } as const;
@@ -89,10 +90,9 @@ export class ReviewDecorator extends Disposable {
 		this.paintVisible();
 	}
 
-	/** Editor range of a change in `document` (re-anchored; stored offsets when it cannot be found). */
-	static rangeOf(document: vscode.TextDocument, change: ReviewChange): vscode.Range {
+	/** Editor range of an annotation in `document` (re-anchored; stored offsets when it cannot be found). */
+	static rangeOf(document: vscode.TextDocument, a: Annotation): vscode.Range {
 		const text = document.getText();
-		const a = change.annotation;
 		const r = reanchor(text, a);
 		const start = r.start ?? a.start;
 		const end = r.end ?? a.end;
@@ -114,8 +114,11 @@ export class ReviewDecorator extends Disposable {
 	private paint(editor: vscode.TextEditor, review: ArticleReview | undefined): void {
 		const groups: Record<keyof typeof REVIEW_DECORATION_KEYS, vscode.DecorationOptions[]> = { added: [], removed: [], changed: [] };
 		for (const change of review?.changes ?? []) {
+			if (isRelationChange(change) || !change.annotation) {
+				continue; // relation changes are listed, not drawn: their annotations did not change
+			}
 			const group = change.kind === 'added' ? 'added' : change.kind === 'removed' ? 'removed' : 'changed';
-			groups[group].push({ range: ReviewDecorator.rangeOf(editor.document, change), hoverMessage: `${change.label} — ${change.detail}` });
+			groups[group].push({ range: ReviewDecorator.rangeOf(editor.document, change.annotation), hoverMessage: `${change.label} — ${change.detail}` });
 		}
 		for (const key of Object.keys(groups) as (keyof typeof groups)[]) {
 			this.setter.set(editor, REVIEW_DECORATION_KEYS[key], this.types[key], groups[key]);
