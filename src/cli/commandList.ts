@@ -6,6 +6,8 @@ import { checkCommand } from './commands/checkCommand';
 import { diffCommand } from './commands/diffCommand';
 import { entitiesCommand } from './commands/entitiesCommand';
 import { evalNerCommand } from './commands/evalNerCommand';
+import { exportCommand } from './commands/exportCommand';
+import { importCommand } from './commands/importCommand';
 import { indexCommand } from './commands/indexCommand';
 import { listCommand } from './commands/listCommand';
 import { mergeDriverCommand } from './commands/mergeDriverCommand';
@@ -24,6 +26,8 @@ export const commands: readonly CliCommand[] = [
 	diffCommand,
 	agreeCommand,
 	checkCommand,
+	exportCommand,
+	importCommand,
 	setupGitCommand,
 	mergeDriverCommand,
 ];

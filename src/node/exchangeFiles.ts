@@ -1,0 +1,117 @@
+/**
+ * Files of an export or import (`corpus-annotator export/import`, the extension's Export Corpus…
+ * and Import Annotations…): the articles under a corpus folder, the input files of a format under
+ * a folder, and the output written under a folder. Paths given back are relative with `/`.
+ */
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { isArticlePath, isSkippedFolder } from '../core/corpus/corpusLayout';
+import type { ExchangeFile } from '../core/exchange/exchangeFormat';
+import { writeFileAtomic } from './atomicFile';
+import { fileError } from './fileErrors';
+import { decodeUtf8 } from './files';
+
+/** Relative `/` path of `full` below `root`. */
+export function relativeSlashPath(root: string, full: string): string {
+	return path.relative(root, full).split(path.sep).join('/');
+}
+
+/**
+ * Every regular file below `root` (symbolic links to files followed), sorted by path; dot folders
+ * and the corpus' skipped folders (`node_modules`, `.git`, `.corpus`…) are not entered.
+ */
+export async function walkFiles(root: string): Promise<string[]> {
+	const found: string[] = [];
+	const visit = async (dir: string): Promise<void> => {
+		let entries;
+		try {
+			entries = await fs.readdir(dir, { withFileTypes: true });
+		} catch (error) {
+			throw fileError(error, dir, 'folder');
+		}
+		for (const e of entries) {
+			const full = path.join(dir, e.name);
+			if (e.isDirectory()) {
+				if (!isSkippedFolder(e.name) && !e.name.startsWith('.')) {
+					await visit(full);
+				}
+			} else if (e.isFile() || (e.isSymbolicLink() && (await fs.stat(full).catch(() => undefined))?.isFile())) {
+				found.push(full);
+			}
+		}
+	};
+	await visit(root);
+	return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The `.txt` files below `root` (articles or not: the caller reads the header). */
+export async function listTextFiles(root: string): Promise<string[]> {
+	return (await walkFiles(root)).filter((f) => isArticlePath(f));
+}
+
+/** A text file as read: strict UTF-8, a BOM kept (formats that count characters of the file need it). */
+export async function readTextKeepingBom(file: string, what = 'file'): Promise<string> {
+	let bytes: Uint8Array;
+	try {
+		bytes = await fs.readFile(file);
+	} catch (error) {
+		throw fileError(error, file, what);
+	}
+	return decodeUtf8(bytes, file, what, true);
+}
+
+/**
+ * The input of an import: `input` is a file or a folder. Taken are the files whose names end in
+ * one of `extensions`, the `.txt` with the same stem beside each (brat keeps the text there) and
+ * every `*.conf` (brat's `annotation.conf`). Paths are relative to the folder (for a file: its folder).
+ */
+export async function readImportFiles(input: string, extensions: readonly string[]): Promise<{ root: string; files: ExchangeFile[] }> {
+	const stat = await fs.stat(input).catch((error: unknown) => {
+		throw fileError(error, input, 'input');
+	});
+	const root = stat.isDirectory() ? input : path.dirname(input);
+	const candidates = stat.isDirectory() ? await walkFiles(input) : await siblingsOf(input);
+	const matches = (f: string): boolean => extensions.some((ext) => f.toLowerCase().endsWith(ext.toLowerCase()));
+	const chosen = new Set<string>();
+	const present = new Set(candidates);
+	for (const f of stat.isDirectory() ? candidates : [input]) {
+		if (matches(f)) {
+			chosen.add(f);
+			const txt = f.slice(0, f.length - path.extname(f).length) + '.txt';
+			if (present.has(txt)) {
+				chosen.add(txt);
+			}
+		}
+	}
+	for (const f of candidates) {
+		if (f.endsWith('.conf')) {
+			chosen.add(f);
+		}
+	}
+	const files: ExchangeFile[] = [];
+	for (const f of [...chosen].sort()) {
+		files.push({ path: relativeSlashPath(root, f), text: await readTextKeepingBom(f, 'input file') });
+	}
+	return { root, files };
+}
+
+async function siblingsOf(file: string): Promise<string[]> {
+	const dir = path.dirname(file);
+	const entries = await fs.readdir(dir, { withFileTypes: true });
+	return entries.filter((e) => e.isFile()).map((e) => path.join(dir, e.name));
+}
+
+/** Writes each file under `outDir` (folders made as needed), atomically. Refuses paths that leave `outDir`. */
+export async function writeExportFiles(outDir: string, files: readonly ExchangeFile[], onFile?: (done: number) => void): Promise<void> {
+	const root = path.resolve(outDir);
+	let done = 0;
+	for (const f of files) {
+		const full = path.resolve(root, ...f.path.split('/'));
+		if (full !== root && !full.startsWith(root + path.sep)) {
+			throw new Error(`refusing to write ${f.path}: outside ${outDir}`);
+		}
+		await fs.mkdir(path.dirname(full), { recursive: true });
+		await writeFileAtomic(full, f.text, 'export file');
+		onFile?.(++done);
+	}
+}
