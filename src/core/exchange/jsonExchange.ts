@@ -494,6 +494,27 @@ export function articlePathProblem(path: string): string | undefined {
 	return undefined;
 }
 
+/**
+ * Where an imported text goes: the path the file declares (`meta.path`, `data.path`; checked,
+ * `.txt` added when missing), else `<input stem>/<id>.txt` beside the input, `id` being the
+ * record's own id when it is a plain name, else its 1-based number padded to four digits.
+ */
+export function importedPath(
+	inputPath: string, declared: unknown, declaredName: string, id: unknown, number: number, report: (message: string) => void,
+): string | undefined {
+	if (typeof declared === 'string') {
+		const problem = articlePathProblem(declared);
+		if (problem) {
+			report(`${declaredName}: ${problem}`);
+			return undefined;
+		}
+		return declared.endsWith('.txt') ? declared : `${declared}.txt`;
+	}
+	const name = (typeof id === 'number' && Number.isSafeInteger(id)) || (typeof id === 'string' && /^[A-Za-z0-9_-]+$/.test(id))
+		? String(id) : String(number).padStart(4, '0');
+	return `${withExtension(inputPath, '')}/${name}.txt`;
+}
+
 /** The folder part of a `/`-separated path, with its trailing slash (`""` at the root). */
 export function folderOf(path: string): string {
 	return path.slice(0, path.lastIndexOf('/') + 1);
