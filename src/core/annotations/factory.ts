@@ -2,7 +2,7 @@
  * Creating annotations with injected clock, author and randomness, so tests are
  * deterministic and the core needs no Node or browser globals.
  */
-import type { Annotation } from './model';
+import type { Annotation, Relation } from './model';
 import { makeSelector } from './anchoring';
 import type { PreparedText } from './anchoring';
 
@@ -57,7 +57,6 @@ export function createAnnotation(
 	ctx: AnnotationContext, fields: NewAnnotationFields = {},
 ): Annotation {
 	const sel = makeSelector(text, startUtf16, endUtf16);
-	const now = isoTimestamp(ctx.now());
 	const ann: Annotation = { id: ctx.newId(), label, ...sel };
 	if (fields.note !== undefined) {
 		ann.note = fields.note;
@@ -65,8 +64,32 @@ export function createAnnotation(
 	if (fields.entity !== undefined) {
 		ann.entity = fields.entity;
 	}
-	ann.author = ctx.author;
-	ann.created = now;
-	ann.modified = now;
-	return ann;
+	return stamped(ann, ctx);
+}
+
+/** `item` with the author and the creation and modification times from `ctx` set. */
+function stamped<T extends { author?: string; created?: string; modified?: string }>(item: T, ctx: AnnotationContext): T {
+	const now = isoTimestamp(ctx.now());
+	item.author = ctx.author;
+	item.created = now;
+	item.modified = now;
+	return item;
+}
+
+/** Optional fields of a new relation. */
+export interface NewRelationFields {
+	note?: string;
+}
+
+/**
+ * A new relation of `type` from annotation `from` to annotation `to` (ids), with id, author and
+ * times from `ctx` (the same ids as annotations: use a generator that knows the relation ids too).
+ * Shared by the extension's Link Annotation command and the importers.
+ */
+export function createRelation(type: string, from: string, to: string, ctx: AnnotationContext, fields: NewRelationFields = {}): Relation {
+	const rel: Relation = { id: ctx.newId(), type, from, to };
+	if (fields.note !== undefined) {
+		rel.note = fields.note;
+	}
+	return stamped(rel, ctx);
 }

@@ -23,9 +23,11 @@ import {
 	isMap, isScalar, isSeq, parseDocument, visit,
 } from 'yaml';
 import type { Node as YamlNode, ToStringOptions } from 'yaml';
-import { ANNOTATION_FIELDS, ARTICLE_HEADER_FIELDS, OPTIONAL_ANNOTATION_FIELDS, type FieldSpec } from './fieldTable';
 import {
-	ANNOTATION_KEY_ORDER, Annotation, HEADER_KEY_ORDER, SIDECAR_VERSION, SidecarData, SidecarHeader,
+	ANNOTATION_FIELDS, ARTICLE_HEADER_FIELDS, OPTIONAL_ANNOTATION_FIELDS, RELATION_FIELDS, RELATION_KEY_ORDER, type FieldSpec,
+} from './fieldTable';
+import {
+	ANNOTATION_KEY_ORDER, Annotation, HEADER_KEY_ORDER, Relation, SIDECAR_VERSION, SidecarData, SidecarHeader,
 	compareAnnotations,
 } from './model';
 import {
@@ -77,6 +79,9 @@ export class SidecarEditError extends Error {
 
 /** Fields of an annotation that {@link SidecarDocument.update} may change; `undefined` on an optional field removes it. */
 export type AnnotationPatch = Partial<Omit<Annotation, 'id'>>;
+
+/** Fields of a relation that {@link SidecarDocument.updateRelation} may change; `undefined` on an optional field removes it. */
+export type RelationPatch = Partial<Omit<Relation, 'id'>>;
 
 /** A line holding only a comment. */
 const COMMENT_LINE = /^[ \t]*#/m;
@@ -175,15 +180,14 @@ export function findMergeConflictMarkers(text: string): SidecarError[] {
 	return errors;
 }
 
-/** Checks a whole annotation given to {@link SidecarDocument.add}. */
-function assertValidAnnotation(a: Annotation): void {
-	// The same rules as reading: never write what would be refused on the next read.
-	for (const key of ANNOTATION_KEY_ORDER) {
-		const spec: FieldSpec = ANNOTATION_FIELDS[key];
-		const value = a[key];
+/** Checks the managed fields of an item against the field table: the same rules as reading, so nothing is written that the next read refuses. */
+function assertValidFields(noun: string, item: object, order: readonly string[], specs: Readonly<Record<string, FieldSpec>>): void {
+	for (const key of order) {
+		const spec = specs[key];
+		const value = (item as Record<string, unknown>)[key];
 		if (value === undefined) {
 			if (spec.required) {
-				throw new SidecarEditError(`Annotation field "${key}" is required.`);
+				throw new SidecarEditError(`${noun} field "${key}" is required.`);
 			}
 			continue;
 		}
@@ -192,6 +196,11 @@ function assertValidAnnotation(a: Annotation): void {
 			throw new SidecarEditError(problem);
 		}
 	}
+}
+
+/** Checks a whole annotation given to {@link SidecarDocument.add}. */
+function assertValidAnnotation(a: Annotation): void {
+	assertValidFields('Annotation', a, ANNOTATION_KEY_ORDER, ANNOTATION_FIELDS);
 	const problem = spanProblem(a);
 	if (problem) {
 		throw new SidecarEditError(`Invalid annotation range [${a.start}, ${a.end}): ${problem}`);
@@ -214,6 +223,8 @@ export class SidecarDocument {
 	private splice: SpliceInfo | undefined;
 	/** The splice of the current edits, once computed (null: the layout needs the full print). */
 	private lastSplice: SpliceResult | null | undefined;
+	/** A relation was added, changed or removed since the last commit. */
+	private relationsEdited = false;
 
 	/** @internal Use {@link parseSidecar} or {@link createSidecar}. */
 	constructor(
@@ -254,8 +265,9 @@ export class SidecarDocument {
 			}
 			this.doc = parsed.doc.doc;
 			this.eol = parsed.doc.eol;
-			Object.assign(this.view, { ...parsed.doc.view, annotations: this.view.annotations });
+			Object.assign(this.view, { ...parsed.doc.view, annotations: this.view.annotations, relations: this.view.relations });
 			this.view.annotations.splice(0, this.view.annotations.length, ...parsed.doc.view.annotations);
+			this.view.relations.splice(0, this.view.relations.length, ...parsed.doc.view.relations);
 		}
 		this.commits[rebased ? 'rebased' : 'parsed']++;
 		this.source = writtenText;
@@ -264,6 +276,7 @@ export class SidecarDocument {
 		this.printedBeforeEdits = undefined;
 		this.splice = undefined;
 		this.lastSplice = undefined;
+		this.relationsEdited = false;
 	}
 
 	/** @internal Printer output of the unedited document, when `original` is its source. */
@@ -368,14 +381,12 @@ export class SidecarDocument {
 
 	/** A new annotation's map node, in key order, strings styled as the printer keeps them. */
 	private annotationNode(annotation: Annotation): YAMLMap {
-		const plain: Record<string, unknown> = {};
-		for (const key of ANNOTATION_KEY_ORDER) {
-			const v = annotation[key];
-			if (v !== undefined) {
-				plain[key] = v;
-			}
-		}
-		const node = this.doc.createNode(plain) as YAMLMap;
+		return this.itemNode(annotation, ANNOTATION_KEY_ORDER);
+	}
+
+	/** A new list item's map node (an annotation or a relation), in key order, strings styled as the printer keeps them. */
+	private itemNode(item: object, order: readonly string[]): YAMLMap {
+		const node = this.doc.createNode(cleanItem(item, order)) as YAMLMap;
 		for (const pair of node.items) {
 			if (isScalar(pair.value)) {
 				styleString(pair.value);
@@ -400,27 +411,7 @@ export class SidecarDocument {
 		const next: Annotation = { ...current, ...patch, id };
 		assertValidAnnotation(next);
 		this.snapshot();
-		const rec = this.recordMap(map);
-		let changed = false;
-		for (const key of ANNOTATION_KEY_ORDER) {
-			if (key === 'id' || !(key in patch)) {
-				continue;
-			}
-			const value = patch[key];
-			if (value === undefined) {
-				if (!OPTIONAL_ANNOTATION_FIELDS.has(key)) {
-					throw new SidecarEditError(`Annotation field "${key}" is required.`);
-				}
-				if (findPair(map, key)) {
-					map.delete(key);
-					changed = true;
-				}
-			} else if (setField(this.doc, map, key, value, ANNOTATION_KEY_ORDER)) {
-				changed = true;
-				rec?.dirty.add(key);
-			}
-		}
-		if (!changed) {
+		if (!this.patchMap(map, patch, ANNOTATION_KEY_ORDER, (key) => OPTIONAL_ANNOTATION_FIELDS.has(key), 'Annotation')) {
 			return true;
 		}
 		this.view.annotations[index] = cleanAnnotation(next);
@@ -431,7 +422,94 @@ export class SidecarDocument {
 		return true;
 	}
 
-	/** Removes one annotation and its lines (including comments attached to it). */
+	/** The relations, in file order (the same array as `data.relations`). */
+	get relations(): readonly Relation[] {
+		return this.view.relations;
+	}
+
+	/** The relation with this id, if any. */
+	getRelation(id: string): Relation | undefined {
+		return this.view.relations.find((r) => r.id === id);
+	}
+
+	/** Relations from or to this annotation, in file order. */
+	relationsOf(annotationId: string): Relation[] {
+		return this.view.relations.filter((r) => r.from === annotationId || r.to === annotationId);
+	}
+
+	/**
+	 * Appends a relation to the `relations:` list (the first one creates the list, after
+	 * `annotations:`). Throws {@link SidecarEditError} on a duplicate relation id, invalid fields,
+	 * or a `from`/`to` that is no annotation of this document. The type is not checked against
+	 * the label schema (`check` does that).
+	 */
+	addRelation(relation: Relation): void {
+		assertValidFields('Relation', relation, RELATION_KEY_ORDER, RELATION_FIELDS);
+		if (this.getRelation(relation.id)) {
+			throw new SidecarEditError(`Duplicate relation id "${relation.id}".`);
+		}
+		for (const end of ['from', 'to'] as const) {
+			if (!this.get(relation[end])) {
+				throw new SidecarEditError(`Relation "${relation.id}": "${end}" names no annotation of this file ("${relation[end]}").`);
+			}
+		}
+		this.snapshot();
+		const seq = this.relationsSeq(true);
+		seq.flow = false;
+		seq.items.push(this.itemNode(relation, RELATION_KEY_ORDER));
+		this.view.relations.push(cleanItem(relation, RELATION_KEY_ORDER));
+		this.relationsEdited = true;
+		this.touch();
+	}
+
+	/**
+	 * Changes fields of one relation; a field set to `undefined` is removed (optional fields
+	 * only). Unknown keys and comments on it are kept. Returns false if the id is unknown. The new
+	 * `from`/`to` are not checked against the annotations (as when reading).
+	 */
+	updateRelation(id: string, patch: RelationPatch): boolean {
+		const index = this.view.relations.findIndex((r) => r.id === id);
+		if (index < 0) {
+			return false;
+		}
+		const map = this.relationsSeq(false)!.items[index] as YAMLMap;
+		const next: Relation = { ...this.view.relations[index], ...patch, id };
+		assertValidFields('Relation', next, RELATION_KEY_ORDER, RELATION_FIELDS);
+		this.snapshot();
+		if (this.patchMap(map, patch, RELATION_KEY_ORDER, (key) => !RELATION_FIELDS[key as keyof typeof RELATION_FIELDS].required, 'Relation')) {
+			this.view.relations[index] = cleanItem(next, RELATION_KEY_ORDER);
+			this.relationsEdited = true;
+			this.touch();
+		}
+		return true;
+	}
+
+	/**
+	 * Removes one relation and its lines; removing the last one removes the `relations:` key,
+	 * so the file is as it was before it had relations. Returns false if the id is unknown.
+	 */
+	removeRelation(id: string): boolean {
+		const index = this.view.relations.findIndex((r) => r.id === id);
+		if (index < 0) {
+			return false;
+		}
+		this.snapshot();
+		const seq = this.relationsSeq(false)!;
+		seq.items.splice(index, 1);
+		if (seq.items.length === 0) {
+			(this.doc.contents as YAMLMap).delete('relations');
+		}
+		this.view.relations.splice(index, 1);
+		this.relationsEdited = true;
+		this.touch();
+		return true;
+	}
+
+	/**
+	 * Removes one annotation and its lines (including comments attached to it). Its relations
+	 * are NOT removed (see {@link relationsOf}): the caller decides, and a relation left dangling
+	 * is reported by `check`.
+	 */
 	remove(id: string): boolean {
 		const index = this.findIndex(id);
 		if (index < 0) {
@@ -465,6 +543,31 @@ export class SidecarDocument {
 			patch.suffix = suffix;
 		}
 		return this.update(id, patch);
+	}
+
+	/** Applies a patch to an item's map in place (undefined removes an optional field). Returns true if anything changed. */
+	private patchMap(map: YAMLMap, patch: object, order: readonly string[], optional: (key: string) => boolean, noun: string): boolean {
+		const rec = this.recordMap(map);
+		let changed = false;
+		for (const key of order) {
+			if (key === 'id' || !(key in patch)) {
+				continue;
+			}
+			const value = (patch as Record<string, unknown>)[key];
+			if (value === undefined) {
+				if (!optional(key)) {
+					throw new SidecarEditError(`${noun} field "${key}" is required.`);
+				}
+				if (findPair(map, key)) {
+					map.delete(key);
+					changed = true;
+				}
+			} else if (setField(this.doc, map, key, value, order)) {
+				changed = true;
+				rec?.dirty.add(key);
+			}
+		}
+		return changed;
 	}
 
 	/** Sets header fields (article, date, textHash); fields not given are left alone. */
@@ -509,7 +612,7 @@ export class SidecarDocument {
 	 */
 	splicedText(): string | undefined {
 		const sp = this.splice;
-		if (!sp || !this.mutated || valueNode(sp.root, 'annotations') !== sp.seq || this.doc.contents !== sp.root) {
+		if (!sp || !this.mutated || this.relationsEdited || valueNode(sp.root, 'annotations') !== sp.seq || this.doc.contents !== sp.root) {
 			return undefined;
 		}
 		this.lastSplice ??= spliceSidecar({
@@ -571,20 +674,28 @@ export class SidecarDocument {
 	private annotationsSeq(create: true): YAMLSeq;
 	private annotationsSeq(create: false): YAMLSeq | undefined;
 	private annotationsSeq(create: boolean): YAMLSeq | undefined {
+		return this.listSeq('annotations', create);
+	}
+
+	private relationsSeq(create: true): YAMLSeq;
+	private relationsSeq(create: false): YAMLSeq | undefined;
+	private relationsSeq(create: boolean): YAMLSeq | undefined {
+		return this.listSeq('relations', create);
+	}
+
+	/** The top-level list `key`, created at its managed position when asked. */
+	private listSeq(key: 'annotations' | 'relations', create: boolean): YAMLSeq | undefined {
 		const root = this.doc.contents as YAMLMap;
-		const node = valueNode(root, 'annotations');
-		if (isSeq(node)) {
-			return node;
-		}
-		if (!create) {
-			return undefined;
+		const node = valueNode(root, key);
+		if (isSeq(node) || !create) {
+			return isSeq(node) ? node : undefined;
 		}
 		const seq = new YAMLSeq();
-		const pair = findPair(root, 'annotations');
+		const pair = findPair(root, key);
 		if (pair) {
 			pair.value = seq;
 		} else {
-			insertPair(root, new Pair(new Scalar('annotations'), seq), 'annotations', HEADER_KEY_ORDER);
+			insertPair(root, new Pair(new Scalar(key), seq), key, HEADER_KEY_ORDER);
 		}
 		return seq;
 	}
@@ -628,13 +739,19 @@ export class SidecarDocument {
 
 /** A copy in key order without undefined optional fields (what the file holds). */
 function cleanAnnotation(a: Annotation): Annotation {
+	return cleanItem(a, ANNOTATION_KEY_ORDER);
+}
+
+/** A copy of an item's managed fields in key order, without undefined ones. */
+function cleanItem<T extends object>(item: T, order: readonly string[]): T {
 	const out: Record<string, unknown> = {};
-	for (const key of ANNOTATION_KEY_ORDER) {
-		if (a[key] !== undefined) {
-			out[key] = a[key];
+	for (const key of order) {
+		const v = (item as Record<string, unknown>)[key];
+		if (v !== undefined) {
+			out[key] = v;
 		}
 	}
-	return out as unknown as Annotation;
+	return out as T;
 }
 
 /** Strings with line breaks go double-quoted on one line: diff-friendly, no block-scalar traps. */

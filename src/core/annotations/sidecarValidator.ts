@@ -11,8 +11,8 @@
  */
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Node as YamlNode, Pair, YAMLMap } from 'yaml';
-import { ANNOTATION_FIELDS, ANNOTATION_KEY_ORDER, HEADER_FIELDS, type FieldSpec } from './fieldTable';
-import { SIDECAR_VERSION, type Annotation, type SidecarData } from './model';
+import { ANNOTATION_FIELDS, ANNOTATION_KEY_ORDER, HEADER_FIELDS, RELATION_FIELDS, RELATION_KEY_ORDER, type FieldSpec } from './fieldTable';
+import { SIDECAR_VERSION, type Annotation, type Relation, type SidecarData } from './model';
 
 /** Machine-readable kind of a {@link SidecarError}. */
 export type SidecarErrorCode =
@@ -285,19 +285,14 @@ export function readSidecarFields(root: unknown, ctx: ReadContext): SidecarData 
 			? '"annotations:" has no list ([] when there are none): the file may be cut off.'
 			: '"annotations" must be a list.', annsNode ?? root, scalarValue(annsNode) === null ? 'missing-field' : 'invalid-field');
 	} else {
-		const seen = new Map<string, number>();
+		const unique = uniqueIds('annotation', ctx);
 		const applies = ctx.article !== undefined && header.textHash === ctx.article.textHash;
 		for (const item of annsNode.items as YamlNode[]) {
 			const ann = readAnnotation(item, ctx);
 			if (!ann) {
 				continue;
 			}
-			const first = seen.get(ann.id);
-			if (first !== undefined) {
-				report(`Duplicate annotation id "${ann.id}" (first used on line ${first}).`, valueNode(item as YAMLMap, 'id'), 'duplicate-id');
-			} else {
-				seen.set(ann.id, ctx.lineOf(item));
-			}
+			unique(ann.id, item);
 			// Offsets past the end only prove damage when they claim to refer to this very text;
 			// after an outside edit they are what re-anchoring starts from.
 			if (applies && ann.end > ctx.article!.codePointLength) {
@@ -313,47 +308,113 @@ export function readSidecarFields(root: unknown, ctx: ReadContext): SidecarData 
 		date: typeof header.date === 'string' ? header.date : null,
 		textHash: typeof header.textHash === 'string' ? header.textHash : null,
 		annotations,
-		relations: [],
+		relations: readRelations(root, ctx),
 	};
 }
 
-function readAnnotation(node: YamlNode, ctx: ReadContext): Annotation | undefined {
+/**
+ * The optional `relations:` list (after `annotations:`), in file order. Each item is checked
+ * against the field table and relation ids must be unique; whether `from` and `to` name
+ * annotations of the file is NOT checked here: a merge may produce a dangling relation, and
+ * `check` reports it, so the file stays readable (and repairable) in the editor.
+ */
+function readRelations(root: YAMLMap, ctx: ReadContext): Relation[] {
 	const { report } = ctx;
+	const relations: Relation[] = [];
+	const node = valueNode(root, 'relations');
+	if (node === undefined) {
+		return relations;
+	}
+	if (!isSeq(node)) {
+		const empty = scalarValue(node) === null;
+		report(empty
+			? '"relations:" has no list (leave the key out, or [], when there are none): the file may be cut off.'
+			: '"relations" must be a list.', node ?? root, empty ? 'missing-field' : 'invalid-field');
+		return relations;
+	}
+	const unique = uniqueIds('relation', ctx);
+	for (const item of node.items as YamlNode[]) {
+		const rel = readRelation(item, ctx);
+		if (rel) {
+			unique(rel.id, item);
+			relations.push(rel);
+		}
+	}
+	return relations;
+}
+
+/** Reports an id already used by an earlier item of the same list, naming that item's line. */
+function uniqueIds(noun: string, ctx: ReadContext): (id: string, item: YamlNode) => void {
+	const seen = new Map<string, number>();
+	return (id, item) => {
+		const first = seen.get(id);
+		if (first !== undefined) {
+			ctx.report(`Duplicate ${noun} id "${id}" (first used on line ${first}).`, valueNode(item as YAMLMap, 'id'), 'duplicate-id');
+		} else {
+			seen.set(id, ctx.lineOf(item));
+		}
+	};
+}
+
+function readRelation(node: YamlNode, ctx: ReadContext): Relation | undefined {
 	if (!isMap(node)) {
-		report('Each annotation must be a mapping (id, label, start, end, quote, …).', node, 'invalid-field');
+		ctx.report('Each relation must be a mapping (id, type, from, to, …).', node, 'invalid-field');
 		return undefined;
 	}
+	return readItemFields(node, 'Relation', RELATION_KEY_ORDER, RELATION_FIELDS, ctx) as unknown as Relation | undefined;
+}
+
+function readAnnotation(node: YamlNode, ctx: ReadContext): Annotation | undefined {
+	if (!isMap(node)) {
+		ctx.report('Each annotation must be a mapping (id, label, start, end, quote, …).', node, 'invalid-field');
+		return undefined;
+	}
+	const out = readItemFields(node, 'Annotation', ANNOTATION_KEY_ORDER, ANNOTATION_FIELDS, ctx, CONTEXT_FIELDS);
+	if (!out) {
+		return undefined;
+	}
+	const ann = out as unknown as Annotation;
+	const problem = spanProblem(ann);
+	if (problem) {
+		ctx.report(problem, valueNode(node, 'start'), 'invalid-range');
+		return undefined;
+	}
+	return ann;
+}
+
+/** Annotation fields read as "" when absent. */
+const CONTEXT_FIELDS: ReadonlySet<string> = new Set(['prefix', 'suffix']);
+
+/**
+ * The managed fields of one list item (an annotation or a relation) in key order, checked
+ * against the field table; undefined after reporting a problem. Absent `emptyWhenAbsent` fields read as "".
+ */
+function readItemFields(
+	node: YAMLMap, noun: string, order: readonly string[], specs: Readonly<Record<string, FieldSpec>>, ctx: ReadContext,
+	emptyWhenAbsent: ReadonlySet<string> = new Set(),
+): Record<string, unknown> | undefined {
 	let valid = true;
 	const out: Record<string, unknown> = {};
-	for (const key of ANNOTATION_KEY_ORDER) {
-		const spec: FieldSpec = ANNOTATION_FIELDS[key];
+	for (const key of order) {
+		const spec = specs[key];
 		const v = valueNode(node, key);
 		const value = scalarValue(v);
 		if (v === undefined || value === null) {
 			if (spec.required) {
-				report(`Annotation is missing "${key}".`, node, 'missing-field');
+				ctx.report(`${noun} is missing "${key}".`, node, 'missing-field');
 				valid = false;
-			} else if (key === 'prefix' || key === 'suffix') {
+			} else if (emptyWhenAbsent.has(key)) {
 				out[key] = '';
 			}
 			continue;
 		}
 		const problem = fieldValueProblem(key, spec, value, spec.kind === 'offset' ? sourceOf(ctx.text, v) : undefined);
 		if (problem) {
-			report(problem, v, 'invalid-field');
+			ctx.report(problem, v, 'invalid-field');
 			valid = false;
 			continue;
 		}
 		out[key] = value;
 	}
-	if (!valid) {
-		return undefined;
-	}
-	const ann = out as unknown as Annotation;
-	const problem = spanProblem(ann);
-	if (problem) {
-		report(problem, valueNode(node, 'start'), 'invalid-range');
-		return undefined;
-	}
-	return ann;
+	return valid ? out : undefined;
 }

@@ -56,7 +56,7 @@ describe('labelSchema', () => {
 	it('reports YAML errors and non-list files', () => {
 		assert.strictEqual(parseLabelSchema('- id: [claim\n').errors[0].code, 'yaml-syntax');
 		assert.strictEqual(parseLabelSchema('labels: x\n').errors[0].code, 'not-a-map');
-		assert.deepStrictEqual(parseLabelSchema(''), { labels: [], errors: [] });
+		assert.deepStrictEqual(parseLabelSchema(''), { labels: [], relationTypes: [], definesRelationTypes: false, errors: [] });
 		assert.strictEqual(parseLabelSchema('<<<<<<< HEAD\n- id: a\n=======\n- id: b\n>>>>>>> x\n').errors[0].code, 'merge-conflict');
 	});
 
@@ -70,6 +70,6 @@ describe('labelSchema', () => {
 		assert.strictEqual(keys.size, DEFAULT_LABELS.length);
 		// The defaults written out as labels.yaml parse back unchanged.
 		const yaml = stringify(DEFAULT_LABELS);
-		assert.deepStrictEqual(parseLabelSchema(yaml), { labels: DEFAULT_LABELS.map((l) => ({ ...l })), errors: [] });
+		assert.deepStrictEqual(parseLabelSchema(yaml), { labels: DEFAULT_LABELS.map((l) => ({ ...l })), relationTypes: [], definesRelationTypes: false, errors: [] });
 	});
 });

@@ -254,7 +254,7 @@ describe('sidecarCodec', () => {
 			assert.deepStrictEqual(errorsOf('version: 1\narticle: a.txt\n').map((e) => e.code), ['missing-field']);
 			assert.deepStrictEqual(errorsOf('version: 1\narticle: a.txt\nannotations:\n').map((e) => e.code), ['missing-field']);
 			const doc = parseOk('version: 1\narticle: a.txt\nannotations: []\n');
-			assert.deepStrictEqual(doc.data, { version: 1, article: 'a.txt', date: null, textHash: null, annotations: [] });
+			assert.deepStrictEqual(doc.data, { version: 1, article: 'a.txt', date: null, textHash: null, annotations: [], relations: [] });
 			doc.add(ann('a1', 0, 1, 'a'));
 			assert.ok(doc.toString().includes('annotations:\n  - id: a1\n'));
 		});

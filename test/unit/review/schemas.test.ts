@@ -8,8 +8,10 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { DEFAULT_LABELS } from '../../../src/core/annotations/labelSchema';
-import { ANNOTATION_FIELDS, ANNOTATION_KEY_ORDER, HEADER_FIELDS, HEADER_KEY_ORDER, type FieldSpec } from '../../../src/core/annotations/fieldTable';
+import { DEFAULT_LABELS, DEFAULT_RELATION_TYPES } from '../../../src/core/annotations/labelSchema';
+import {
+	ANNOTATION_FIELDS, ANNOTATION_KEY_ORDER, HEADER_FIELDS, HEADER_KEY_ORDER, RELATION_FIELDS, RELATION_KEY_ORDER, type FieldSpec,
+} from '../../../src/core/annotations/fieldTable';
 import { SIDECAR_VERSION } from '../../../src/core/annotations/model';
 import { ENTITY_TYPES } from '../../../src/core/entities/entityTypes';
 import { KIEV, STEUN, ZELENSKY, sidecarText } from './fixtures';
@@ -133,7 +135,8 @@ describe('JSON Schemas (yamlValidation)', () => {
 				} else if (spec.kind === 'version') {
 					expected.const = SIDECAR_VERSION;
 				} else {
-					Object.assign(expected, { type: 'array', items: { $ref: '#/definitions/annotation' } });
+					const item = { annotations: 'annotation', relations: 'relation' }[key] ?? key;
+					Object.assign(expected, { type: 'array', items: { $ref: `#/definitions/${item}` } });
 				}
 				const actual = { ...prop } as Record<string, unknown>;
 				if (JSON.stringify(sortKeys(actual)) !== JSON.stringify(sortKeys(expected))) {
@@ -143,6 +146,7 @@ describe('JSON Schemas (yamlValidation)', () => {
 		};
 		compare('$', HEADER_FIELDS, HEADER_KEY_ORDER, sidecar);
 		compare('annotation', ANNOTATION_FIELDS, ANNOTATION_KEY_ORDER, annotation);
+		compare('relation', RELATION_FIELDS, RELATION_KEY_ORDER, sidecar.definitions!.relation);
 		assert.deepStrictEqual(mismatches, []);
 	});
 
@@ -174,6 +178,11 @@ describe('JSON Schemas (yamlValidation)', () => {
 	it('accepts the default labels and the fixture entity list; rejects a wrong entity type', () => {
 		assert.deepStrictEqual(validate(DEFAULT_LABELS.map((l) => ({ ...l })), labels, labels), []);
 		assert.deepStrictEqual(validate([{ id: 'claim', color: 'red' }], labels, labels), ['$[0].color: does not match ^#[0-9a-fA-F]{6}$']);
+		// The mapping form with relation types.
+		const plain = (xs: readonly object[]): unknown => JSON.parse(JSON.stringify(xs));
+		assert.deepStrictEqual(validate({ labels: plain(DEFAULT_LABELS), relations: plain(DEFAULT_RELATION_TYPES) }, labels, labels), []);
+		assert.deepStrictEqual(validate({ relations: [{ id: 'about', color: 'grijs', from: 'claim' }] }, labels, labels),
+			['$.relations[0].color: does not match ^#[0-9a-fA-F]{6}$', '$.relations[0].from: expected array, got string']);
 		const fixture = parse(fs.readFileSync(path.join(root, 'test/fixtures/workspace/.corpus/entities.yaml'), 'utf8'));
 		assert.deepStrictEqual(validate(fixture, entities, entities), []);
 		assert.deepStrictEqual(validate({ entities: [{ name: 'Kiev', type: 'CITY' }] }, entities, entities), ['$.entities[0].type: must be one of PER, LOC, ORG, MISC']);
