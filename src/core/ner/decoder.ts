@@ -31,6 +31,24 @@ for (let a = 0; a < L; a++) {
 	SUCCESSORS.push(Int32Array.from(succ));
 }
 
+/** The predecessors of label b (ascending) flattened: PRED_LIST[PRED_START[b] .. PRED_START[b + 1]), with PRED_TRANS = a*L + b. */
+const PRED_START = new Int32Array(L + 1);
+const PRED_LIST = new Int32Array(PREDECESSORS.reduce((a, p) => a + p.length, 0));
+const PRED_TRANS = new Int32Array(PRED_LIST.length);
+for (let b = 0, k = 0; b < L; b++) {
+	PRED_START[b] = k;
+	for (const a of PREDECESSORS[b]) {
+		PRED_LIST[k] = a;
+		PRED_TRANS[k++] = a * L + b;
+	}
+	PRED_START[b + 1] = k;
+}
+
+/** Viterbi's scratch (it is not re-entrant): back pointers and two score columns. */
+let backBuf = new Int32Array(64 * L);
+const scoreBufA = new Float64Array(L);
+const scoreBufB = new Float64Array(L);
+
 /** Transition weights: trans[a*L + b] for a→b, start[b], end[a]. */
 export interface TransitionWeights {
 	trans: ArrayLike<number>;
@@ -90,21 +108,26 @@ export function viterbi(n: number, emit: ArrayLike<number>, tw: TransitionWeight
 	if (n === 0) {
 		return out;
 	}
-	let score = new Float64Array(L);
-	let next = new Float64Array(L);
-	const back = new Int32Array(n * L);
+	if (backBuf.length < n * L) {
+		backBuf = new Int32Array(n * L * 2);
+	}
+	const back = backBuf;
+	const trans = tw.trans;
+	let score = scoreBufA;
+	let next = scoreBufB;
 	for (let b = 0; b < L; b++) {
 		score[b] = START_OK[b] ? tw.start[b] + emit[b] : -Infinity;
 	}
 	for (let t = 1; t < n; t++) {
 		const base = t * L;
 		for (let b = 0; b < L; b++) {
-			const preds = PREDECESSORS[b];
+			const from = PRED_START[b];
+			const to = PRED_START[b + 1];
 			let best = -Infinity;
-			let arg = preds[0];
-			for (let k = 0; k < preds.length; k++) {
-				const a = preds[k];
-				const s = score[a] + tw.trans[a * L + b];
+			let arg = PRED_LIST[from];
+			for (let k = from; k < to; k++) {
+				const a = PRED_LIST[k];
+				const s = score[a] + trans[PRED_TRANS[k]];
 				if (s > best) {
 					best = s;
 					arg = a;
@@ -141,74 +164,94 @@ export function viterbi(n: number, emit: ArrayLike<number>, tw: TransitionWeight
  * `temperature`: `chunkProbability(start, end, type)` is the marginal probability that tokens
  * start..end-1 carry exactly the labels of one chunk of that type (U, or B I… L).
  * Scaled in linear space: per token the emissions are shifted by their maximum before exp and
- * every column is normalised, so nothing overflows.
+ * every column is normalised, so nothing overflows. `compute` reuses the buffers for the next
+ * sentence (the tagger keeps one instance).
  */
 export class Marginals {
-	private readonly alpha: Float64Array;
-	private readonly beta: Float64Array;
+	private alpha = new Float64Array(0);
+	private beta = new Float64Array(0);
 	/** Scaled exp(emission) per token and label. */
-	private readonly expEmit: Float64Array;
+	private expEmit = new Float64Array(0);
 	/** Column normalisers of the forward pass (their product is the partition function up to the shifts). */
-	private readonly norm: Float64Array;
+	private norm = new Float64Array(0);
 
 	constructor(
 		n: number,
 		emit: ArrayLike<number>,
 		private readonly expTrans: ExpTransitions,
 	) {
-		const { inv, trans, start, end } = expTrans;
-		const ee = new Float64Array(n * L);
+		this.compute(n, emit);
+	}
+
+	/**
+	 * Forward–backward for a sentence of `n` tokens; the backward pass stops at token `from`, so
+	 * chunkProbability then holds for chunks starting at or after it.
+	 */
+	compute(n: number, emit: ArrayLike<number>, from = 0): this {
+		const { inv, trans, start, end } = this.expTrans;
+		if (n === 0) {
+			return this;
+		}
+		if (this.alpha.length < n * L) {
+			const size = Math.max(n, 64) * L * 2;
+			this.alpha = new Float64Array(size);
+			this.beta = new Float64Array(size);
+			this.expEmit = new Float64Array(size);
+			this.norm = new Float64Array(size / L);
+		}
+		const { alpha, beta, norm } = this;
+		const ee = this.expEmit;
 		for (let t = 0; t < n; t++) {
+			const base = t * L;
 			let max = -Infinity;
 			for (let l = 0; l < L; l++) {
-				max = Math.max(max, emit[t * L + l]);
+				max = Math.max(max, emit[base + l]);
 			}
 			for (let l = 0; l < L; l++) {
-				ee[t * L + l] = Math.exp((emit[t * L + l] - max) * inv);
+				ee[base + l] = Math.exp((emit[base + l] - max) * inv);
 			}
 		}
-		const alpha = new Float64Array(n * L);
-		const beta = new Float64Array(n * L);
-		const norm = new Float64Array(n);
 		for (let t = 0; t < n; t++) {
+			const base = t * L;
+			const prev = base - L;
 			let sum = 0;
 			for (let b = 0; b < L; b++) {
 				let s = 0;
 				if (t === 0) {
 					s = start[b];
 				} else {
-					const preds = PREDECESSORS[b];
-					for (let k = 0; k < preds.length; k++) {
-						s += alpha[(t - 1) * L + preds[k]] * trans[preds[k] * L + b];
+					for (let k = PRED_START[b], e = PRED_START[b + 1]; k < e; k++) {
+						s += alpha[prev + PRED_LIST[k]] * trans[PRED_TRANS[k]];
 					}
 				}
-				s *= ee[t * L + b];
-				alpha[t * L + b] = s;
+				s *= ee[base + b];
+				alpha[base + b] = s;
 				sum += s;
 			}
-			norm[t] = sum > 0 ? sum : 1;
+			const z = sum > 0 ? sum : 1;
+			norm[t] = z;
 			for (let b = 0; b < L; b++) {
-				alpha[t * L + b] /= norm[t];
+				alpha[base + b] /= z;
 			}
 		}
 		for (let a = 0; a < L; a++) {
 			beta[(n - 1) * L + a] = end[a];
 		}
-		for (let t = n - 2; t >= 0; t--) {
+		for (let t = n - 2; t >= from; t--) {
+			const base = t * L;
+			const nextBase = base + L;
+			const z = norm[t + 1];
 			for (let a = 0; a < L; a++) {
 				let s = 0;
 				const succ = SUCCESSORS[a];
 				for (let k = 0; k < succ.length; k++) {
 					const b = succ[k];
-					s += trans[a * L + b] * ee[(t + 1) * L + b] * beta[(t + 1) * L + b];
+					s += trans[a * L + b] * ee[nextBase + b] * beta[nextBase + b];
 				}
-				beta[t * L + a] = s / norm[t + 1];
+				beta[base + a] = s / z;
 			}
 		}
-		this.alpha = alpha;
-		this.beta = beta;
-		this.expEmit = ee;
-		this.norm = norm;
+		return this;
 	}
 
 	/** Marginal probability of the chunk [start, end) of entity type index `type`. */

@@ -244,8 +244,11 @@ function stemInLexicon(lower: string, lex: HashSetLike): boolean {
 	return false;
 }
 
-interface WordInfo {
+/** What a word's features need from the word alone (cached per distinct word). */
+export interface WordInfo {
 	own: Int32Array;
+	/** The word scorer's result for `own` (see FeatureExtractor), computed on first use. */
+	scores: Float32Array | undefined;
 	/** Rows of this word seen from positions -2, -1, +1, +2 (as a neighbour), and of its shape at -1, +1. */
 	win: Int32Array;
 	lowerHash: number;
@@ -291,14 +294,33 @@ const H_TITLE2 = hashString('ttl-2');
 const H_TITLE0 = hashString('ttl0');
 const H_PREP1 = hashString('pp-1-cap');
 
+/** Sums weights of the rows that depend on one word alone (FeatureExtractor.extractContext). */
+export type WordScorer = (ownRows: Int32Array) => Float32Array;
+
+/**
+ * Features of a sentence without the rows that depend on one word alone (`context`: the
+ * neighbours, lists, titles, second pass): those come per token as the word scorer's sums
+ * (`wordScores[t]`, shared by every occurrence of the word) and as rows (`ownRows[t]`).
+ * Token t of extract() has words[t].own followed by context rows offsets[t] .. offsets[t+1].
+ */
+export interface ContextFeatures {
+	context: SentenceFeatures;
+	words: readonly WordInfo[];
+	wordScores: Float32Array[];
+}
+
 export class FeatureExtractor {
 	private readonly cache = new Map<string, WordInfo>();
 	private readonly bos: WordInfo;
 	private readonly eos: WordInfo;
+	/** Scratch row buffer of extract (grown as needed, copied out). */
+	private scratch = new Int32Array(1024);
 
+	/** `scoreWord` (needed by extractContext only) sums the weights of a word's own rows; it is called once per distinct word. */
 	constructor(
 		private readonly res: NerResources,
 		private readonly resolve: Resolver,
+		private readonly scoreWord?: WordScorer,
 	) {
 		this.bos = this.info(BOS);
 		this.eos = this.info(EOS);
@@ -332,6 +354,7 @@ export class FeatureExtractor {
 		]);
 		wi = {
 			own: Int32Array.from(rows),
+			scores: undefined,
 			win,
 			lowerHash: hashString(l),
 			shapeHash: hashString(short),
@@ -352,24 +375,46 @@ export class FeatureExtractor {
 	 * document-level majority type of the word elsewhere in the document: -1 none, 0 O, 1+type.
 	 */
 	extract(words: readonly string[], second?: SecondPassInput | null): SentenceFeatures {
+		return this.build(words, this.infos(words), second, true);
+	}
+
+	/** extract() split into the rows of the words alone (summed by the word scorer, cached per word) and the rest. */
+	extractContext(words: readonly string[], second?: SecondPassInput | null): ContextFeatures {
+		if (!this.scoreWord) {
+			throw new Error('extractContext needs a word scorer');
+		}
+		const infos = this.infos(words);
+		const wordScores = new Array<Float32Array>(infos.length);
+		for (let i = 0; i < infos.length; i++) {
+			const info = infos[i];
+			wordScores[i] = info.scores ??= this.scoreWord(info.own);
+		}
+		return { context: this.build(words, infos, second, false), words: infos, wordScores };
+	}
+
+	private infos(words: readonly string[]): WordInfo[] {
 		const n = words.length;
 		const infos: WordInfo[] = new Array<WordInfo>(n);
 		for (let i = 0; i < n; i++) {
 			infos[i] = this.info(words[i]);
 		}
+		return infos;
+	}
+
+	/** The rows of extract(); without each word's own rows unless `withOwn`. */
+	private build(words: readonly string[], infos: readonly WordInfo[], second: SecondPassInput | null | undefined, withOwn: boolean): SentenceFeatures {
+		const n = words.length;
 		const gaz = this.gazetteerMarks(infos);
 		const know = this.knowledgeMarks(infos);
 		const offsets = new Int32Array(n + 1);
-		let rows = new Int32Array(n * 48 + 16);
+		let rows = this.scratch;
 		let len = 0;
 		const push = (r: number): void => {
 			if (r < 0) {
 				return;
 			}
 			if (len === rows.length) {
-				const bigger = new Int32Array(rows.length * 2);
-				bigger.set(rows);
-				rows = bigger;
+				rows = this.growScratch();
 			}
 			rows[len++] = r;
 		};
@@ -381,8 +426,10 @@ export class FeatureExtractor {
 			const n1 = i + 1 < n ? infos[i + 1] : this.eos;
 			const n2 = i + 2 < n ? infos[i + 2] : this.eos;
 			offsets[i] = len;
-			for (let k = 0; k < cur.own.length; k++) {
-				push(cur.own[k]);
+			if (withOwn) {
+				for (let k = 0; k < cur.own.length; k++) {
+					push(cur.own[k]);
+				}
 			}
 			push(p2.win[0]);
 			push(p1.win[1]);
@@ -473,21 +520,35 @@ export class FeatureExtractor {
 	}
 
 	/** Only the second-pass rows: extract(words, second) = extract(words) + these, token by token. */
-	extractSecond(words: readonly string[], second: SecondPassInput): SentenceFeatures {
+	extractSecond(words: readonly string[], second: SecondPassInput, first?: ContextFeatures): SentenceFeatures {
 		const n = words.length;
+		const infos = first?.words ?? this.infos(words);
 		const offsets = new Int32Array(n + 1);
-		const rows: number[] = [];
+		let rows = this.scratch;
+		let len = 0;
 		const push = (r: number): void => {
-			if (r >= 0) {
-				rows.push(r);
+			if (r < 0) {
+				return;
 			}
+			if (len === rows.length) {
+				rows = this.growScratch();
+			}
+			rows[len++] = r;
 		};
 		for (let i = 0; i < n; i++) {
-			offsets[i] = rows.length;
-			this.secondRows(this.info(words[i]), i, second, push);
+			offsets[i] = len;
+			this.secondRows(infos[i], i, second, push);
 		}
-		offsets[n] = rows.length;
-		return { rows: Int32Array.from(rows), offsets };
+		offsets[n] = len;
+		return { rows: rows.slice(0, len), offsets };
+	}
+
+	/** Doubles the scratch row buffer (contents kept). */
+	private growScratch(): Int32Array<ArrayBuffer> {
+		const bigger = new Int32Array(this.scratch.length * 2);
+		bigger.set(this.scratch);
+		this.scratch = bigger;
+		return bigger;
 	}
 
 	/**

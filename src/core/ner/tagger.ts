@@ -8,7 +8,7 @@
 import { addSparseEmissions, expTransitions, Marginals, viterbi, type ExpTransitions } from './decoder';
 import { enforceConsistency, type ScoredChunk } from './docConsistency';
 import { documentCasing, documentMajority } from './docFeatures';
-import { FeatureExtractor, normalizeWord, type SentenceFeatures } from './features';
+import { FeatureExtractor, normalizeWord, type ContextFeatures, type SentenceFeatures } from './features';
 import type { U32Map } from './featureHash';
 import { ENTITY_TYPES, type EntityType } from '../entities/entityTypes';
 import { bilouToChunks, NUM_LABELS } from './labels';
@@ -65,6 +65,7 @@ export class LoadedModel implements NerModel {
 	private readonly extractor: FeatureExtractor;
 	private emit = new Float32Array(NUM_LABELS * 256);
 	private readonly expTrans: ExpTransitions;
+	private marginals: Marginals | undefined;
 	readonly header: ModelHeader;
 	private readonly pass1: RuntimeLinearModel;
 	private readonly pass2?: RuntimeLinearModel;
@@ -79,7 +80,18 @@ export class LoadedModel implements NerModel {
 		const widen = (m: RuntimeLinearModel): RuntimeLinearModel => (overlay ? { ...m, rowStart: extendRowStart(m.rowStart, overlay.rows) } : m);
 		this.pass1 = widen(parsed.pass1);
 		this.pass2 = parsed.pass2 && widen(parsed.pass2);
-		this.extractor = new FeatureExtractor(parsed.resources, overlay ? (h) => overlay.resolve(h) : (h) => rowOf.get(h));
+		const pass1 = this.pass1;
+		const pass2 = this.pass2;
+		// Per distinct word, the shipped weights of its own rows summed for each pass (exact: int8 sums).
+		const scoreWord = (own: Int32Array): Float32Array => {
+			const out = new Float32Array(pass2 ? 2 * NUM_LABELS : NUM_LABELS);
+			addRowSums(own, pass1, out, 0);
+			if (pass2) {
+				addRowSums(own, pass2, out, NUM_LABELS);
+			}
+			return out;
+		};
+		this.extractor = new FeatureExtractor(parsed.resources, overlay ? (h) => overlay.resolve(h) : (h) => rowOf.get(h), scoreWord);
 		this.expTrans = expTransitions(this.pass2 ?? this.pass1, this.temperature);
 	}
 
@@ -133,15 +145,45 @@ export class LoadedModel implements NerModel {
 		return pass === 0 ? this.pass1 : (this.pass2 ?? this.pass1);
 	}
 
-	/** Emission scores of a sentence (in this.emit); handles and tags are forced to O. */
-	private emissions(words: readonly string[], f: SentenceFeatures, m: RuntimeLinearModel, extra?: SentenceFeatures, pass: 0 | 1 = m === this.pass1 ? 0 : 1): Float32Array {
-		const n = f.offsets.length - 1;
+	/** this.emit, at least `n` tokens long. */
+	private emitBuffer(n: number): Float32Array {
 		if (this.emit.length < n * NUM_LABELS) {
 			this.emit = new Float32Array(n * NUM_LABELS * 2);
 		}
-		const emit = this.emit;
+		return this.emit;
+	}
+
+	/** Emission scores of a sentence (in this.emit); handles and tags are forced to O. */
+	private emissions(words: readonly string[], f: SentenceFeatures, m: RuntimeLinearModel, extra?: SentenceFeatures, pass: 0 | 1 = m === this.pass1 ? 0 : 1): Float32Array {
+		const n = f.offsets.length - 1;
+		const emit = this.emitBuffer(n);
 		emit.fill(0, 0, n * NUM_LABELS);
 		addSparseEmissions(f, m, emit);
+		return this.finishEmissions(words, f, extra, m, pass, emit);
+	}
+
+	/**
+	 * The same scores as emissions(words, joined features) from the per-word sums and the context
+	 * rows: the shipped weights are int8, so their float32 sums are exact in any order.
+	 */
+	private contextEmissions(words: readonly string[], cf: ContextFeatures, m: RuntimeLinearModel, extra?: SentenceFeatures): Float32Array {
+		const n = words.length;
+		const emit = this.emitBuffer(n);
+		const at = m === this.pass1 ? 0 : NUM_LABELS;
+		for (let t = 0; t < n; t++) {
+			const w = cf.wordScores[t];
+			const base = t * NUM_LABELS;
+			for (let l = 0; l < NUM_LABELS; l++) {
+				emit[base + l] = w[at + l];
+			}
+		}
+		addSparseEmissions(cf.context, m, emit);
+		return this.finishEmissions(words, this.overlay ? joinOwnRows(cf) : cf.context, extra, m, m === this.pass1 ? 0 : 1, emit);
+	}
+
+	/** Adds the second-pass rows and the overlay (in row order: its weights are floats), forces handles to O. */
+	private finishEmissions(words: readonly string[], f: SentenceFeatures, extra: SentenceFeatures | undefined, m: RuntimeLinearModel, pass: 0 | 1, emit: Float32Array): Float32Array {
+		const n = words.length;
 		if (extra) {
 			addSparseEmissions(extra, m, emit);
 		}
@@ -164,28 +206,29 @@ export class LoadedModel implements NerModel {
 	}
 
 	analyse(sentences: readonly (readonly string[])[], options: TagOptions = {}): DocumentAnalysis {
-		const feats = sentences.map((s) => this.extractor.extract(s));
+		const feats = sentences.map((s) => this.extractor.extractContext(s));
 		const pass2 = this.pass2;
 		const last = pass2 ?? this.pass1;
 		let first: Int32Array[] = [];
 		let extras: (SentenceFeatures | undefined)[] = sentences.map(() => undefined);
 		if (pass2) {
-			first = sentences.map((s, i) => viterbi(s.length, this.emissions(s, feats[i], this.pass1), this.pass1));
+			first = sentences.map((s, i) => viterbi(s.length, this.contextEmissions(s, feats[i], this.pass1), this.pass1));
 			const doc = documentMajority(sentences, first);
 			const casing = documentCasing(sentences);
-			extras = sentences.map((s, i) => this.extractor.extractSecond(s, { doc: doc[i], labels: first[i], casing: casing[i] }));
+			extras = sentences.map((s, i) => this.extractor.extractSecond(s, { doc: doc[i], labels: first[i], casing: casing[i] }, feats[i]));
 		}
 		const labels: Int32Array[] = [];
 		const chunks: ScoredChunk[] = [];
 		sentences.forEach((s, i) => {
-			const emit = this.emissions(s, feats[i], last, extras[i]);
+			const emit = this.contextEmissions(s, feats[i], last, extras[i]);
 			const lab = viterbi(s.length, emit, last);
 			labels.push(lab);
 			const found = bilouToChunks(lab);
 			if (found.length === 0) {
 				return;
 			}
-			const marg = new Marginals(s.length, emit, this.expTrans);
+			// Forward–backward only for sentences with chunks, its backward pass only from the first one.
+			const marg = (this.marginals ??= new Marginals(0, emit, this.expTrans)).compute(s.length, emit, found[0].start);
 			for (const c of found) {
 				const type = (ENTITY_TYPES as readonly string[]).indexOf(c.type);
 				chunks.push({ sentence: i, start: c.start, end: c.end, type, confidence: marg.chunkProbability(c.start, c.end, type) });
@@ -196,6 +239,41 @@ export class LoadedModel implements NerModel {
 		}
 		return { labels, chunks };
 	}
+}
+
+/** Adds the weights of `rows` (summed over the rows) to out[at + label]. */
+function addRowSums(rows: Int32Array, m: RuntimeLinearModel, out: Float32Array, at: number): void {
+	const { rowStart, labels, values } = m;
+	for (let k = 0; k < rows.length; k++) {
+		const r = rows[k];
+		for (let j = rowStart[r], e = rowStart[r + 1]; j < e; j++) {
+			out[at + labels[j]] += values[j];
+		}
+	}
+}
+
+/** The rows extract() gives: per token its own rows, then its context rows. */
+function joinOwnRows(cf: ContextFeatures): SentenceFeatures {
+	const { context } = cf;
+	const ownRows = cf.words.map((w) => w.own);
+	const n = ownRows.length;
+	let total = context.rows.length;
+	for (let t = 0; t < n; t++) {
+		total += ownRows[t].length;
+	}
+	const rows = new Int32Array(total);
+	const offsets = new Int32Array(n + 1);
+	let k = 0;
+	for (let t = 0; t < n; t++) {
+		offsets[t] = k;
+		rows.set(ownRows[t], k);
+		k += ownRows[t].length;
+		const ctx = context.rows.subarray(context.offsets[t], context.offsets[t + 1]);
+		rows.set(ctx, k);
+		k += ctx.length;
+	}
+	offsets[n] = k;
+	return { rows, offsets };
 }
 
 /** Parses a model file from its bytes. */
