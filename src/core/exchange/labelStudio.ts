@@ -1,0 +1,264 @@
+/**
+ * Label Studio's JSON task list (https://labelstud.io/guide/task_format, labelling config with
+ * `<Text name="text" value="$text"/>`, `<Labels name="label" toName="text">`, `<Relations>` and a
+ * per-region `<TextArea name="note" toName="text" perRegion="true"/>`). Export writes
+ * `label-studio.json`, one task per article:
+ *
+ *     {"id": 1, "data": {"text": …, "path": "2024/05/001_x.txt", "corpus_annotator": {…}},
+ *      "annotations": [{"result": [
+ *        {"id": "<our id>", "from_name": "label", "to_name": "text", "type": "labels",
+ *         "value": {"start": 0, "end": 5, "text": "…", "labels": ["claim"]}},
+ *        {"id": "<our id>", "from_name": "note", "to_name": "text", "type": "textarea",
+ *         "value": {"start": 0, "end": 5, "text": ["the note"]}},
+ *        {"type": "relation", "from_id": "<id>", "to_id": "<id>", "direction": "right", "labels": ["source-of"]}]}]}
+ *
+ * `data.text` is the article file's text exactly as read (a BOM and CRLF kept). Offsets count
+ * code points of `data.text`: Label Studio's Text tag stores code points, not JavaScript string
+ * length (its frontend tests "NER - Emoji - Text" check exactly that, since its fix for emoji
+ * offsets), and counts `\r\n` as two characters (its Text tag documentation). A region's id is our
+ * annotation id; its note is the per-region textarea result with the same id. Label Studio has no
+ * place for a region's author, times, entity or curation, nor for a relation's id, note, author or
+ * times: those are in `data.corpus_annotator` (`annotations` by region id; `relations` matched
+ * back by their ends and type), which Label Studio keeps with the task. Nothing is lost.
+ *
+ * Import reads every annotation of each task (not predictions). A region with several labels
+ * becomes one annotation per label (the second gets `<id>-2`, …); a relation with several labels
+ * one relation per label, one without a label the type `related`; `direction: "left"` swaps the
+ * ends, `"bi"` is kept as from → to (with a warning). Each task becomes `data.path` when it is a
+ * safe relative path, else `<json stem>/<task id>.txt` beside the file.
+ */
+import type { Relation } from '../annotations/model';
+import type { ExchangeDocument, ExchangeError, ExchangeFile, ExchangeFormat, ExportResult, ImportedDocument, ImportResult } from './exchangeFormat';
+import {
+	ANNOTATION_EXTRA_KEYS, buildDocument, exportChecks, extrasOf, importedPath, isOffset, isRecord, parseJson, RawText,
+	RELATION_EXTRA_KEYS, SchemaCollector, Stash, stashKey, type Place, type RelationInput, type SpanInput,
+} from './jsonExchange';
+
+/** The file export writes. */
+export const LABEL_STUDIO_FILE = 'label-studio.json';
+/** The type a relation without a label gets on import. */
+export const UNLABELLED_RELATION_TYPE = 'related';
+
+type Json = Record<string, unknown>;
+
+
+function task(doc: ExchangeDocument, index: number, relations: readonly Relation[]): Json {
+	const text = new RawText(doc.text);
+	const result: Json[] = [];
+	const stashed: Record<string, Json> = {};
+	for (const a of doc.annotations) {
+		const start = text.fromSidecar(a.start);
+		const end = text.fromSidecar(a.end);
+		result.push({ id: a.id, from_name: 'label', to_name: 'text', type: 'labels', value: { start, end, text: text.slice(start, end), labels: [a.label] } });
+		if (a.note !== undefined) {
+			result.push({ id: a.id, from_name: 'note', to_name: 'text', type: 'textarea', value: { start, end, text: [a.note] } });
+		}
+		const { note: _note, ...extras } = extrasOf(a, ANNOTATION_EXTRA_KEYS);
+		if (Object.keys(extras).length > 0) {
+			stashed[a.id] = extras;
+		}
+	}
+	for (const r of relations) {
+		result.push({ from_id: r.from, to_id: r.to, type: 'relation', direction: 'right', labels: [r.type] });
+	}
+	return {
+		id: index + 1,
+		data: {
+			text: doc.text,
+			path: doc.path,
+			corpus_annotator: {
+				annotations: stashed,
+				relations: relations.map((r) => ({ id: r.id, from: r.from, to: r.to, type: r.type, ...extrasOf(r, RELATION_EXTRA_KEYS) })),
+			},
+		},
+		annotations: [{ result }],
+	};
+}
+
+function exportLabelStudio(documents: readonly ExchangeDocument[]): ExportResult {
+	const checks = exportChecks(documents, 'Label Studio');
+	const tasks = documents.map((doc, i) => task(doc, i, checks.relations.get(doc) ?? []));
+	return { files: [{ path: LABEL_STUDIO_FILE, text: JSON.stringify(tasks, null, 2) + '\n' }], losses: checks.losses, warnings: checks.warnings };
+}
+
+// ---- import -------------------------------------------------------------------------------------
+
+interface TaskContext {
+	readonly file: ExchangeFile;
+	readonly at: (node: unknown) => Place;
+	readonly report: (node: unknown, message: string) => void;
+	readonly warn: (node: unknown, message: string) => void;
+}
+
+function importLabelStudio(files: readonly ExchangeFile[]): ImportResult {
+	const errors: ExchangeError[] = [];
+	const warnings: string[] = [];
+	const schema = new SchemaCollector();
+	const documents: ImportedDocument[] = [];
+	const paths = new Set<string>();
+	for (const file of files.filter((f) => f.path.endsWith('.json'))) {
+		const parsed = parseJson(file.text);
+		if (!parsed.ok) {
+			errors.push({ file: file.path, line: parsed.line, column: parsed.column, message: parsed.message });
+			continue;
+		}
+		const ctx: TaskContext = {
+			file, at: parsed.at,
+			report: (node, message) => errors.push({ file: file.path, ...parsed.at(node), message }),
+			warn: (node, message) => {
+				const p = parsed.at(node);
+				warnings.push(`${file.path}:${p.line}:${p.column}: ${message}`);
+			},
+		};
+		const tasks = Array.isArray(parsed.value) ? parsed.value : [parsed.value];
+		tasks.forEach((t, i) => {
+			const doc = readTask(t, i, ctx, errors, schema);
+			if (!doc) {
+				return;
+			}
+			if (paths.has(doc.path)) {
+				ctx.report(t, `a second task for ${doc.path}`);
+				return;
+			}
+			paths.add(doc.path);
+			documents.push(doc);
+		});
+	}
+	return errors.length > 0 ? { ok: false, errors } : { ok: true, documents, schema: schema.schema(), warnings };
+}
+
+function readTask(t: unknown, index: number, ctx: TaskContext, errors: ExchangeError[], schema: SchemaCollector): ImportedDocument | undefined {
+	const data = isRecord(t) ? t.data : undefined;
+	if (!isRecord(t) || !isRecord(data) || typeof data.text !== 'string') {
+		ctx.report(t, 'expected a task {"data": {"text": …}, "annotations": [{"result": […]}]}');
+		return undefined;
+	}
+	const before = errors.length;
+	const path = importedPath(ctx.file.path, data.path, 'data.path', t.id, index + 1, (m) => ctx.report(data, m));
+	if (path === undefined) {
+		return undefined;
+	}
+	const ours = isRecord(data.corpus_annotator) ? data.corpus_annotator : {};
+	const stashedSpans = isRecord(ours.annotations) ? ours.annotations : {};
+	const text = new RawText(data.text);
+	const results: Json[] = [];
+	for (const a of Array.isArray(t.annotations) ? t.annotations : []) {
+		if (isRecord(a) && a.was_cancelled !== true && Array.isArray(a.result)) {
+			results.push(...a.result.filter(isRecord));
+		}
+	}
+	if (results.length === 0 && Array.isArray(t.predictions) && t.predictions.length > 0) {
+		ctx.warn(t, 'the task has predictions but no annotations; predictions are not imported');
+	}
+	const spans: SpanInput[] = [];
+	/** Region id → indexes of its spans (one per label). */
+	const regions = new Map<string, number[]>();
+	const notes: Json[] = [];
+	const links: Json[] = [];
+	for (const r of results) {
+		if (r.type === 'relation') {
+			links.push(r);
+		} else if (r.type === 'textarea') {
+			notes.push(r);
+		} else if (r.type === 'labels') {
+			readRegion(r, text, stashedSpans, spans, regions, ctx);
+		} else {
+			ctx.warn(r, `a "${String(r.type)}" result is not a span label: not imported`);
+		}
+	}
+	for (const n of notes) {
+		const note = isRecord(n.value) ? n.value.text : undefined;
+		const at = regions.get(String(n.id));
+		if (!at) {
+			ctx.warn(n, 'a textarea result that belongs to no region (a note on the whole task): not imported');
+			continue;
+		}
+		if (!(typeof note === 'string' || (Array.isArray(note) && note.every((x) => typeof x === 'string')))) {
+			ctx.report(n, 'a textarea result\'s "value.text" must be a list of strings');
+			continue;
+		}
+		for (const k of at) {
+			spans[k] = { ...spans[k], extras: { ...spans[k].extras, note: Array.isArray(note) ? note.join('\n') : note } };
+		}
+	}
+	const relations = readLinks(links, regions, spans, ours.relations, ctx);
+	if (errors.length > before) {
+		return undefined;
+	}
+	return buildDocument(ctx.file.path, path, text, spans, relations, errors, schema);
+}
+
+function readRegion(r: Json, text: RawText, stashed: Json, spans: SpanInput[], regions: Map<string, number[]>, ctx: TaskContext): void {
+	const v = r.value;
+	if (!isRecord(v) || !isOffset(v.start) || !isOffset(v.end)) {
+		ctx.report(r, 'a labels result needs "value.start" and "value.end", whole numbers ≥ 0 (code points of data.text)');
+		return;
+	}
+	const problem = text.rangeProblem(v.start, v.end);
+	if (problem) {
+		ctx.report(v, problem);
+		return;
+	}
+	if (typeof v.text === 'string' && v.text !== text.slice(v.start, v.end)) {
+		ctx.report(v, `"value.text" ${JSON.stringify(v.text.slice(0, 40))} is not the text at ${v.start}–${v.end}, which reads ${JSON.stringify(text.slice(v.start, v.end).slice(0, 40))}`);
+		return;
+	}
+	const labels = Array.isArray(v.labels) ? v.labels : [];
+	if (labels.length === 0 || labels.some((l) => typeof l !== 'string' || l === '')) {
+		ctx.report(v, '"value.labels" must be a list of one or more label names');
+		return;
+	}
+	const id = typeof r.id === 'string' && r.id !== '' ? r.id : typeof r.id === 'number' ? String(r.id) : undefined;
+	if (id !== undefined && regions.has(id)) {
+		ctx.report(r, `region id "${id}" is used twice in this task`);
+		return;
+	}
+	const extras = id !== undefined && isRecord(stashed[id]) ? stashed[id] : undefined;
+	const indexes: number[] = [];
+	labels.forEach((label: string, k) => {
+		indexes.push(spans.length);
+		spans.push({
+			id: id === undefined ? undefined : k === 0 ? id : `${id}-${k + 1}`,
+			label, start: text.toSidecar(v.start as number), end: text.toSidecar(v.end as number), extras, place: ctx.at(r),
+		});
+	});
+	if (id !== undefined) {
+		regions.set(id, indexes);
+	}
+}
+
+function readLinks(links: readonly Json[], regions: Map<string, number[]>, spans: readonly SpanInput[], stashed: unknown, ctx: TaskContext): RelationInput[] {
+	const stash = new Stash(stashed, (s) => stashKey(s.from, s.to, s.type));
+	const out: RelationInput[] = [];
+	for (const l of links) {
+		let from = regions.get(String(l.from_id))?.[0];
+		let to = regions.get(String(l.to_id))?.[0];
+		if (from === undefined || to === undefined) {
+			ctx.report(l, `the relation points at region ${JSON.stringify(from === undefined ? l.from_id : l.to_id)}, which is not a labelled region of this task`);
+			continue;
+		}
+		if (l.direction === 'left') {
+			[from, to] = [to, from];
+		} else if (l.direction === 'bi') {
+			ctx.warn(l, 'a two-way relation is kept as from_id → to_id');
+		}
+		const labels = Array.isArray(l.labels) ? l.labels.filter((x): x is string => typeof x === 'string' && x !== '') : [];
+		if (labels.length === 0) {
+			ctx.warn(l, `a relation without a label gets the type "${UNLABELLED_RELATION_TYPE}"`);
+			labels.push(UNLABELLED_RELATION_TYPE);
+		}
+		for (const type of labels) {
+			const extra = stash.take(stashKey(spans[from].id ?? '', spans[to].id ?? '', type));
+			out.push({ id: typeof extra?.id === 'string' ? extra.id : undefined, type, from, to, extras: extra, place: ctx.at(l) });
+		}
+	}
+	return out;
+}
+
+export const labelStudioFormat: ExchangeFormat = {
+	id: 'label-studio',
+	description: 'Label Studio JSON task list (labels, per-region notes, relations): label-studio.json',
+	inputExtensions: ['.json'],
+	exportDocuments: (documents) => exportLabelStudio(documents),
+	importFiles: importLabelStudio,
+};
