@@ -30,6 +30,8 @@ export const enum CommandId {
 	UndoAnnotationChange = 'corpusAnnotator.undoAnnotationChange',
 	RedoAnnotationChange = 'corpusAnnotator.redoAnnotationChange',
 	ReanchorToSelection = 'corpusAnnotator.reanchorToSelection',
+	LinkAnnotation = 'corpusAnnotator.linkAnnotation',
+	DeleteRelation = 'corpusAnnotator.deleteRelation',
 	RefreshAnnotationChanges = 'corpusAnnotator.refreshAnnotationChanges',
 	CompareAnnotationChanges = 'corpusAnnotator.compareAnnotationChangesWith',
 	SetupGitMergeDriver = 'corpusAnnotator.setupGitMergeDriver',
@@ -38,6 +40,8 @@ export const enum CommandId {
 	SettleDisagreement = 'corpusAnnotator.settleDisagreement',
 	NextDisagreement = 'corpusAnnotator.nextDisagreement',
 	PreviousDisagreement = 'corpusAnnotator.previousDisagreement',
+	ExportCorpus = 'corpusAnnotator.exportCorpus',
+	ImportAnnotations = 'corpusAnnotator.importAnnotations',
 	/** Internal: run by a disagreement in the Disagreements view (article path, disagreement key). */
 	OpenDisagreement = '_corpusAnnotator.openDisagreement',
 	/** Internal: run by a change in the Annotation Changes view (article path, annotation id). */

@@ -10,7 +10,7 @@ const QUOTE_PREVIEW = 28;
 
 /**
  * Code lenses, as `corpusAnnotator.annotations.codeLens` says: `headerOnly` — the header line
- * (counts, orphans, pending changes; opens the sidecar); `paragraphs` (default) — plus one lens per
+ * (counts of annotations and relations, orphans, pending changes; opens the sidecar); `paragraphs` (default) — plus one lens per
  * annotated paragraph with its counts (selects its first annotation, whose hover has the actions);
  * `all` — plus "Tag paragraph" on every paragraph and label/edit/delete per annotation.
  * Orphans are never given a lens on the text: they have no place in it.
@@ -32,7 +32,7 @@ export class AnnotationCodeLensProvider extends Disposable implements vscode.Cod
 
 	async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
 		const mode = this.config.current.annotations.codeLens;
-		const { annotations, errors, pendingChanges } = await this.store.get(document);
+		const { annotations, relations, errors, pendingChanges } = await this.store.get(document);
 		const lenses: vscode.CodeLens[] = [];
 		const anchored = annotations.filter((a) => a.status !== 'orphaned');
 		const top = new vscode.Range(0, 0, 0, 0);
@@ -45,7 +45,7 @@ export class AnnotationCodeLensProvider extends Disposable implements vscode.Cod
 				}),
 			);
 		} else {
-			const title = headerLensTitle(anchored.length, annotations.length - anchored.length, pendingChanges);
+			const title = headerLensTitle(anchored.length, annotations.length - anchored.length, pendingChanges, relations.length);
 			lenses.push(new vscode.CodeLens(top, { title, command: CommandId.OpenSidecar, arguments: [document.uri], tooltip: 'Open the annotations file' }));
 		}
 		if (mode === 'headerOnly') {

@@ -4,11 +4,11 @@ import type { LabelDef } from '../../core/annotations/model';
 import { wholeNamePattern } from '../../core/text/namePattern';
 import { CommandId } from '../../constants';
 import type { ArticleDocumentCache } from '../../platform/articleDocuments';
-import { isArticleDocument } from '../../platform/articleDocuments';
 import type { AuthorResolver } from '../../platform/author';
 import type { CommandRegistry } from '../../platform/commandRegistry';
 import { CancelledError, UserError } from '../../platform/userError';
-import { AnnotationStore, type LiveAnnotation } from './annotationStore';
+import { activeArticleEditor, activeEditorFor, pickAnnotation, preview, resolveArticle } from './annotationPicks';
+import { AnnotationStore } from './annotationStore';
 import { stepAnnotation } from './liveSpans';
 import type { LabelSchemaService } from './labelSchemaService';
 
@@ -136,7 +136,7 @@ class AnnotationCommands {
 	async editNote(uriArg?: vscode.Uri | string, id?: string, note?: string): Promise<void> {
 		const document = await resolveArticle(uriArg);
 		await this.deps.store.assertWritable(document);
-		const target = await this.pickAnnotation(document, id, 'Which annotation gets the note?');
+		const target = await pickAnnotation(this.deps.store, document, id, 'Which annotation gets the note?');
 		const value =
 			note ??
 			(await vscode.window.showInputBox({
@@ -153,7 +153,7 @@ class AnnotationCommands {
 	async changeLabel(uriArg?: vscode.Uri | string, id?: string, label?: string): Promise<void> {
 		const document = await resolveArticle(uriArg);
 		await this.deps.store.assertWritable(document);
-		const target = await this.pickAnnotation(document, id, 'Which annotation changes label?');
+		const target = await pickAnnotation(this.deps.store, document, id, 'Which annotation changes label?');
 		const next = await this.pickLabel(document, label, target.annotation.label);
 		if (next !== target.annotation.label) {
 			await this.deps.store.modify(document, (doc) => doc.update(target.annotation.id, { label: next, modified: now() }));
@@ -163,15 +163,39 @@ class AnnotationCommands {
 	async delete(uriArg?: vscode.Uri | string, id?: string): Promise<void> {
 		const document = await resolveArticle(uriArg);
 		await this.deps.store.assertWritable(document);
-		const target = await this.pickAnnotation(document, id, 'Which annotation do you want to delete?', true);
-		await this.deps.store.modify(document, (doc) => doc.remove(target.annotation.id));
-		void vscode.window.setStatusBarMessage(`Deleted ${target.annotation.label} “${preview(target.annotation.quote)}” — undo with Ctrl+Alt+Z`, 5000);
+		const target = await pickAnnotation(this.deps.store, document, id, 'Which annotation do you want to delete?', true);
+		const targetId = target.annotation.id;
+		const linked = new Set((await this.deps.store.get(document)).relations.filter((r) => r.from === targetId || r.to === targetId).map((r) => r.id));
+		if (linked.size > 0) {
+			const question = `Delete the annotation and its ${linked.size === 1 ? 'relation' : `${linked.size} relations`}?`;
+			const answer = await vscode.window.showWarningMessage(
+				question,
+				{ modal: true, detail: `${target.annotation.label} “${preview(target.annotation.quote)}”. Undo with Ctrl+Alt+Z brings them all back.` },
+				'Delete',
+			);
+			if (answer !== 'Delete') {
+				throw new CancelledError();
+			}
+		}
+		// One change, so one undo step brings the annotation and its relations back together.
+		await this.deps.store.modify(document, (doc) => {
+			const relations = doc.relationsOf(targetId);
+			if (relations.some((r) => !linked.has(r.id))) {
+				throw new UserError('a relation of the annotation was added meanwhile; run Delete Annotation again');
+			}
+			for (const relation of relations) {
+				doc.removeRelation(relation.id);
+			}
+			return doc.remove(targetId);
+		});
+		const also = linked.size > 0 ? ` and ${linked.size === 1 ? 'its relation' : `its ${linked.size} relations`}` : '';
+		void vscode.window.setStatusBarMessage(`Deleted ${target.annotation.label} “${preview(target.annotation.quote)}”${also} — undo with Ctrl+Alt+Z`, 5000);
 	}
 
 	/** Selects an annotation's text and shows its hover (label, note, actions). */
 	async select(uriArg: vscode.Uri | string, id: string): Promise<void> {
 		const document = await resolveArticle(uriArg);
-		const target = await this.pickAnnotation(document, id, 'Which annotation?');
+		const target = await pickAnnotation(this.deps.store, document, id, 'Which annotation?');
 		if (target.status === 'orphaned') {
 			throw new UserError(`Annotation ${id} is not found in the text (orphaned): see Problems.`);
 		}
@@ -242,7 +266,7 @@ class AnnotationCommands {
 			throw new UserError('Select the passage the annotation should point at, then run this again.');
 		}
 		await this.deps.store.assertWritable(document);
-		const target = await this.pickAnnotation(document, id, 'Which annotation moves to the selection?', true);
+		const target = await pickAnnotation(this.deps.store, document, id, 'Which annotation moves to the selection?', true);
 		const range = trimRange(document, editor.selection);
 		await this.deps.store.modify(document, (doc, text, edits) => {
 			const fresh = createAnnotation(text, document.offsetAt(range.start), document.offsetAt(range.end), target.annotation.label, {
@@ -307,66 +331,6 @@ class AnnotationCommands {
 		}
 		return picked.id;
 	}
-
-	/** The annotation `id`, or the one under the cursor, or one the analyst picks. */
-	private async pickAnnotation(document: vscode.TextDocument, id: string | undefined, title: string, includeOrphans = false): Promise<LiveAnnotation> {
-		const { annotations } = await this.deps.store.get(document);
-		if (id) {
-			const found = annotations.find((a) => a.annotation.id === id);
-			if (!found) {
-				throw new UserError(`There is no annotation ${id} in this article (any more).`);
-			}
-			return found;
-		}
-		const editor = activeEditorFor(document);
-		const offset = editor ? document.offsetAt(editor.selection.active) : -1;
-		const candidates = annotations.filter((a) => (includeOrphans || a.status !== 'orphaned') && a.start <= offset && offset <= a.end);
-		if (candidates.length === 1) {
-			return candidates[0];
-		}
-		const pool = candidates.length > 0 ? candidates : annotations.filter((a) => includeOrphans || a.status !== 'orphaned');
-		if (pool.length === 0) {
-			throw new UserError('This article has no annotations yet.');
-		}
-		const picked = await vscode.window.showQuickPick(
-			pool.map((a) => ({
-				label: `${a.annotation.label}: “${preview(a.annotation.quote)}”`,
-				description: a.status === 'orphaned' ? 'not found in the text' : `line ${document.positionAt(a.start).line + 1}`,
-				detail: a.annotation.note,
-				a,
-			})),
-			{ title },
-		);
-		if (!picked) {
-			throw new CancelledError();
-		}
-		return picked.a;
-	}
-}
-
-function activeArticleEditor(): vscode.TextEditor {
-	const editor = vscode.window.activeTextEditor;
-	if (!editor || !isArticleDocument(editor.document)) {
-		throw new UserError('Open an article (a corpus .txt file) first.');
-	}
-	return editor;
-}
-
-function activeEditorFor(document: vscode.TextDocument): vscode.TextEditor | undefined {
-	const active = vscode.window.activeTextEditor;
-	return active?.document === document ? active : vscode.window.visibleTextEditors.find((e) => e.document === document);
-}
-
-async function resolveArticle(uriArg?: vscode.Uri | string): Promise<vscode.TextDocument> {
-	if (uriArg === undefined) {
-		return activeArticleEditor().document;
-	}
-	const uri = typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : uriArg;
-	const document = await vscode.workspace.openTextDocument(uri);
-	if (!isArticleDocument(document)) {
-		throw new UserError(`${vscode.workspace.asRelativePath(uri)} is not an article.`);
-	}
-	return document;
 }
 
 /** The selection without leading and trailing white space (double-click selections often include it). */
@@ -384,10 +348,6 @@ function contextOf(document: vscode.TextDocument, range: vscode.Range): string {
 	const from = Math.max(0, range.start.character - 50);
 	const to = Math.min(line.length, range.end.character + 50);
 	return `${from > 0 ? '…' : ''}${line.slice(from, to)}${to < line.length ? '…' : ''}`;
-}
-
-function preview(text: string): string {
-	return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 function now(): string {

@@ -1,8 +1,11 @@
 /** Texts the annotation feature shows (pure; no vscode). */
 
-/** The header lens: how many annotations, how many orphans, what waits for the article's save. */
-export function headerLensTitle(anchored: number, orphans: number, pendingChanges: number): string {
+/** The header lens: how many annotations and relations, how many orphans, what waits for the article's save. */
+export function headerLensTitle(anchored: number, orphans: number, pendingChanges: number, relations = 0): string {
 	const parts = [`${anchored} annotation${anchored === 1 ? '' : 's'}`];
+	if (relations > 0) {
+		parts.push(`${relations} relation${relations === 1 ? '' : 's'}`);
+	}
 	if (orphans > 0) {
 		parts.push(`$(warning) ${orphans} orphaned`);
 	}

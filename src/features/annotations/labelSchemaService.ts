@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { DEFAULT_LABELS, parseLabelSchema } from '../../core/annotations/labelSchema';
-import type { LabelDef } from '../../core/annotations/model';
+import { DEFAULT_LABELS, DEFAULT_RELATION_TYPES, effectiveRelationTypes, parseLabelSchema } from '../../core/annotations/labelSchema';
+import type { LabelDef, RelationTypeDef } from '../../core/annotations/model';
 import { readTextIfExists } from '../../platform/atomicWrite';
 import { articleFolderKey, corpusSettingsFileFor } from '../../platform/corpusSettingsFiles';
 import { positionDiagnostic } from '../../platform/diagnostics';
@@ -14,6 +14,8 @@ const FALLBACK_COLORS = ['#E69F00', '#56B4E9', '#009E73', '#CC79A7', '#0072B2', 
 
 export interface LabelSchema {
 	readonly labels: readonly LabelDef[];
+	/** The relation types of the file (`relations:`), or the default ones when it defines none. */
+	readonly relationTypes: readonly RelationTypeDef[];
 	/** True when the labels come from the built-in default set (no `.corpus/labels.yaml`). */
 	readonly isDefault: boolean;
 	readonly uri: vscode.Uri | undefined;
@@ -70,9 +72,10 @@ export class LabelSchemaService extends Disposable {
 	private async load(uri: vscode.Uri | undefined): Promise<LabelSchema> {
 		const text = uri ? await readTextIfExists(uri).catch(() => undefined) : undefined;
 		if (!uri || text === undefined) {
-			return { labels: DEFAULT_LABELS, isDefault: true, uri };
+			return { labels: DEFAULT_LABELS, relationTypes: DEFAULT_RELATION_TYPES, isDefault: true, uri };
 		}
-		const { labels, errors } = parseLabelSchema(text);
+		const parsed = parseLabelSchema(text);
+		const { labels, errors } = parsed;
 		this.diagnostics.set(
 			uri,
 			errors.map(positionDiagnostic),
@@ -80,6 +83,6 @@ export class LabelSchemaService extends Disposable {
 		if (errors.length > 0) {
 			this.logger.warn(`${uri.fsPath}: ${errors.length} problem(s) in the label schema`);
 		}
-		return { labels: labels.length > 0 ? labels : DEFAULT_LABELS, isDefault: labels.length === 0, uri };
+		return { labels: labels.length > 0 ? labels : DEFAULT_LABELS, relationTypes: effectiveRelationTypes(parsed), isDefault: labels.length === 0, uri };
 	}
 }

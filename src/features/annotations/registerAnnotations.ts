@@ -13,6 +13,7 @@ import { AnnotationDiagnostics } from './annotationDiagnostics';
 import { AnnotationHoverProvider } from './annotationHoverProvider';
 import { AnnotationStore } from './annotationStore';
 import { LabelSchemaService } from './labelSchemaService';
+import { registerRelationCommands } from './relationCommands';
 
 export interface AnnotationsFeature {
 	readonly disposable: vscode.Disposable;
@@ -20,7 +21,7 @@ export interface AnnotationsFeature {
 	readonly testing: CorpusTestingApi['annotations'];
 }
 
-/** Annotations: sidecar store, decorations, code lenses, hover, problems and commands. */
+/** Annotations: sidecar store, decorations, code lenses, hover, problems and commands (relations between annotations included). */
 export function registerAnnotations(
 	context: vscode.ExtensionContext,
 	commands: CommandRegistry,
@@ -38,6 +39,7 @@ export function registerAnnotations(
 	const diagnostics = new AnnotationDiagnostics(store);
 	const author = new AuthorResolver(() => config.current.annotations.author);
 	registerAnnotationCommands(commands, { store, labels, documents, author, memento: context.workspaceState, entityAt });
+	registerRelationCommands(commands, { store, labels, author });
 	return {
 		disposable: vscode.Disposable.from(diagnostics, hover, lenses, decorator, labels, store),
 		store,

@@ -40,6 +40,8 @@ describe('annotation texts for the editor', () => {
 	it('titles the header and paragraph lenses with counts', () => {
 		assert.strictEqual(headerLensTitle(3, 0, 0), '3 annotations');
 		assert.strictEqual(headerLensTitle(1, 1, 2), '1 annotation · $(warning) 1 orphaned · $(circle-filled) 2 changes pending save');
+		assert.strictEqual(headerLensTitle(12, 0, 0, 3), '12 annotations · 3 relations');
+		assert.strictEqual(headerLensTitle(2, 1, 0, 1), '2 annotations · 1 relation · $(warning) 1 orphaned');
 		assert.strictEqual(paragraphLensTitle(['framing', 'claim', 'claim']), '$(tag) 3 annotations: claim 2 · framing');
 	});
 
