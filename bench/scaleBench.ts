@@ -247,7 +247,7 @@ function entitiesBench(work: string, say: (msg: string) => void): ScaleRow[] {
 	const dir = path.join(work, 'entities');
 	fs.mkdirSync(dir, { recursive: true });
 	const random = seededRandom(9);
-	const COUNT = 300;
+	const COUNT = 400; // 1.2 MB together: over the 1 MiB from which one file is streamed in chunks
 	for (let i = 0; i < COUNT; i++) {
 		fs.writeFileSync(path.join(dir, `${String(i).padStart(4, '0')}.txt`), articleText(random, 3000));
 	}
@@ -255,7 +255,21 @@ function entitiesBench(work: string, say: (msg: string) => void): ScaleRow[] {
 	const one = measure('node', [CLI, 'entities', dir, '--jsonl', '--jobs', '1'], work);
 	const two = measure('node', [CLI, 'entities', dir, '--jsonl', '--jobs', '2'], work);
 	const speedup = one.wallMs / two.wallMs;
+	// The same text as one file (articles one after another, a blank line between): tagged in paragraph chunks as it is read.
+	const bigFile = path.join(work, 'one-big-file.txt');
+	fs.writeFileSync(bigFile, fs.readdirSync(dir).sort().map((n) => fs.readFileSync(path.join(dir, n), 'utf8')).join('\n\n'));
+	say(`entities --jsonl on the same text as one ${(fs.statSync(bigFile).size / 1e6).toFixed(1)} MB file…`);
+	const big = measure('node', [CLI, 'entities', bigFile, '--jsonl', '--jobs', '1'], work);
 	return [
+		{
+			group: 'Bulk tagging (entities --jsonl, issue 17)',
+			name: `entities --jsonl: the same ${COUNT} articles as one ${(fs.statSync(bigFile).size / 1e6).toFixed(1)} MB file (streamed in paragraph chunks)`,
+			value: big.wallMs,
+			unit: 'ms',
+			floor: one.wallMs,
+			floorWhat: `the ${COUNT} files, \`--jobs 1\``,
+			note: `peak RSS ${big.rssMB.toFixed(0)} MB vs ${one.rssMB.toFixed(0)} MB for the ${COUNT} files`,
+		},
 		{
 			group: 'Bulk tagging (entities --jsonl, issue 17)',
 			name: `entities --jsonl --jobs 2: ${COUNT} articles of 3 KB`,

@@ -1,10 +1,12 @@
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs, stringOption } from '../args';
 import { CliError, type CliCommand } from '../cliTypes';
 import { canonicalText, codePointLength } from '../../core/annotations/offsets';
 import { readUtf8 } from '../../node/files';
+import { readCanonicalParagraphs } from '../../node/paragraphChunks';
 import { readModel } from './nerCommon';
-import { EntityMatchers, findEntities, LearntModels, type EntitiesJsonEntry, type LearntModel } from './entityTagging';
+import { EntityMatchers, findEntities, LearntModels, STREAMED_FILE_BYTES, tagBigFile, type EntitiesJsonEntry, type LearntModel } from './entityTagging';
 import type { EntityMatcher } from '../../core/entities/entityMatcher';
 import { runEntitiesJsonl } from './entitiesJsonl';
 
@@ -25,6 +27,8 @@ export const entitiesCommand: CliCommand = {
 		'  Prints a table per file (type, text, start–end, source); --json prints',
 		'  [{ "file", "entities": [{ "start", "end", "text", "type", "source", "canonical" }] }].',
 		'',
+		'  A file of 1 MiB or more is read and tagged in paragraph chunks (names typed consistently within a',
+		'  chunk), never held whole.',
 		'  --jsonl      one line {"file", "entities": […]} per article, written as each is tagged (memory stays',
 		'               bounded whatever the corpus size), in path order. A folder stands for every article',
 		'               (.txt with a date header) below it; dot folders and node_modules are skipped. A file that',
@@ -52,12 +56,22 @@ export const entitiesCommand: CliCommand = {
 		}
 		const { model } = readModel(io.cwd, stringOption(parsed, 'model'));
 		// Every file is read before anything is printed: an unreadable one fails the command with no partial output.
-		const files: { name: string; text: string; matcher: EntityMatcher; learnt: LearntModel }[] = [];
+		// A big file is only checked here (read through once) and tagged chunk by chunk below, never held whole.
+		const files: { name: string; full: string; text: string | undefined; matcher: EntityMatcher; learnt: LearntModel }[] = [];
 		const matchers = new EntityMatchers();
 		const learnt = new LearntModels(model);
 		for (const name of parsed.positional) {
 			const full = path.resolve(io.cwd, name);
-			files.push({ name, text: canonicalText(await readUtf8(full, 'article')), matcher: await matchers.forFolder(path.dirname(full)), learnt: await learnt.forFolder(path.dirname(full)) });
+			let text: string | undefined;
+			const size = (await fs.stat(full).catch(() => undefined))?.size ?? 0; // a missing file fails in readUtf8, with its message
+			if (size >= STREAMED_FILE_BYTES) {
+				for await (const chunk of readCanonicalParagraphs(full)) {
+					void chunk;
+				}
+			} else {
+				text = canonicalText(await readUtf8(full, 'article'));
+			}
+			files.push({ name, full, text, matcher: await matchers.forFolder(path.dirname(full)), learnt: await learnt.forFolder(path.dirname(full)) });
 		}
 		// One file at a time: output starts at once, and a reader that stops early (`| head`) stops the work.
 		const json = parsed.options.has('json');
@@ -67,7 +81,9 @@ export const entitiesCommand: CliCommand = {
 				// Lets a closed pipe be noticed (the CLI then exits) before the next file is tagged.
 				await new Promise((resolve) => setImmediate(resolve));
 			}
-			const entry: EntitiesJsonEntry = { file: file.name, entities: findEntities(file.learnt, file.matcher, file.text) };
+			const entry: EntitiesJsonEntry = file.text === undefined
+				? (await tagBigFile(file.full, file.name, false, file.learnt, file.matcher))!
+				: { file: file.name, entities: findEntities(file.learnt, file.matcher, file.text) };
 			io.out(json ? indent(JSON.stringify(entry, null, 2)) + (i < files.length - 1 ? ',\n' : '\n') : formatEntityTable(entry, i === 0));
 		}
 		io.out(json ? ']\n' : '');

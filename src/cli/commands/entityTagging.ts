@@ -2,8 +2,9 @@
  * Tagging one article as `entities` does: the shipped model adapted to the nearest corrections,
  * merged with the nearest entity list. Shared by the command and its worker threads.
  */
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { canonicalText, canonicalUtf16Offset, TextIndex } from '../../core/annotations/offsets';
+import { canonicalText, canonicalUtf16Offset, codePointLength, TextIndex } from '../../core/annotations/offsets';
 import { parseHeader } from '../../core/article/articleParser';
 import { EMPTY_ENTITY_LIST, parseEntityList } from '../../core/entities/entityList';
 import { EntityMatcher } from '../../core/entities/entityMatcher';
@@ -11,7 +12,9 @@ import type { EntityMention, EntityType } from '../../core/entities/entityTypes'
 import { applyCorrections, CORRECTIONS_FILE, type NerCorrection } from '../../core/entities/nerCorrections';
 import { tagText, type LoadedModel, type NerModel } from '../../core/ner/tagger';
 import { findWorkspaceFile } from '../../node/corpusFiles';
+import { fileError } from '../../node/fileErrors';
 import { readUtf8 } from '../../node/files';
+import { readCanonicalParagraphs } from '../../node/paragraphChunks';
 import { CliError } from '../cliTypes';
 import { adaptToCorrections, readCorrectionsFile } from './nerCorrectionsFile';
 
@@ -114,14 +117,54 @@ export class FileTagger {
 	 * first line: a README beside the articles).
 	 */
 	async tag(fullPath: string, shown: string, articlesOnly: boolean): Promise<EntitiesJsonEntry | undefined> {
+		const dir = path.dirname(fullPath);
+		const [matcher, learnt] = [await this.matchers.forFolder(dir), await this.learnt.forFolder(dir)];
+		if (await isBigFile(fullPath)) {
+			return tagBigFile(fullPath, shown, articlesOnly, learnt, matcher);
+		}
 		const text = canonicalText(await readUtf8(fullPath, 'article'));
 		if (articlesOnly && !isArticleText(text)) {
 			return undefined;
 		}
-		const dir = path.dirname(fullPath);
-		const [matcher, learnt] = [await this.matchers.forFolder(dir), await this.learnt.forFolder(dir)];
 		return { file: shown, entities: findEntities(learnt, matcher, text) };
 	}
+}
+
+/**
+ * Files from this size on are tagged paragraph chunk by chunk as they are read (a whole year of
+ * news pasted into one file), not held as bytes, text and canonical copy at once. An article is
+ * far smaller. Names are typed consistently within a chunk, not across the whole file.
+ */
+export const STREAMED_FILE_BYTES = 1024 * 1024;
+
+async function isBigFile(fullPath: string): Promise<boolean> {
+	try {
+		return (await fs.stat(fullPath)).size >= STREAMED_FILE_BYTES;
+	} catch (error) {
+		throw fileError(error, fullPath, 'article');
+	}
+}
+
+/** {@link findEntities} over a big file, one paragraph chunk at a time, with offsets into the whole file. */
+export async function tagBigFile(
+	fullPath: string, shown: string, articlesOnly: boolean, learnt: LearntModel, matcher: EntityMatcher,
+): Promise<EntitiesJsonEntry | undefined> {
+	const entities: EntityJson[] = [];
+	let base = 0;
+	let first = true;
+	for await (const chunk of readCanonicalParagraphs(fullPath)) {
+		if (first) {
+			first = false;
+			if (articlesOnly && !isArticleText(chunk)) {
+				return undefined;
+			}
+		}
+		for (const e of findEntities(learnt, matcher, chunk)) {
+			entities.push({ ...e, start: base + e.start, end: base + e.end });
+		}
+		base += codePointLength(chunk);
+	}
+	return first && articlesOnly ? undefined : { file: shown, entities };
 }
 
 function isArticleText(canonical: string): boolean {

@@ -92,6 +92,32 @@ describe('CLI entities --jsonl, --jobs, --shard', () => {
 		assert.match((await runCli(dir, 'entities', 'corpus', '--jsonl', '--jobs', '0')).err, /--jobs must be a whole number/);
 		assert.match((await runCli(dir, 'entities', articles[0], '--jobs', '2')).err, /--jobs goes with --jsonl/);
 	});
+
+	it('tags a file over 1 MiB chunk by chunk, with offsets into the whole file, the same with --jsonl and --json', async () => {
+		const parts: string[] = [];
+		for (const rel of articles) {
+			parts.push(await fs.readFile(path.join(dir, rel), 'utf8'));
+		}
+		let big = '\uFEFF';
+		while (Buffer.byteLength(big) < 1.2 * 1024 * 1024) {
+			big += parts.join('\r\n\r\n') + '\r\n\r\n';
+		}
+		await fs.writeFile(path.join(dir, 'big.txt'), big);
+		try {
+			const r = await runCli(dir, 'entities', 'big.txt', '--jsonl', '--jobs', '1');
+			assert.strictEqual(r.code, 0, r.err);
+			const [entry] = lines(r.out);
+			const canonical = [...big.slice(1).replace(/\r\n/g, '\n')];
+			const wrong = entry.entities.filter((e) => canonical.slice(e.start, e.end).join('') !== e.text);
+			assert.ok(entry.entities.length > 1000, `${entry.entities.length} entities`);
+			assert.deepStrictEqual(wrong.slice(0, 3), [], `${wrong.length} entities whose offsets point at other text`);
+			const json = await runCli(dir, 'entities', 'big.txt', '--json');
+			assert.strictEqual(json.code, 0, json.err);
+			assert.deepStrictEqual((JSON.parse(json.out) as EntitiesJsonEntry[])[0].entities, entry.entities);
+		} finally {
+			await fs.rm(path.join(dir, 'big.txt'));
+		}
+	});
 });
 
 describe('shards', () => {
