@@ -1,0 +1,632 @@
+/**
+ * WebAnno TSV 3.3 (the INCEpTION/WebAnno user guide, "WebAnno TSV 3.3 File format"): per
+ * article `<stem>.tsv`, a span layer `webanno.custom.Annotation` and a relation layer
+ * `webanno.custom.Relation`, one row per token with our tokenizer.
+ *
+ * - Offsets in the file are UTF-16 units (Java chars) of the text the TSV carries: the article
+ *   file's text without its BOM (CR kept, written `\r` in `#Text=` lines as the spec says).
+ * - Every character of the text is inside a sentence: a sentence's `#Text=` lines run from its
+ *   first token to the next sentence's first token (the space and blank lines after it
+ *   included), so reading it back, as INCEpTION's reader does (sentence texts joined, the gap
+ *   before the first token padded with spaces), gives the text exactly; INCEpTION adds one line
+ *   break at the end.
+ * - Spans not on token boundaries: a token with a span boundary inside it gets sub-token rows
+ *   (`1-3.1`, `1-3.2`) split at those boundaries, and a boundary in the white space between
+ *   tokens gets white-space tokens, so every span is a run of rows and comes back exactly.
+ * - Span features: `label`, then `note`, `entity`, `author`, `created`, `modified`,
+ *   `curatedBy`, `curated` when any article of the export has them, and `annotationId`; the
+ *   relation layer: `type`, `note`, `author`, `created`, `modified` when used, `relationId` and
+ *   the `BT_` column. So nothing is lost (for INCEpTION, create the two custom layers with these
+ *   string features first). A multi-row or stacked span gets a disambiguation id `label[3]`;
+ *   stacked values are separated by `|`, reserved characters escaped with `\`.
+ * - A relation is written on the first row of its target span, its `BT_` column naming the first
+ *   row of the source span (`1-2[3_4]`: source and target disambiguation ids, 0 for none).
+ *
+ * Import reads what export writes and other TSV 3.2/3.3 files: any span layer with a `label` or
+ * `value` feature becomes spans (a null value: the layer's short name), relation layers on such
+ * a layer become relations; other layers are skipped with a warning.
+ */
+import { prepareText } from '../annotations/anchoring';
+import type { Annotation, Relation } from '../annotations/model';
+import { editorOffset, sidecarOffset } from '../annotations/offsets';
+import { splitSentences, tokenize } from '../ner/tokenizer';
+import type { ExchangeDocument, ExchangeError, ExchangeFile, ExchangeFormat, ExchangeSchema, ExportOptions, ExportResult, ImportedDocument, ImportResult } from './exchangeFormat';
+import { importPerFile } from './exchangeImport';
+import { LossTally } from './exchangeLosses';
+import { buildDocument, exportChecks, RawText, SchemaCollector, withExtension, type RelationInput, type SpanInput } from './jsonExchange';
+
+export const TSV_SPAN_LAYER = 'webanno.custom.Annotation';
+export const TSV_RELATION_LAYER = 'webanno.custom.Relation';
+const FORMAT_LINE = '#FORMAT=WebAnno TSV 3.3';
+
+// ---- escaping (the spec's reserved characters) ------------------------------------------------
+
+const VALUE_ESCAPES: [string, string][] = [['\\', '\\\\'], ['[', '\\['], [']', '\\]'], ['|', '\\|'], ['_', '\\_'], ['->', '\\->'], [';', '\\;'], ['\t', '\\t'], ['\n', '\\n'], ['*', '\\*']];
+
+/** A feature value with the reserved characters escaped. */
+export function escapeValue(v: string): string {
+	let out = '';
+	for (let i = 0; i < v.length; i++) {
+		if (v.startsWith('->', i)) {
+			out += '\\->';
+			i++;
+			continue;
+		}
+		const e = VALUE_ESCAPES.find(([ch]) => ch === v[i]);
+		out += e ? e[1] : v[i];
+	}
+	return out;
+}
+
+export function unescapeValue(v: string): string {
+	let out = '';
+	for (let i = 0; i < v.length; i++) {
+		if (v[i] === '\\') {
+			if (v.startsWith('->', i + 1)) {
+				out += '->';
+				i += 2;
+				continue;
+			}
+			const e = VALUE_ESCAPES.find(([, esc]) => esc === v.slice(i, i + 2));
+			if (e) {
+				out += e[0];
+				i++;
+				continue;
+			}
+		}
+		out += v[i];
+	}
+	return out;
+}
+
+const TEXT_ESCAPES: Record<string, string> = { '\t': 't', '\n': 'n', '\f': 'f', '\r': 'r', '\b': 'b', '\\': '\\' };
+const TEXT_UNESCAPES: Record<string, string> = { t: '\t', n: '\n', f: '\f', r: '\r', b: '\b', '\\': '\\' };
+
+/** Text of `#Text=` lines and the token column: control characters escaped as the spec's writer does. */
+export function escapeText(t: string): string {
+	let out = '';
+	for (const ch of t) {
+		const c = ch.charCodeAt(0);
+		if (TEXT_ESCAPES[ch] !== undefined) {
+			out += '\\' + TEXT_ESCAPES[ch];
+		} else if (c < 32 && (c < 8 || c > 13)) {
+			out += '\\' + ch;
+		} else {
+			out += ch;
+		}
+	}
+	return out;
+}
+
+export function unescapeText(t: string): string {
+	let out = '';
+	for (let i = 0; i < t.length; i++) {
+		if (t[i] === '\\' && i + 1 < t.length) {
+			const next = t[i + 1];
+			const c = next.charCodeAt(0);
+			if (TEXT_UNESCAPES[next] !== undefined) {
+				out += TEXT_UNESCAPES[next];
+				i++;
+				continue;
+			}
+			if (c < 32 && (c < 8 || c > 13)) {
+				out += next;
+				i++;
+				continue;
+			}
+		}
+		out += t[i];
+	}
+	return out;
+}
+
+/** Splits a column at `sep` characters not escaped by a backslash. */
+function splitUnescaped(v: string, sep: string): string[] {
+	const parts: string[] = [];
+	let cur = '';
+	for (let i = 0; i < v.length; i++) {
+		if (v[i] === '\\' && i + 1 < v.length) {
+			cur += v[i] + v[i + 1];
+			i++;
+		} else if (v[i] === sep) {
+			parts.push(cur);
+			cur = '';
+		} else {
+			cur += v[i];
+		}
+	}
+	parts.push(cur);
+	return parts;
+}
+
+/** A value and its `[n]` (or `[a_b]`) suffix, if any (an escaped `\]` is not one). */
+function splitDisambiguation(v: string): { value: string; id?: string } {
+	if (!v.endsWith(']') || v.endsWith('\\]')) {
+		return { value: v };
+	}
+	const open = v.lastIndexOf('[');
+	if (open < 0 || (open > 0 && v[open - 1] === '\\')) {
+		return { value: v };
+	}
+	return { value: v.slice(0, open), id: v.slice(open + 1, -1) };
+}
+
+// ---- export -----------------------------------------------------------------------------------
+
+type SpanField = 'note' | 'entity' | 'author' | 'created' | 'modified' | 'curated_by' | 'curated';
+type RelationField = 'note' | 'author' | 'created' | 'modified';
+const SPAN_FIELDS: readonly [SpanField, string][] = [['note', 'note'], ['entity', 'entity'], ['author', 'author'], ['created', 'created'], ['modified', 'modified'], ['curated_by', 'curatedBy'], ['curated', 'curated']];
+const RELATION_FIELDS_TSV: readonly [RelationField, string][] = [['note', 'note'], ['author', 'author'], ['created', 'created'], ['modified', 'modified']];
+
+/** One row: a token (or white-space token) or a sub-token, in UTF-16 units of the TSV text. */
+interface Unit {
+	id: string;
+	start: number;
+	end: number;
+	spans: number[];
+	relations: number[];
+}
+
+interface Row {
+	unit: Unit;
+	subunits: Unit[];
+}
+
+/** Rows of one sentence. */
+type Sentence = Row[];
+
+/**
+ * Units of `text`: our tokens, white-space tokens where a span boundary lies between tokens
+ * (or the text starts with white space other than spaces), split into sub-tokens at span
+ * boundaries inside them; grouped in our tokenizer's sentences.
+ */
+/** The values of ascending `sorted` strictly between `from` and `to`. */
+function strictlyBetween(sorted: readonly number[], from: number, to: number): number[] {
+	let lo = 0, hi = sorted.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >>> 1;
+		if (sorted[mid] <= from) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	const out: number[] = [];
+	for (let k = lo; k < sorted.length && sorted[k] < to; k++) {
+		out.push(sorted[k]);
+	}
+	return out;
+}
+
+function layout(text: string, boundaries: ReadonlySet<number>): Sentence[] {
+	const breaks = new Set<number>();
+	const tokens = tokenize(text, 0, text.length, breaks);
+	const sentences = splitSentences(tokens, breaks);
+	const bounds = [...boundaries].sort((a, b) => a - b);
+	const out: { start: number; end: number }[][] = sentences.map(() => []);
+	/** White-space tokens for the gap [from, to) when a span boundary needs one (or `force`). */
+	const gapPieces = (from: number, to: number, force: boolean): { start: number; end: number }[] => {
+		if (from >= to) {
+			return [];
+		}
+		const cuts = strictlyBetween(bounds, from, to);
+		// A boundary at the text's start or end is no token's edge unless a token is there.
+		const edge = (from === 0 && boundaries.has(0)) || (to === text.length && boundaries.has(to));
+		if (cuts.length === 0 && !edge && !force) {
+			return [];
+		}
+		const points = [from, ...cuts, to];
+		return points.slice(1).map((end, i) => ({ start: points[i], end }));
+	};
+	let prevEnd = 0;
+	sentences.forEach((sentence, si) => {
+		for (const t of sentence) {
+			const leading = prevEnd === 0 && t.start > 0 && !/^ *$/.test(text.slice(0, t.start));
+			out[si].push(...gapPieces(prevEnd, t.start, leading), { start: t.start, end: t.end });
+			prevEnd = t.end;
+		}
+	});
+	if (out.length === 0) {
+		out.push([]);
+	}
+	out[out.length - 1].push(...gapPieces(prevEnd, text.length, tokens.length === 0));
+	return out.filter((sentence) => sentence.length > 0).map((sentence, i) => sentence.map((u, j) => {
+		const id = `${i + 1}-${j + 1}`;
+		const cuts = strictlyBetween(bounds, u.start, u.end);
+		const points = cuts.length > 0 ? [u.start, ...cuts, u.end] : [];
+		return {
+			unit: { id, start: u.start, end: u.end, spans: [], relations: [] },
+			subunits: points.slice(1).map((end, k) => ({ id: `${id}.${k + 1}`, start: points[k], end, spans: [], relations: [] })),
+		};
+	}));
+}
+
+function usedFields<F extends string>(items: readonly Partial<Record<F, string>>[], fields: readonly [F, string][]): [F, string][] {
+	return fields.filter(([f]) => items.some((x) => x[f] !== undefined));
+}
+
+function tsvOf(doc: ExchangeDocument, relations: readonly Relation[], spanCols: readonly [SpanField, string][], relCols: readonly [RelationField, string][]): string {
+	const hasBom = doc.text.charCodeAt(0) === 0xfeff;
+	const text = hasBom ? doc.text.slice(1) : doc.text;
+	const prepared = prepareText(doc.text);
+	const bom = hasBom ? 1 : 0;
+	const ranges = doc.annotations.map((a) => ({ start: prepared.rawIndex.toUtf16(a.start) - bom, end: prepared.rawIndex.toUtf16(a.end) - bom }));
+	const boundaries = new Set<number>(ranges.flatMap((r) => [r.start, r.end]));
+	const sentences = layout(text, boundaries);
+	// Which rows each span covers: whole tokens inside it, else the sub-tokens inside it.
+	const rows = sentences.flat();
+	const unitsOf: Unit[][] = ranges.map((r) => {
+		const units: Unit[] = [];
+		let lo = 0, hi = rows.length;
+		while (lo < hi) {
+			const mid = (lo + hi) >>> 1;
+			if (rows[mid].unit.end <= r.start) {
+				lo = mid + 1;
+			} else {
+				hi = mid;
+			}
+		}
+		for (let k = lo; k < rows.length && rows[k].unit.start < r.end; k++) {
+			const row = rows[k];
+			if (r.start <= row.unit.start && row.unit.end <= r.end) {
+				units.push(row.unit);
+			} else {
+				units.push(...row.subunits.filter((u) => r.start <= u.start && u.end <= r.end));
+			}
+		}
+		return units;
+	});
+	unitsOf.forEach((units, k) => units.forEach((u) => u.spans.push(k)));
+	let nextId = 1;
+	const disambiguation = unitsOf.map((units) => (units.length > 1 || units.some((u) => u.spans.length > 1) ? nextId++ : 0));
+	const index = new Map(doc.annotations.map((a, k) => [a.id, k]));
+	relations.forEach((r, k) => unitsOf[index.get(r.to)!][0].relations.push(k));
+
+	const value = (v: string | undefined, id: number): string => (v === undefined ? '*' : escapeValue(v)) + (id > 0 ? `[${id}]` : '');
+	const spanColumns = (u: Unit): string[] => {
+		if (u.spans.length === 0) {
+			return ['label', ...spanCols, 'annotationId'].map(() => '_');
+		}
+		const col = (get: (a: Annotation) => string | undefined): string => u.spans.map((k) => value(get(doc.annotations[k]), disambiguation[k])).join('|');
+		return [col((a) => a.label), ...spanCols.map(([f]) => col((a) => a[f])), col((a) => a.id)];
+	};
+	const relationColumns = (u: Unit): string[] => {
+		if (u.relations.length === 0) {
+			return ['type', ...relCols, 'relationId', 'BT'].map(() => '_');
+		}
+		const col = (get: (r: Relation) => string | undefined): string => u.relations.map((k) => value(get(relations[k]), 0)).join('|');
+		const ref = u.relations.map((k) => {
+			const from = index.get(relations[k].from)!;
+			const to = index.get(relations[k].to)!;
+			const a = disambiguation[from];
+			const b = disambiguation[to];
+			return unitsOf[from][0].id + (a > 0 || b > 0 ? `[${a}_${b}]` : '');
+		}).join('|');
+		return [col((r) => r.type), ...relCols.map(([f]) => col((r) => r[f])), col((r) => r.id), ref];
+	};
+	const lines: string[] = [
+		FORMAT_LINE,
+		`#T_SP=${TSV_SPAN_LAYER}|label|${spanCols.map(([, name]) => name + '|').join('')}annotationId`,
+		`#T_RL=${TSV_RELATION_LAYER}|type|${relCols.map(([, name]) => name + '|').join('')}relationId|BT_${TSV_SPAN_LAYER}`,
+		'',
+		'',
+	];
+	sentences.forEach((sentence, i) => {
+		const start = sentence[0].unit.start;
+		const end = i + 1 < sentences.length ? sentences[i + 1][0].unit.start : text.length;
+		for (const piece of text.slice(start, end).split('\n')) {
+			lines.push(`#Text=${escapeText(piece)}`);
+		}
+		for (const row of sentence) {
+			for (const u of [row.unit, ...row.subunits]) {
+				lines.push([u.id, `${u.start}-${u.end}`, escapeText(text.slice(u.start, u.end)), ...spanColumns(u), ...relationColumns(u)].join('\t'));
+			}
+		}
+		lines.push('');
+	});
+	return lines.join('\n') + '\n';
+}
+
+function exportTsv(documents: readonly ExchangeDocument[], _schema: ExchangeSchema, _options?: ExportOptions): ExportResult {
+	const checks = exportChecks(documents, 'webanno-tsv');
+	const tally = new LossTally();
+	tally.addAll(checks.losses);
+	const spanCols = usedFields(documents.flatMap((d) => d.annotations), SPAN_FIELDS);
+	const relCols = usedFields(documents.flatMap((d) => checks.relations.get(d) ?? []), RELATION_FIELDS_TSV);
+	const files = documents.map((doc) => ({ path: withExtension(doc.path, '.tsv'), text: tsvOf(doc, checks.relations.get(doc) ?? [], spanCols, relCols) }));
+	tally.add('byte-order marks (the TSV text has none)', documents.filter((d) => d.text.charCodeAt(0) === 0xfeff).length);
+	return { files, losses: tally.list(), warnings: checks.warnings };
+}
+
+// ---- import -----------------------------------------------------------------------------------
+
+/** One column of the body, as the header declares it. */
+interface Column {
+	layer: string;
+	kind: 'span' | 'relation' | 'other';
+	feature: string;
+}
+
+interface SpanBuild {
+	layer: string;
+	start: number;
+	end: number;
+	values: Map<string, string | undefined>;
+	line: number;
+}
+
+interface RelationBuild {
+	layer: string;
+	values: Map<string, string | undefined>;
+	target?: SpanBuild;
+	targetId: number;
+	sourceRef?: string;
+	line: number;
+	column: number;
+}
+
+interface UnitInfo {
+	start: number;
+	end: number;
+	/** Span annotations on this row per layer, in stacking order. */
+	spans: Map<string, SpanBuild[]>;
+	line: number;
+	token: string;
+}
+
+const ROW_ID = /^(\d+)-(\d+)(?:\.(\d+))?$/;
+const OFFSETS = /^(\d+)-(\d+)$/;
+
+function shortName(layer: string): string {
+	return layer.slice(layer.lastIndexOf('.') + 1);
+}
+
+/** Parses one TSV file into a document; problems go to `errors`. */
+function parseTsv(file: ExchangeFile, errors: ExchangeError[], warnings: string[], schema: SchemaCollector): ImportedDocument | undefined {
+	const before = errors.length;
+	const report = (line: number, column: number, message: string): void => {
+		errors.push({ file: file.path, line, column, message });
+	};
+	const lines = file.text.replace(/^\uFEFF/, '').split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+	if (!/^#FORMAT=WebAnno TSV 3\.[23]$/.test(lines[0] ?? '')) {
+		report(1, 1, `the first line must be "${FORMAT_LINE}" (or 3.2), not ${JSON.stringify((lines[0] ?? '').slice(0, 60))}`);
+		return undefined;
+	}
+	// Header: layer declarations until the first blank line.
+	const columns: Column[] = [];
+	const spanLayers = new Set<string>();
+	const relationBase = new Map<string, string>();
+	let i = 1;
+	for (; i < lines.length && lines[i] !== ''; i++) {
+		const m = /^#(T_SP|T_RL|T_CH)=([^|]+)(?:\|(.*))?$/.exec(lines[i]);
+		if (!m) {
+			report(i + 1, 1, `a header line is "#T_SP=layer|feature…", "#T_RL=…" or "#T_CH=…", not ${JSON.stringify(lines[i].slice(0, 60))}`);
+			return undefined;
+		}
+		const [, kind, layer, rest] = m;
+		const features = rest === undefined || rest === '' ? [] : rest.split('|');
+		if (kind === 'T_SP') {
+			const imported = features.includes('label') || features.includes('value');
+			if (imported) {
+				spanLayers.add(layer);
+			} else {
+				warnings.push(`${file.path}:${i + 1}: span layer ${layer} has no "label" or "value" feature; not imported.`);
+			}
+			// A slot feature (ROLE_…) is followed by its target column; both are other columns here.
+			for (const f of features.length > 0 ? features : ['']) {
+				columns.push({ layer, kind: imported && !f.startsWith('ROLE_') && !f.includes('.') ? 'span' : 'other', feature: f });
+			}
+		} else if (kind === 'T_RL') {
+			const base = features.find((f) => f.startsWith('BT_'));
+			if (base === undefined) {
+				report(i + 1, 1, `relation layer ${layer} has no BT_ column (the layer its relations join)`);
+				return undefined;
+			}
+			relationBase.set(layer, base.slice(3));
+			for (const f of features) {
+				columns.push({ layer, kind: 'relation', feature: f.startsWith('BT_') ? 'BT' : f });
+			}
+		} else {
+			warnings.push(`${file.path}:${i + 1}: chain layer ${layer} not imported.`);
+			for (const f of features.length > 0 ? features : ['']) {
+				columns.push({ layer, kind: 'other', feature: f });
+			}
+		}
+	}
+	for (const [layer, base] of relationBase) {
+		if (!spanLayers.has(base)) {
+			warnings.push(`${file.path}: relation layer ${layer} joins ${base}, which is not imported; its relations are skipped.`);
+			for (const c of columns) {
+				if (c.layer === layer) {
+					c.kind = 'other';
+				}
+			}
+		}
+	}
+	// Body: sentences of `#Text=` lines and rows; the text rebuilt as INCEpTION's reader does.
+	let text = '';
+	let sentenceText: string | undefined;
+	let inSentence = false;
+	const units = new Map<string, UnitInfo>();
+	const disambiguated = new Map<string, SpanBuild>();
+	const spansBuilt: SpanBuild[] = [];
+	const relationsBuilt: RelationBuild[] = [];
+	let lastToken: UnitInfo | undefined;
+	for (i++; i < lines.length; i++) {
+		const lineNo = i + 1;
+		const line = lines[i];
+		if (line === '') {
+			inSentence = false;
+			continue;
+		}
+		if (line.startsWith('#')) {
+			if (inSentence) {
+				report(lineNo, 1, 'a sentence header inside a sentence: leave a blank line between sentences');
+				continue;
+			}
+			if (line.startsWith('#Text=')) {
+				sentenceText = (sentenceText ?? '') + unescapeText(line.slice(6)) + '\n';
+			}
+			continue;
+		}
+		const fields = line.split('\t');
+		const idMatch = ROW_ID.exec(fields[0]);
+		const offMatch = OFFSETS.exec(fields[1] ?? '');
+		if (!idMatch || !offMatch || fields.length < columns.length + 3) {
+			report(lineNo, 1, `a row is "sentence-token<tab>begin-end<tab>token" and ${columns.length} annotation column${columns.length === 1 ? '' : 's'}: ${JSON.stringify(line.slice(0, 60))}`);
+			continue;
+		}
+		const begin = Number(offMatch[1]);
+		const end = Number(offMatch[2]);
+		if (begin > end) {
+			report(lineNo, fields[0].length + 2, `offsets ${fields[1]} are reversed`);
+			continue;
+		}
+		if (sentenceText !== undefined) {
+			if (text.length > begin) {
+				text = text.slice(0, -1);
+			}
+			text = text.padEnd(begin, ' ') + sentenceText;
+			sentenceText = undefined;
+		} else if (!inSentence) {
+			report(lineNo, 1, 'a row before any "#Text=" line');
+			continue;
+		}
+		inSentence = true;
+		if (units.has(fields[0])) {
+			report(lineNo, 1, `row ${fields[0]} appears twice`);
+			continue;
+		}
+		const unit: UnitInfo = { start: begin, end, spans: new Map(), line: lineNo, token: unescapeText(fields[2]) };
+		if (idMatch[3] === undefined) {
+			lastToken = unit;
+		} else if (!lastToken || begin < lastToken.start || end > lastToken.end) {
+			report(lineNo, 1, `sub-token ${fields[0]} is not inside the token before it`);
+			continue;
+		}
+		units.set(fields[0], unit);
+		let column = fields[0].length + fields[1].length + fields[2].length + 4;
+		const relationsHere = new Map<string, RelationBuild[]>();
+		columns.forEach((col, c) => {
+			const raw = fields[c + 3];
+			const at = column;
+			column += raw.length + 1;
+			if (col.kind === 'other' || raw === '_') {
+				return;
+			}
+			splitUnescaped(raw, '|').forEach((stacked, k) => {
+				const { value, id } = col.feature === 'BT' ? { value: stacked, id: undefined } : splitDisambiguation(stacked);
+				const v = value === '*' ? undefined : unescapeValue(value);
+				if (col.kind === 'span') {
+					const onUnit = unit.spans.get(col.layer) ?? [];
+					unit.spans.set(col.layer, onUnit);
+					let span = onUnit[k];
+					if (!span && id !== undefined && Number(id) > 0) {
+						span = disambiguated.get(`${col.layer}#${id}`)!;
+						if (span) {
+							span.end = Math.max(span.end, end);
+							onUnit[k] = span;
+						}
+					}
+					if (!span) {
+						span = { layer: col.layer, start: begin, end, values: new Map(), line: lineNo };
+						spansBuilt.push(span);
+						onUnit[k] = span;
+						if (id !== undefined && /^\d+$/.test(id) && Number(id) > 0) {
+							disambiguated.set(`${col.layer}#${id}`, span);
+						}
+					}
+					if (!span.values.has(col.feature)) {
+						span.values.set(col.feature, v);
+					}
+				} else {
+					const here = relationsHere.get(col.layer) ?? [];
+					relationsHere.set(col.layer, here);
+					here[k] ??= { layer: col.layer, values: new Map(), targetId: 0, line: lineNo, column: at };
+					if (col.feature === 'BT') {
+						const ref = splitDisambiguation(stacked);
+						here[k].sourceRef = stacked;
+						here[k].targetId = ref.id?.includes('_') ? Number(ref.id.split('_')[1]) : 0;
+						here[k].column = at;
+					} else {
+						here[k].values.set(col.feature, v);
+					}
+				}
+			});
+		});
+		for (const [layer, rels] of relationsHere) {
+			for (const r of rels) {
+				const candidates = unit.spans.get(relationBase.get(layer)!) ?? [];
+				r.target = r.targetId > 0 ? disambiguated.get(`${relationBase.get(layer)!}#${r.targetId}`) : candidates[0];
+				relationsBuilt.push(r);
+			}
+		}
+	}
+	if (text.endsWith('\n')) {
+		text = text.slice(0, -1);
+	}
+	for (const [id, u] of units) {
+		if (u.end > text.length) {
+			report(u.line, id.length + 2, `offsets ${u.start}-${u.end} run past the text of the #Text= lines (${text.length} UTF-16 units)`);
+		} else if (text.slice(u.start, u.end) !== u.token) {
+			report(u.line, id.length + 2, `the token ${JSON.stringify(u.token)} is not the text at ${u.start}-${u.end}, which reads ${JSON.stringify(text.slice(u.start, u.end))}`);
+		}
+	}
+	const spanIndex = new Map(spansBuilt.map((s, k) => [s, k]));
+	const relations: RelationInput[] = [];
+	for (const r of relationsBuilt) {
+		const base = relationBase.get(r.layer)!;
+		const ref = splitDisambiguation(r.sourceRef ?? '');
+		const unit = units.get(ref.value);
+		const sourceId = ref.id?.includes('_') ? Number(ref.id.split('_')[0]) : 0;
+		const source = sourceId > 0 ? disambiguated.get(`${base}#${sourceId}`) : unit?.spans.get(base)?.[0];
+		if (r.sourceRef === undefined || !unit || !source || !r.target) {
+			report(r.line, r.column, `the relation points at ${!r.target ? 'no span on this row' : JSON.stringify(r.sourceRef ?? '')}, which is not a span of layer ${base}`);
+			continue;
+		}
+		const type = r.values.get('type') ?? r.values.get('value') ?? [...r.values.values()].find((v) => v !== undefined) ?? shortName(r.layer);
+		const extras: Record<string, string | undefined> = {};
+		for (const [f, name] of RELATION_FIELDS_TSV) {
+			extras[f] = r.values.get(name);
+		}
+		relations.push({ id: r.values.get('relationId'), type, from: spanIndex.get(source)!, to: spanIndex.get(r.target)!, extras, place: { line: r.line, column: r.column } });
+	}
+	if (errors.length > before) {
+		return undefined;
+	}
+	const prepared = prepareText(text);
+	const toSidecar = (u16: number): number => prepared.rawIndex.toCodePoint(editorOffset(u16));
+	const spans: SpanInput[] = spansBuilt.map((s) => {
+		const extras: Record<string, string | undefined> = {};
+		for (const [f, name] of SPAN_FIELDS) {
+			extras[f] = s.values.get(name);
+		}
+		return {
+			id: s.values.get('annotationId'),
+			label: s.values.get('label') ?? s.values.get('value') ?? shortName(s.layer),
+			start: sidecarOffset(toSidecar(s.start)), end: sidecarOffset(toSidecar(s.end)),
+			extras, place: { line: s.line, column: 1 },
+		};
+	});
+	// Document order (start, end), keeping the relations' endpoints.
+	const order = spans.map((_, k) => k).sort((a, b) => spans[a].start - spans[b].start || spans[a].end - spans[b].end || a - b);
+	const position = new Map(order.map((old, now) => [old, now]));
+	return buildDocument(file.path, withExtension(file.path, '.txt'), new RawText(text), order.map((k) => spans[k]),
+		relations.map((r) => ({ ...r, from: position.get(r.from)!, to: position.get(r.to)! })), errors, schema);
+}
+
+function importTsv(files: readonly ExchangeFile[]): ImportResult {
+	return importPerFile(files, '.tsv', (f, errors, warnings, schema) => {
+		const doc = parseTsv(f, errors, warnings, schema);
+		return doc ? [doc] : [];
+	});
+}
+
+/** WebAnno TSV 3.3, as INCEpTION imports and exports it. */
+export const webannoTsvFormat: ExchangeFormat = {
+	id: 'webanno-tsv',
+	description: 'WebAnno TSV 3.3 (INCEpTION): <stem>.tsv per article, span layer webanno.custom.Annotation and relation layer webanno.custom.Relation',
+	inputExtensions: ['.tsv'],
+	exportDocuments: exportTsv,
+	importFiles: importTsv,
+};
