@@ -1,8 +1,12 @@
+import * as os from 'node:os';
 import { parseArgs, stringOption } from '../args';
 import { CliError, type CliCommand } from '../cliTypes';
 import { tagText } from '../../core/ner/tagger';
 import { tokenizeDocument } from '../../core/ner/tokenizer';
 import { readConll, readModel } from './nerCommon';
+
+/** Timed passes over the file after the warm-up pass. */
+const RUNS = 5;
 
 function median(xs: number[]): number {
 	const s = [...xs].sort((a, b) => a - b);
@@ -29,15 +33,18 @@ export const benchNerCommand: CliCommand = {
 		const docs = readConll(io.cwd, parsed.positional[0]);
 		const texts = docs.map((d) => d.sentences.map((s) => s.words.join(' ')).join('\n'));
 		const tokens = docs.reduce((a, d) => a + d.sentences.reduce((b, s) => b + s.words.length, 0), 0);
+		const load0 = os.loadavg();
 		// First run: cold word-feature caches and JIT warm-up; then timed runs with warm caches.
 		const cold0 = performance.now();
 		for (const t of texts) {
 			tagText(model, t);
 		}
 		const cold = performance.now() - cold0;
+		// Tagger and floor alternate, so both see the same load (the machine may be shared).
 		const runs: number[] = [];
 		const cpu: number[] = [];
-		for (let r = 0; r < 3; r++) {
+		const floor: number[] = [];
+		for (let r = 0; r < RUNS; r++) {
 			const t0 = performance.now();
 			const c0 = process.cpuUsage();
 			for (const t of texts) {
@@ -46,15 +53,12 @@ export const benchNerCommand: CliCommand = {
 			const c1 = process.cpuUsage(c0);
 			runs.push(performance.now() - t0);
 			cpu.push((c1.user + c1.system) / 1000);
-		}
-		// Floor measured in the same run (the machine may be loaded): tokenizing the same texts alone.
-		const floor: number[] = [];
-		for (let r = 0; r < 3; r++) {
-			const t0 = performance.now();
+			// Floor: tokenizing the same texts alone.
+			const f0 = performance.now();
 			for (const t of texts) {
 				tokenizeDocument(t);
 			}
-			floor.push(performance.now() - t0);
+			floor.push(performance.now() - f0);
 		}
 		const all = texts.join('\n');
 		const kb5 = all.slice(0, 5120);
@@ -66,8 +70,10 @@ export const benchNerCommand: CliCommand = {
 		}
 		io.out(`model: ${info.path} (${info.bytes} bytes)\n`);
 		io.out(`model load: first ${loads[0].toFixed(1)} ms, median ${median(loads).toFixed(1)} ms\n`);
-		io.out(`tagging: ${tokens} tokens in ${median(runs).toFixed(0)} ms = ${Math.round((tokens / median(runs)) * 1000)} tokens/s (median of 3, after warm-up); CPU time ${median(cpu).toFixed(0)} ms = ${Math.round((tokens / median(cpu)) * 1000)} tokens/s\n`);
-		io.out(`floor, tokenizing alone: ${median(floor).toFixed(0)} ms = ${Math.round((tokens / median(floor)) * 1000)} tokens/s; the whole pipeline takes ${(median(runs) / median(floor)).toFixed(1)}× as long\n`);
+		const rate = (ms: number): number => Math.round((tokens / ms) * 1000);
+		io.out(`load average before ${load0.map((x) => x.toFixed(2)).join(' / ')}, after ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')} (1/5/15 min; ${os.cpus().length} CPUs)\n`);
+		io.out(`tagging: ${tokens} tokens in ${median(runs).toFixed(0)} ms = ${rate(median(runs))} tokens/s (median of ${RUNS}, after warm-up; best ${rate(Math.min(...runs))}); CPU time ${median(cpu).toFixed(0)} ms = ${rate(median(cpu))} tokens/s (user + system, GC threads included)\n`);
+		io.out(`floor, tokenizing alone (alternating with the tagger runs): ${median(floor).toFixed(0)} ms = ${rate(median(floor))} tokens/s; the whole pipeline takes ${(median(runs) / median(floor)).toFixed(1)}× as long\n`);
 		io.out(`first run (cold caches, JIT warm-up): ${cold.toFixed(0)} ms = ${Math.round((tokens / cold) * 1000)} tokens/s\n`);
 		io.out(`5 KB text: ${median(small).toFixed(2)} ms (median of 21)\n`);
 		return 0;

@@ -62,27 +62,37 @@ export function tokenize(text: string, from = 0, to = text.length, breaks?: Set<
 	let pos = from;
 	let sawBreak = false;
 	while (pos < to) {
-		SPACE_RE.lastIndex = pos;
-		let m = SPACE_RE.exec(text);
-		if (m) {
-			if (/[\n\r\u2028\u2029]/.test(m[0])) {
-				sawBreak = true;
+		// The first character decides which patterns can match here (each test below is implied by its pattern).
+		const c = text.charCodeAt(pos);
+		let m: RegExpExecArray | null = null;
+		if (c <= 32 || c >= 0xa0) {
+			SPACE_RE.lastIndex = pos;
+			m = SPACE_RE.exec(text);
+			if (m) {
+				if (/[\n\r\u2028\u2029]/.test(m[0])) {
+					sawBreak = true;
+				}
+				pos += m[0].length;
+				continue;
 			}
-			pos += m[0].length;
-			continue;
 		}
 		let end = -1;
-		HANDLE_RE.lastIndex = pos;
-		m = HANDLE_RE.exec(text);
-		if (m) {
-			end = pos + m[0].length;
+		if (c === 64 /* @ */ || c === 35 /* # */) {
+			HANDLE_RE.lastIndex = pos;
+			m = HANDLE_RE.exec(text);
+			if (m) {
+				end = pos + m[0].length;
+			}
 		}
-		APOS_RE.lastIndex = pos;
-		m = end < 0 ? APOS_RE.exec(text) : null;
-		if (m) {
-			end = pos + m[0].length;
+		if (end < 0 && (c === 39 /* ' */ || c === 0x2019 /* ’ */ || c === 0x2018 /* ‘ */)) {
+			APOS_RE.lastIndex = pos;
+			m = APOS_RE.exec(text);
+			if (m) {
+				end = pos + m[0].length;
+			}
 		}
-		if (end < 0) {
+		// An ASCII character that is no letter or digit cannot start a word.
+		if (end < 0 && (c >= 128 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) {
 			WORD_RE.lastIndex = pos;
 			m = WORD_RE.exec(text);
 			if (m) {
@@ -97,7 +107,7 @@ export function tokenize(text: string, from = 0, to = text.length, breaks?: Set<
 				}
 			}
 		}
-		if (end < 0) {
+		if (end < 0 && (c === 46 /* . */ || c === 0x2026 /* … */ || c === 45 /* - */ || c === 33 /* ! */ || c === 63) /* ? */) {
 			MULTI_PUNCT_RE.lastIndex = pos;
 			m = MULTI_PUNCT_RE.exec(text);
 			if (m) {
