@@ -8,6 +8,7 @@ import type { AnnotationStore } from './features/annotations/annotationStore';
 import { registerAnnotations } from './features/annotations/registerAnnotations';
 import { ArticlesTreeView } from './features/articlesTree/articlesTreeView';
 import { registerEntities } from './features/entities/registerEntities';
+import { registerExchange } from './features/exchange/registerExchange';
 import { registerReview } from './features/review/registerReview';
 import { ArticleDocumentCache } from './platform/articleDocuments';
 import { AuthorResolver } from './platform/author';
@@ -41,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): CorpusApi {
 	const review = registerReview(context, commands, setter, logger);
 	// Settled disagreements are written through the annotation store: the one, undoable write path for annotation changes.
 	const agreement = registerAgreement(context, commands, setter, logger, annotations.store, new AuthorResolver(() => config.current.annotations.author));
+	registerExchange(commands, logger);
 	annotationStore = annotations.store;
 	// Toggling highlights clears every highlight the analyst did not ask for again, review ones included.
 	const reviewFollowsToggle = entities.onDidToggleHighlights(() => review.clearHighlights());

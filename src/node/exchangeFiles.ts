@@ -64,8 +64,10 @@ export async function readTextKeepingBom(file: string, what = 'file'): Promise<s
  * The input of an import: `input` is a file or a folder. Taken are the files whose names end in
  * one of `extensions`, the `.txt` with the same stem beside each (brat keeps the text there) and
  * every `*.conf` (brat's `annotation.conf`). Paths are relative to the folder (for a file: its folder).
+ * Formats that do not hold the text (W3C pages) find it as that `.txt`: when the input has none,
+ * the article at the same relative path under `corpusDir` is given in its place.
  */
-export async function readImportFiles(input: string, extensions: readonly string[]): Promise<{ root: string; files: ExchangeFile[] }> {
+export async function readImportFiles(input: string, extensions: readonly string[], corpusDir?: string): Promise<{ root: string; files: ExchangeFile[] }> {
 	const stat = await fs.stat(input).catch((error: unknown) => {
 		throw fileError(error, input, 'input');
 	});
@@ -91,6 +93,20 @@ export async function readImportFiles(input: string, extensions: readonly string
 	const files: ExchangeFile[] = [];
 	for (const f of [...chosen].sort()) {
 		files.push({ path: relativeSlashPath(root, f), text: await readTextKeepingBom(f, 'input file') });
+	}
+	if (corpusDir !== undefined) {
+		const given = new Set(files.map((f) => f.path));
+		for (const f of [...files]) {
+			const txt = f.path.slice(0, f.path.length - path.posix.extname(f.path).length) + '.txt';
+			if (given.has(txt) || f.path.endsWith('.txt') || f.path.endsWith('.conf')) {
+				continue;
+			}
+			const article = path.join(corpusDir, ...txt.split('/'));
+			if ((await fs.stat(article).catch(() => undefined))?.isFile()) {
+				files.push({ path: txt, text: await readTextKeepingBom(article, 'article') });
+				given.add(txt);
+			}
+		}
 	}
 	return { root, files };
 }

@@ -20,6 +20,7 @@ import { openSidecarSession } from '../core/annotations/sidecarSession';
 import { decodeSidecarBytes } from '../core/annotations/sidecarValidator';
 import { formatArticleDate, looksLikeArticle, parseHeader } from '../core/article/articleParser';
 import { baseName, sidecarPathFor } from '../core/corpus/corpusLayout';
+import { alignToArticle } from '../core/exchange/conll';
 import type { ExchangeDocument, ExchangeError, ExchangeFormat, ExchangeLoss, ExchangeSchema, ImportedDocument } from '../core/exchange/exchangeFormat';
 import { firstDifference, isEmptyPlan, planMerge, type MergePlan } from '../core/exchange/importPlan';
 import { migrateDocument, parseDatesCsv } from '../core/exchange/migration';
@@ -51,6 +52,11 @@ export class ExchangeRefused extends Error {
 
 const MAX_PROBLEMS = 30;
 const NO_PROGRESS: ExchangeProgress = { report: () => undefined, isCancelled: () => false };
+
+/** `"1 article"`, `"3 articles"`. */
+export function counted(n: number, one: string, many = `${one}s`): string {
+	return `${n} ${n === 1 ? one : many}`;
+}
 
 /** `"3 notes and 2 relations"`. */
 export function joinCounts(parts: readonly ExchangeLoss[]): string {
@@ -203,7 +209,7 @@ export async function exportCorpus(req: ExportRequest): Promise<ExportReport> {
 		{ what: orphaned === 1 ? 'orphaned annotation' : 'orphaned annotations', count: orphaned },
 		{ what: orphanRelations === 1 ? 'relation to an orphan' : 'relations to orphans', count: orphanRelations },
 	].filter((l) => l.count > 0);
-	const lines = [`${format.id}: ${documents.length} articles, ${annotationCount} annotations, ${relationCount} relations exported (${result.files.length} files in ${req.outDir})`];
+	const lines = [`${format.id}: ${counted(documents.length, 'article')}, ${counted(annotationCount, 'annotation')}, ${counted(relationCount, 'relation')} exported (${counted(result.files.length, 'file')} in ${req.outDir})`];
 	if (losses.length > 0) {
 		lines.push(`${format.id}: ${joinCounts(losses)} not carried`);
 	}
@@ -278,7 +284,7 @@ export async function importAnnotations(req: ImportRequest): Promise<ImportRepor
 	const progress = req.progress ?? NO_PROGRESS;
 	const show = req.show ?? ((p: string) => p);
 	const { format } = req;
-	const { root, files } = await readImportFiles(req.input, format.inputExtensions);
+	const { root, files } = await readImportFiles(req.input, format.inputExtensions, req.intoDir);
 	if (files.length === 0) {
 		throw new ExchangeRefused([`${show(req.input)}: no ${format.inputExtensions.join(', ')} files for ${format.id}`]);
 	}
@@ -446,6 +452,9 @@ async function resolveTarget(
 				}
 			}
 		}
+		if (req.format.id === 'conll' && firstDifference(onDisk, doc.text)) {
+			return make('existing', alignedToArticle(doc, onDisk, articlePath, show), onDisk);
+		}
 		textMustMatch(articlePath, onDisk, doc.text, show);
 		return make('existing', doc, onDisk);
 	}
@@ -459,6 +468,19 @@ async function resolveTarget(
 	}
 	const migrated = migrateDocument(doc, date);
 	return make('migrated', migrated, migrated.text, onDisk);
+}
+
+/**
+ * CoNLL does not carry the text, only tokens: its spans are moved onto the article by finding the
+ * tokens in the article's text in order (see `alignToArticle`).
+ */
+function alignedToArticle(doc: ImportedDocument, onDisk: string, articlePath: string, show: (p: string) => string): ImportedDocument {
+	const aligned = alignToArticle(doc, onDisk);
+	if (!aligned.ok) {
+		const d = firstDifference(onDisk, doc.text);
+		throw new ExchangeRefused([`${show(articlePath)}:${d?.line ?? 1}:${d?.column ?? 1}: the CoNLL tokens are not the article's: token ${aligned.tokenIndex + 1}: ${aligned.message}`]);
+	}
+	return { ...doc, text: onDisk, annotations: aligned.annotations };
 }
 
 function textMustMatch(articlePath: string, onDisk: string, imported: string, show: (p: string) => string): void {
@@ -576,7 +598,7 @@ function describeImport(id: string, report: ImportReport, dryRun: boolean, show:
 		lines.push(`${show(a.articlePath)}: annotations ${parts.join(', ')}${rel}${kind}`);
 	}
 	const verb = dryRun ? 'would be imported' : 'imported';
-	lines.push(`${id}: ${report.articles.length} articles, ${sum((p) => p.added.length + p.replaced.length + p.unchanged)} annotations, ${sum((p) => p.addedRelations.length + p.replacedRelations.length + p.unchangedRelations)} relations ${verb} (${sum((p) => p.added.length)} added, ${sum((p) => p.replaced.length)} replaced, ${sum((p) => p.unchanged)} already there)`);
+	lines.push(`${id}: ${counted(report.articles.length, 'article')}, ${counted(sum((p) => p.added.length + p.replaced.length + p.unchanged), 'annotation')}, ${counted(sum((p) => p.addedRelations.length + p.replacedRelations.length + p.unchangedRelations), 'relation')} ${verb} (${sum((p) => p.added.length)} added, ${sum((p) => p.replaced.length)} replaced, ${sum((p) => p.unchanged)} already there)`);
 	if (report.addedLabels.length + report.addedRelationTypes.length > 0) {
 		const what = [
 			report.addedLabels.length > 0 ? `labels ${report.addedLabels.join(', ')}` : '',
