@@ -14,14 +14,16 @@ import { CliError, type CliCommand, type CliIo } from '../cliTypes';
  */
 export const mergeDriverCommand: CliCommand = {
 	name: 'merge-driver',
-	summary: 'Git merge driver for sidecars: three-way merge by annotation id',
+	summary: 'Git merge driver for sidecars: three-way merge by annotation and relation id',
 	failureExitCode: 2,
 	usage: [
 		'merge-driver BASE OURS THEIRS [PATH]',
 		'',
 		'  Registered by `corpus-annotator setup-git` as `merge-driver %O %A %B %P`.',
 		'  Writes the merge to OURS. Exit 0: merged cleanly; 1: conflicts, both versions of each',
-		'  conflicting annotation kept between <<<<<<< ours / ======= / >>>>>>> theirs markers.',
+		'  conflicting annotation or relation kept between <<<<<<< ours / ======= / >>>>>>> theirs markers.',
+		'  A relation one side added or changed whose annotation the other side deleted is a conflict too:',
+		'  the annotation and the relation are kept between markers (keep both or neither).',
 	].join('\n'),
 	async run(args: readonly string[], io: CliIo): Promise<number> {
 		if (args.length < 3 || args.length > 4) {
@@ -66,9 +68,9 @@ export const mergeDriverCommand: CliCommand = {
 			return 0;
 		}
 		io.err(
-			`corpus-annotator merge-driver: ${shown}: ${result.conflicts.length} annotation conflict(s):\n` +
+			`corpus-annotator merge-driver: ${shown}: ${result.conflicts.length} conflict(s):\n` +
 				result.conflicts.map((c) => `  - ${describeConflict(c)}\n`).join('') +
-				`  Both versions are kept between <<<<<<< ours / >>>>>>> theirs markers: keep one per annotation, delete the markers,\n` +
+				`  Both versions are kept between <<<<<<< ours / >>>>>>> theirs markers: keep one per annotation or relation, delete the markers,\n` +
 				`  then run \`corpus-annotator check\` and \`git add ${shown}\`.\n`,
 		);
 		return 1;

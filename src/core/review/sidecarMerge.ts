@@ -16,6 +16,12 @@
  *   `parseSidecar` (and therefore `corpus-annotator check` and the extension) reports it
  *   with line numbers. Never a silent pick.
  *
+ * Relations (`relations:`) are merged by relation id with the same rules and the field table's
+ * policies (`modified`: the later one), and their conflicts are marked the same way inside the
+ * relations list. A relation the merge keeps whose `from` or `to` annotation one side deleted is
+ * never silently left dangling nor dropped: it is an `endpoint-deleted-by-*` conflict, and both
+ * the annotation and the relation stay between markers with the deleting side empty.
+ *
  * Header fields (`article`, `date`, `textHash`) take the side that changed them. When both
  * sides changed one differently, ours is kept and a note is returned: for `textHash` this is
  * harmless because annotations are re-anchored by their quote when the article is opened,
@@ -27,32 +33,41 @@
  */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
-import { ANNOTATION_FIELDS, ANNOTATION_KEY_ORDER, ARTICLE_HEADER_FIELDS, type FieldSpec } from '../annotations/fieldTable';
-import type { Annotation, SidecarData, SidecarHeader } from '../annotations/model';
+import { ANNOTATION_FIELDS, ANNOTATION_KEY_ORDER, ARTICLE_HEADER_FIELDS, RELATION_FIELDS, RELATION_KEY_ORDER, type FieldSpec } from '../annotations/fieldTable';
+import type { Annotation, Relation, SidecarData, SidecarHeader } from '../annotations/model';
+import { sidecarOffset } from '../annotations/offsets';
 import { createSidecar, parseSidecar, serializeIfChanged } from '../annotations/sidecarCodec';
-import type { AnnotationPatch, ParseOptions, SidecarDocument, SidecarError } from '../annotations/sidecarCodec';
-import { changedFields, sameAnnotation } from './annotationDiff';
-import type { AnnotationField } from './annotationDiff';
+import type { ParseOptions, SidecarDocument, SidecarError } from '../annotations/sidecarCodec';
+import { sameAnnotation, sameRelation } from './annotationDiff';
+import type { AnnotationField, RelationField } from './annotationDiff';
 
-/** Why an annotation (or the whole file) could not be merged automatically. */
+/** Why an annotation, a relation (or the whole file) could not be merged automatically. */
 export type MergeConflictKind =
 	/** Both sides changed the same field(s) differently. */
 	| 'both-changed'
-	/** Both sides added an annotation with this id, with different content. */
+	/** Both sides added an annotation (relation) with this id, with different content. */
 	| 'both-added'
 	/** Ours deleted it, theirs changed it. */
 	| 'deleted-by-ours'
 	/** Theirs deleted it, ours changed it. */
 	| 'deleted-by-theirs'
+	/** A relation the merge keeps names an annotation ours deleted (the relation and the annotation are kept between markers, ours empty). */
+	| 'endpoint-deleted-by-ours'
+	/** A relation the merge keeps names an annotation theirs deleted. */
+	| 'endpoint-deleted-by-theirs'
 	/** One side is not a readable sidecar (YAML error, earlier conflict markers): whole-file conflict. */
 	| 'unreadable';
 
 export interface MergeConflict {
 	readonly kind: MergeConflictKind;
-	/** Annotation id; absent for whole-file conflicts. */
+	/** Annotation id (a relation id when `relation` is set); absent for whole-file conflicts. */
 	readonly id?: string;
+	/** The conflict is about the relation `id` (relation and annotation ids are separate namespaces). */
+	readonly relation?: true;
 	/** For `both-changed`: the fields both sides changed differently. */
-	readonly fields?: readonly AnnotationField[];
+	readonly fields?: readonly (AnnotationField | RelationField)[];
+	/** For `endpoint-deleted-by-*`: the deleted annotations the relation names. */
+	readonly annotations?: readonly string[];
 	/** For `unreadable`: which side and its errors. */
 	readonly side?: 'base' | 'ours' | 'theirs';
 	readonly errors?: readonly SidecarError[];
@@ -135,20 +150,35 @@ function wholeFileConflict(ours: string, theirs: string, conflict: MergeConflict
 	return { text, conflicts: [conflict], notes: [] };
 }
 
-/** A conflicting annotation: the version to show for each side (undefined: deleted on that side). */
-interface PendingConflict {
-	readonly conflict: MergeConflict;
-	readonly ours: Annotation | undefined;
-	readonly theirs: Annotation | undefined;
+type Side = 'ours' | 'theirs';
+type ListKey = 'annotations' | 'relations';
+type Item = Annotation | Relation;
+
+/** A conflict block to write: the version shown on each side (undefined: that side is empty, it deleted the item). */
+interface PendingBlock {
+	readonly list: ListKey;
+	readonly id: string;
+	/** Ours is shown as its lines in the merged text (comments kept); only whether it is there matters. */
+	readonly ours: Item | undefined;
+	readonly theirs: Item | undefined;
+}
+
+/** What a merge builds up besides the edited document. */
+interface MergeState {
+	readonly doc: SidecarDocument;
+	readonly conflicts: MergeConflict[];
+	readonly blocks: PendingBlock[];
+}
+
+function conflictOn(state: MergeState, conflict: MergeConflict, block: PendingBlock): void {
+	state.conflicts.push(conflict);
+	state.blocks.push(block);
 }
 
 function mergeDocuments(base: SidecarData | undefined, doc: SidecarDocument, theirs: SidecarData, oursText: string, notes: string[]): MergeResult {
-	// A snapshot: edits below (remove, update) rearrange doc.data.annotations in place.
-	const ours: SidecarData = { ...doc.data, annotations: [...doc.data.annotations] };
-	const baseById = new Map((base?.annotations ?? []).map((a) => [a.id, a]));
-	const oursById = new Map(ours.annotations.map((a) => [a.id, a]));
-	const theirsById = new Map(theirs.annotations.map((a) => [a.id, a]));
-	const pending: PendingConflict[] = [];
+	// A snapshot: edits below (remove, update) rearrange doc.data's arrays in place.
+	const ours: SidecarData = { ...doc.data, annotations: [...doc.data.annotations], relations: [...doc.data.relations] };
+	const state: MergeState = { doc, conflicts: [], blocks: [] };
 
 	// Header.
 	const header: Partial<SidecarHeader> = {};
@@ -169,8 +199,37 @@ function mergeDocuments(base: SidecarData | undefined, doc: SidecarDocument, the
 		doc.setHeader(header);
 	}
 
-	// Annotations present in ours (and maybe elsewhere).
-	for (const o of ours.annotations) {
+	const deleted = mergeAnnotations(base?.annotations ?? [], ours.annotations, theirs.annotations, state);
+	const relationsToAdd = mergeRelations(base?.relations ?? [], ours.relations, theirs.relations, state);
+	const restored = keepDeletedEndpoints(deleted, relationsToAdd, state);
+	for (const [id, d] of deleted.clean) {
+		if (d.by === 'theirs' && !restored.has(id)) {
+			doc.remove(id);
+		}
+	}
+	relationsToAdd.forEach((r) => addRelationAsIs(doc, r));
+
+	const text = serializeIfChanged(oursText, doc) ?? oursText;
+	if (state.blocks.length === 0) {
+		return { text, conflicts: state.conflicts, notes };
+	}
+	return { text: insertConflictMarkers(text, state.blocks), conflicts: state.conflicts, notes };
+}
+
+/** Annotations one side deleted: untouched by the other (`clean`, removed unless a kept relation names them) or changed by it (`inConflict`). */
+interface Deletions {
+	readonly clean: Map<string, { by: Side; annotation: Annotation }>;
+	readonly inConflict: Map<string, Side>;
+}
+
+/** Merges the annotation lists into `state.doc`; deletions untouched by the other side are returned, not yet applied. */
+function mergeAnnotations(base: readonly Annotation[], ours: readonly Annotation[], theirs: readonly Annotation[], state: MergeState): Deletions {
+	const { doc } = state;
+	const baseById = new Map(base.map((a) => [a.id, a]));
+	const oursById = new Map(ours.map((a) => [a.id, a]));
+	const theirsById = new Map(theirs.map((a) => [a.id, a]));
+	const deleted: Deletions = { clean: new Map(), inConflict: new Map() };
+	for (const o of ours) {
 		const b = baseById.get(o.id);
 		const t = theirsById.get(o.id);
 		if (!t) {
@@ -178,9 +237,10 @@ function mergeDocuments(base: SidecarData | undefined, doc: SidecarDocument, the
 				continue; // added by ours
 			}
 			if (sameAnnotation(o, b)) {
-				doc.remove(o.id); // deleted by theirs, untouched by ours
+				deleted.clean.set(o.id, { by: 'theirs', annotation: o }); // deleted by theirs, untouched by ours
 			} else {
-				pending.push({ conflict: { kind: 'deleted-by-theirs', id: o.id }, ours: o, theirs: undefined });
+				conflictOn(state, { kind: 'deleted-by-theirs', id: o.id }, { list: 'annotations', id: o.id, ours: o, theirs: undefined });
+				deleted.inConflict.set(o.id, 'theirs');
 			}
 			continue;
 		}
@@ -188,19 +248,17 @@ function mergeDocuments(base: SidecarData | undefined, doc: SidecarDocument, the
 			continue;
 		}
 		if (!b) {
-			pending.push({ conflict: { kind: 'both-added', id: o.id }, ours: o, theirs: t });
+			conflictOn(state, { kind: 'both-added', id: o.id }, { list: 'annotations', id: o.id, ours: o, theirs: t });
 			continue;
 		}
-		const merged = mergeFields(b, o, t);
-		if (merged.conflicting.length === 0) {
-			doc.update(o.id, patchFor(o, merged.ours));
-		} else {
-			doc.update(o.id, patchFor(o, merged.ours));
-			pending.push({ conflict: { kind: 'both-changed', id: o.id, fields: merged.conflicting }, ours: merged.ours, theirs: merged.theirs });
+		const merged = mergeFields(b, o, t, ANNOTATION_KEY_ORDER, ANNOTATION_FIELDS);
+		doc.update(o.id, patchFor(o, merged.ours, ANNOTATION_KEY_ORDER));
+		if (merged.conflicting.length > 0) {
+			conflictOn(state, { kind: 'both-changed', id: o.id, fields: merged.conflicting }, { list: 'annotations', id: o.id, ours: merged.ours, theirs: merged.theirs });
 		}
 	}
 	// Annotations only in theirs.
-	for (const t of theirs.annotations) {
+	for (const t of theirs) {
 		if (oursById.has(t.id)) {
 			continue;
 		}
@@ -210,38 +268,169 @@ function mergeDocuments(base: SidecarData | undefined, doc: SidecarDocument, the
 		} else if (!sameAnnotation(b, t)) {
 			// Deleted by ours, changed by theirs: show theirs' version where it sorts, ours empty.
 			doc.add(t);
-			pending.push({ conflict: { kind: 'deleted-by-ours', id: t.id }, ours: undefined, theirs: t });
+			conflictOn(state, { kind: 'deleted-by-ours', id: t.id }, { list: 'annotations', id: t.id, ours: undefined, theirs: t });
+			deleted.inConflict.set(t.id, 'ours');
+		} else {
+			deleted.clean.set(t.id, { by: 'ours', annotation: t }); // deleted by ours, untouched by theirs: stays deleted
 		}
-		// else: deleted by ours, untouched by theirs → stays deleted.
 	}
-
-	const text = serializeIfChanged(oursText, doc) ?? oursText;
-	if (pending.length === 0) {
-		return { text, conflicts: [], notes };
-	}
-	return { text: insertConflictMarkers(text, pending), conflicts: pending.map((p) => p.conflict), notes };
+	return deleted;
 }
 
 /**
- * Field-wise three-way merge of one annotation. Returns the version to keep for each side
- * (identical when nothing conflicts) and the conflicting fields.
+ * Merges the relation lists by relation id, with the annotation rules. Edits of relations ours
+ * has are made in `state.doc`; the relations to add (from theirs) are returned, to be added once
+ * the annotations are final.
  */
-/** Fields merged as one unit (see the 'span' merge policy). */
-const SPAN_FIELDS: readonly AnnotationField[] = ANNOTATION_KEY_ORDER.filter((k) => (ANNOTATION_FIELDS[k] as FieldSpec).merge === 'span');
+function mergeRelations(base: readonly Relation[], ours: readonly Relation[], theirs: readonly Relation[], state: MergeState): Relation[] {
+	const { doc } = state;
+	const baseById = new Map(base.map((r) => [r.id, r]));
+	const oursById = new Map(ours.map((r) => [r.id, r]));
+	const theirsById = new Map(theirs.map((r) => [r.id, r]));
+	const toAdd: Relation[] = [];
+	const relationConflict = (kind: MergeConflictKind, id: string, o: Relation | undefined, t: Relation | undefined, fields?: RelationField[]): void => {
+		conflictOn(state, { kind, id, relation: true, ...(fields ? { fields } : {}) }, { list: 'relations', id, ours: o, theirs: t });
+	};
+	for (const o of ours) {
+		const b = baseById.get(o.id);
+		const t = theirsById.get(o.id);
+		if (!t) {
+			if (b && sameRelation(o, b)) {
+				doc.removeRelation(o.id); // deleted by theirs, untouched by ours
+			} else if (b) {
+				relationConflict('deleted-by-theirs', o.id, o, undefined);
+			}
+			continue; // (no base: added by ours)
+		}
+		if (sameRelation(o, t)) {
+			continue;
+		}
+		if (!b) {
+			relationConflict('both-added', o.id, o, t);
+			continue;
+		}
+		const merged = mergeFields(b, o, t, RELATION_KEY_ORDER, RELATION_FIELDS);
+		doc.updateRelation(o.id, patchFor(o, merged.ours, RELATION_KEY_ORDER));
+		if (merged.conflicting.length > 0) {
+			relationConflict('both-changed', o.id, merged.ours, merged.theirs, merged.conflicting);
+		}
+	}
+	for (const t of theirs) {
+		if (oursById.has(t.id)) {
+			continue;
+		}
+		const b = baseById.get(t.id);
+		if (!b) {
+			toAdd.push(t); // added by theirs
+		} else if (!sameRelation(b, t)) {
+			toAdd.push(t);
+			relationConflict('deleted-by-ours', t.id, undefined, t);
+		}
+		// else: deleted by ours, untouched by theirs → stays deleted.
+	}
+	return toAdd;
+}
 
-function mergeFields(b: Annotation, o: Annotation, t: Annotation): { ours: Annotation; theirs: Annotation; conflicting: AnnotationField[] } {
+/**
+ * A relation the merge keeps (on either side of a conflict, too) that names an annotation one
+ * side deleted would be left dangling: instead, each such relation is an `endpoint-deleted-by-*`
+ * conflict. The annotation is kept between markers (the deleting side empty), and so is the
+ * relation when it had no conflict of its own: resolving every block to one side gives that
+ * side's annotations and relations. Returns the deleted annotations kept that way.
+ */
+function keepDeletedEndpoints(deleted: Deletions, toAdd: readonly Relation[], state: MergeState): Set<string> {
+	const relationBlocks = new Map(state.blocks.filter((b) => b.list === 'relations').map((b) => [b.id, b]));
+	const kept = [...state.doc.data.relations, ...toAdd];
+	const restored = new Set<string>();
+	for (const relation of kept) {
+		const block = relationBlocks.get(relation.id);
+		const versions = [relation, block?.ours as Relation | undefined, block?.theirs as Relation | undefined].filter((r): r is Relation => r !== undefined);
+		const endsDeletedBy = (side: Side): string[] => [
+			...new Set(versions.flatMap((r) => [r.from, r.to]).filter((id) => (deleted.clean.get(id)?.by ?? deleted.inConflict.get(id)) === side)),
+		];
+		const bySide = { ours: endsDeletedBy('ours'), theirs: endsDeletedBy('theirs') };
+		for (const side of ['ours', 'theirs'] as const) {
+			const ends = bySide[side];
+			if (ends.length === 0) {
+				continue;
+			}
+			state.conflicts.push({ kind: side === 'ours' ? 'endpoint-deleted-by-ours' : 'endpoint-deleted-by-theirs', id: relation.id, relation: true, annotations: ends });
+			for (const id of ends) {
+				const clean = deleted.clean.get(id);
+				if (!clean || restored.has(id)) {
+					continue; // already between markers (deleted on one side, changed on the other)
+				}
+				restored.add(id);
+				if (clean.by === 'ours') {
+					state.doc.add(clean.annotation);
+				}
+				state.blocks.push({
+					list: 'annotations', id,
+					ours: clean.by === 'ours' ? undefined : clean.annotation,
+					theirs: clean.by === 'theirs' ? undefined : clean.annotation,
+				});
+			}
+		}
+		if (!block && (bySide.ours.length > 0) !== (bySide.theirs.length > 0)) {
+			const by: Side = bySide.ours.length > 0 ? 'ours' : 'theirs';
+			const block: PendingBlock = { list: 'relations', id: relation.id, ours: by === 'ours' ? undefined : relation, theirs: by === 'theirs' ? undefined : relation };
+			state.blocks.push(block);
+			relationBlocks.set(relation.id, block);
+		}
+	}
+	return restored;
+}
+
+/**
+ * Adds a relation exactly as a side has it. `addRelation` refuses ends that name no annotation,
+ * but a side's file may hold such a dangling relation (it reads; `check` reports it), and the
+ * merge carries it rather than drop it: added with stand-in ends, then given its own
+ * (`updateRelation` does not check ends, like reading).
+ */
+function addRelationAsIs(doc: SidecarDocument, relation: Relation): void {
+	if (doc.get(relation.from) && doc.get(relation.to)) {
+		doc.addRelation(relation);
+		return;
+	}
+	const standIn = doc.data.annotations[0]?.id;
+	if (standIn === undefined) {
+		const temporary = standInAnnotation('\u0000merge');
+		doc.add(temporary);
+		doc.addRelation({ ...relation, from: temporary.id, to: temporary.id });
+		doc.remove(temporary.id);
+	} else {
+		doc.addRelation({ ...relation, from: standIn, to: standIn });
+	}
+	doc.updateRelation(relation.id, { from: relation.from, to: relation.to });
+}
+
+/** A minimal valid annotation with this id (for rendering and stand-ins only; never written as such). */
+function standInAnnotation(id: string): Annotation {
+	return { id, label: 'x', start: sidecarOffset(0), end: sidecarOffset(1), quote: 'x', prefix: '', suffix: '' };
+}
+
+/**
+ * Field-wise three-way merge of one item (an annotation or a relation) by the field table's
+ * policies. Returns the version to keep for each side (identical when nothing conflicts) and
+ * the conflicting fields.
+ */
+function mergeFields<T extends Item, K extends keyof T & string>(
+	b: T, o: T, t: T, order: readonly K[], specs: Readonly<Record<K, FieldSpec>>,
+): { ours: T; theirs: T; conflicting: K[] } {
 	const ours: Record<string, unknown> = { ...o };
 	const theirsVersion: Record<string, unknown> = { ...o };
-	const conflicting: AnnotationField[] = [];
-	const spanOf = (x: Annotation): string => JSON.stringify(SPAN_FIELDS.map((k) => x[k] ?? null));
+	const conflicting: K[] = [];
+	// Fields merged as one unit (the 'span' policy): taken whole from the side that changed them.
+	const spanFields = order.filter((k) => specs[k].merge === 'span');
+	const spanOf = (x: T): string => JSON.stringify(spanFields.map((k) => x[k] ?? null));
 	const [bs, os, ts] = [spanOf(b), spanOf(o), spanOf(t)];
 	// The side whose whole span is kept; undefined: both moved it differently (a conflict).
 	const spanSide = os === ts || ts === bs ? o : os === bs ? t : undefined;
-	for (const key of ANNOTATION_KEY_ORDER) {
+	for (const key of order) {
 		const bv = b[key] ?? undefined;
 		const ov = o[key] ?? undefined;
 		const tv = t[key] ?? undefined;
-		if ((ANNOTATION_FIELDS[key] as FieldSpec).merge === 'span') {
+		if (specs[key].merge === 'span') {
 			ours[key] = spanSide ? spanSide[key] : ov;
 			theirsVersion[key] = spanSide ? spanSide[key] : tv;
 			if (!spanSide && ov !== tv) {
@@ -254,7 +443,7 @@ function mergeFields(b: Annotation, o: Annotation, t: Annotation): { ours: Annot
 			pick = ov;
 		} else if (ov === bv) {
 			pick = tv;
-		} else if ((ANNOTATION_FIELDS[key] as FieldSpec).merge === 'later') {
+		} else if (specs[key].merge === 'later') {
 			pick = String(ov ?? '') >= String(tv ?? '') ? ov : tv; // ISO 8601 UTC sorts as text
 		} else {
 			conflicting.push(key);
@@ -265,31 +454,36 @@ function mergeFields(b: Annotation, o: Annotation, t: Annotation): { ours: Annot
 		ours[key] = pick;
 		theirsVersion[key] = pick;
 	}
-	return { ours: clean(ours), theirs: clean(theirsVersion), conflicting };
+	return { ours: clean(ours) as T, theirs: clean(theirsVersion) as T, conflicting };
 }
 
-function clean(record: Record<string, unknown>): Annotation {
+function clean(record: Record<string, unknown>): Record<string, unknown> {
 	for (const key of Object.keys(record)) {
 		if (record[key] === undefined) {
 			delete record[key];
 		}
 	}
-	return record as unknown as Annotation;
+	return record;
 }
 
 /** Patch turning `current` into `next` (fields missing in `next` are removed). */
-function patchFor(current: Annotation, next: Annotation): AnnotationPatch {
-	const patch: Record<string, unknown> = {};
-	for (const key of changedFields(current, next)) {
-		if (key !== 'id') {
+function patchFor<T extends Item>(current: T, next: T, order: readonly (keyof T & string)[]): Partial<T> {
+	const patch: Partial<T> = {};
+	for (const key of order) {
+		if (key !== 'id' && (current[key] ?? undefined) !== (next[key] ?? undefined)) {
 			patch[key] = next[key];
 		}
 	}
-	return patch as AnnotationPatch;
+	return patch;
 }
 
 /** Line ranges (0-based, inclusive) of each annotation item in a sidecar text, by id. */
 export function annotationBlockLines(text: string): Map<string, { start: number; end: number }> {
+	return listBlockLines(text, 'annotations');
+}
+
+/** Line ranges (0-based, inclusive) of each item of the top-level list `key` in a sidecar text, by id. */
+export function listBlockLines(text: string, key: ListKey): Map<string, { start: number; end: number }> {
 	const blocks = new Map<string, { start: number; end: number }>();
 	const lineCounter = new LineCounter();
 	const doc = parseDocument(text, { lineCounter, version: '1.2' });
@@ -297,7 +491,7 @@ export function annotationBlockLines(text: string): Map<string, { start: number;
 	if (!isMap(root)) {
 		return blocks;
 	}
-	const seq = root.get('annotations', true) as YamlNode | undefined;
+	const seq = root.get(key, true) as YamlNode | undefined;
 	if (!isSeq(seq)) {
 		return blocks;
 	}
@@ -321,28 +515,94 @@ export function annotationBlockLines(text: string): Map<string, { start: number;
 export function renderAnnotationBlock(annotation: Annotation, indent = '  '): string[] {
 	const doc = createSidecar({ article: 'x.txt', date: null, textHash: null });
 	doc.add(annotation);
-	const lines = doc.toString().split('\n');
-	const at = lines.findIndex((l) => /^annotations:/.test(l));
-	return lines
-		.slice(at + 1)
-		.filter((l) => l.trim() !== '')
-		.map((l) => indent + l.slice(2));
+	return listLines(doc.toString(), 'annotations', indent);
 }
 
-function insertConflictMarkers(text: string, pending: readonly PendingConflict[]): string {
+/** The YAML lines of one relation as a list item, indented with `indent` before the dash. */
+export function renderRelationBlock(relation: Relation, indent = '  '): string[] {
+	const doc = createSidecar({ article: 'x.txt', date: null, textHash: null });
+	for (const id of new Set([relation.from, relation.to])) {
+		doc.add(standInAnnotation(id));
+	}
+	doc.addRelation(relation);
+	return listLines(doc.toString(), 'relations', indent);
+}
+
+/** The item lines under the top-level `key:` of a printed sidecar, re-indented. */
+function listLines(text: string, key: ListKey, indent: string): string[] {
+	const lines = text.split('\n');
+	const at = lines.findIndex((l) => l.startsWith(`${key}:`));
+	const out: string[] = [];
+	for (const line of lines.slice(at + 1)) {
+		if (line.trim() === '') {
+			continue;
+		}
+		if (!line.startsWith(' ')) {
+			break; // the next top-level key
+		}
+		out.push(indent + line.slice(2));
+	}
+	return out;
+}
+
+function insertConflictMarkers(text: string, pending: readonly PendingBlock[]): string {
 	const eol = /\r\n/.test(text) ? '\r\n' : '\n';
 	const lines = text.split(/\r?\n/);
-	const blocks = annotationBlockLines(text);
+	const edits: { start: number; end: number; lines: string[] }[] = [];
+	for (const list of ['annotations', 'relations'] as const) {
+		const items = listBlockLines(text, list);
+		const located = pending
+			.filter((p) => p.list === list)
+			.map((p) => ({ p, block: items.get(p.id) }))
+			.filter((x): x is { p: PendingBlock; block: { start: number; end: number } } => x.block !== undefined);
+		if (located.length === 0) {
+			continue;
+		}
+		const side = (p: PendingBlock, which: Side): string[] => {
+			const block = items.get(p.id)!;
+			const version = p[which];
+			if (!version) {
+				return [];
+			}
+			if (which === 'ours') {
+				return lines.slice(block.start, block.end + 1);
+			}
+			const indent = /^\s*/.exec(lines[block.start])?.[0] ?? '  ';
+			return list === 'annotations' ? renderAnnotationBlock(version as Annotation, indent) : renderRelationBlock(version as Relation, indent);
+		};
+		const emptiedBy = (which: Side): boolean => located.filter((x) => !x.p[which]).length === items.size;
+		if (!emptiedBy('ours') && !emptiedBy('theirs')) {
+			for (const { p, block } of located) {
+				edits.push({ start: block.start, end: block.end, lines: [CONFLICT_MARKERS.ours, ...side(p, 'ours'), CONFLICT_MARKERS.separator, ...side(p, 'theirs'), CONFLICT_MARKERS.theirs] });
+			}
+			continue;
+		}
+		// Resolving to one side would leave the list without items (a key with nothing under it does
+		// not read): the whole list, key included, is one block, each side as resolved to it.
+		const keyLine = lines.findIndex((l) => l.startsWith(`${list}:`));
+		const last = Math.max(...[...items.values()].map((b) => b.end));
+		const byStart = new Map(located.map((x) => [x.block.start, x]));
+		const section = (which: Side): string[] => {
+			if (emptiedBy(which)) {
+				return list === 'annotations' ? ['annotations: []'] : []; // as the codec writes an empty list; no relations: no key
+			}
+			const out: string[] = [];
+			for (let i = keyLine; i <= last; i++) {
+				const x = byStart.get(i);
+				if (x) {
+					out.push(...side(x.p, which));
+					i = x.block.end;
+				} else {
+					out.push(lines[i]);
+				}
+			}
+			return out;
+		};
+		edits.push({ start: keyLine, end: last, lines: [CONFLICT_MARKERS.ours, ...section('ours'), CONFLICT_MARKERS.separator, ...section('theirs'), CONFLICT_MARKERS.theirs] });
+	}
 	// Replace from the bottom up so earlier line numbers stay valid.
-	const located = pending
-		.map((p) => ({ p, block: blocks.get(p.conflict.id ?? '') }))
-		.filter((x): x is { p: PendingConflict; block: { start: number; end: number } } => x.block !== undefined)
-		.sort((a, b) => b.block.start - a.block.start);
-	for (const { p, block } of located) {
-		const indent = /^\s*/.exec(lines[block.start])?.[0] ?? '  ';
-		const oursLines = p.ours ? lines.slice(block.start, block.end + 1) : [];
-		const theirsLines = p.theirs ? renderAnnotationBlock(p.theirs, indent) : [];
-		lines.splice(block.start, block.end - block.start + 1, CONFLICT_MARKERS.ours, ...oursLines, CONFLICT_MARKERS.separator, ...theirsLines, CONFLICT_MARKERS.theirs);
+	for (const e of edits.sort((a, b) => b.start - a.start)) {
+		lines.splice(e.start, e.end - e.start + 1, ...e.lines);
 	}
 	return lines.join(eol);
 }
@@ -352,15 +612,21 @@ export function describeConflict(c: MergeConflict): string {
 	if (c.id === undefined && c.kind !== 'unreadable') {
 		return 'one side deleted the file, the other changed it';
 	}
+	const what = `${c.relation ? 'relation' : 'annotation'} ${c.id ?? ''}`;
+	const named = (c.annotations ?? []).join(', ');
 	switch (c.kind) {
 		case 'both-changed':
-			return `annotation ${c.id}: both sides changed ${(c.fields ?? []).join(', ')}`;
+			return `${what}: both sides changed ${(c.fields ?? []).join(', ')}`;
 		case 'both-added':
-			return `annotation ${c.id}: added on both sides with different content`;
+			return `${what}: added on both sides with different content`;
 		case 'deleted-by-ours':
-			return `annotation ${c.id}: deleted on our side, changed on theirs`;
+			return `${what}: deleted on our side, changed on theirs`;
 		case 'deleted-by-theirs':
-			return `annotation ${c.id}: changed on our side, deleted on theirs`;
+			return `${what}: changed on our side, deleted on theirs`;
+		case 'endpoint-deleted-by-ours':
+			return `${what}: links annotation ${named}, which our side deleted (kept between markers with it; keep both or neither)`;
+		case 'endpoint-deleted-by-theirs':
+			return `${what}: links annotation ${named}, which their side deleted (kept between markers with it; keep both or neither)`;
 		case 'unreadable':
 			return `the ${c.side ?? 'other'} version is not a readable sidecar (${c.errors?.[0] ? `line ${c.errors[0].line}: ${c.errors[0].message}` : 'unknown error'})`;
 	}

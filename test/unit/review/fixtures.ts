@@ -1,6 +1,7 @@
 /** Shared sidecar fixtures for the review tests. */
 import { createSidecar, parseSidecar, type SidecarDocument } from '../../../src/core/annotations/sidecarCodec';
-import type { Annotation } from '../../../src/core/annotations/model';
+import { CONFLICT_MARKERS } from '../../../src/core/review/sidecarMerge';
+import type { Annotation, Relation } from '../../../src/core/annotations/model';
 import { sidecarOffset } from '../../../src/core/annotations/offsets';
 
 export const ARTICLE_NAME = '001_0a1b2c3d4e5f6071.txt';
@@ -57,3 +58,32 @@ export function edit(text: string, change: (doc: SidecarDocument) => void): stri
 export const ZELENSKY = ann('a1', 'attribution', 'President Zelensky');
 export const KIEV = ann('a2', 'event', 'ontving in Kiev');
 export const STEUN = ann('a3', 'claim', 'de steun van de Verenigde Staten onverminderd groot');
+
+/** A relation between two fixture annotations (author and times filled in like {@link ann}). */
+export function rel(id: string, type: string, from: string, to: string, extra: Partial<Relation> = {}): Relation {
+	return { id, type, from, to, author: 'Test', created: '2026-01-01T00:00:00Z', modified: '2026-01-01T00:00:00Z', ...extra };
+}
+
+/** A sidecar text with these annotations and relations. */
+export function sidecarWithRelations(annotations: Annotation[], relations: Relation[]): string {
+	return edit(sidecarText(annotations), (d) => relations.forEach((r) => d.addRelation(r)));
+}
+
+/** The text with every conflict resolved to one side (the marker lines and the other side dropped). */
+export function resolve(text: string, side: 'ours' | 'theirs'): string {
+	const out: string[] = [];
+	let section: 'none' | 'ours' | 'theirs' = 'none';
+	for (const line of text.split(/(?<=\n)/)) {
+		const bare = line.replace(/\r?\n$/, '');
+		if (bare === CONFLICT_MARKERS.ours) {
+			section = 'ours';
+		} else if (bare === CONFLICT_MARKERS.separator && section === 'ours') {
+			section = 'theirs';
+		} else if (bare === CONFLICT_MARKERS.theirs && section === 'theirs') {
+			section = 'none';
+		} else if (section === 'none' || section === side) {
+			out.push(line);
+		}
+	}
+	return out.join('');
+}
