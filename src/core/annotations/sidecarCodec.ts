@@ -36,7 +36,7 @@ import {
 } from './sidecarValidator';
 import { mergeUntouchedLines } from './lineMerge';
 import type { SidecarOffset } from './offsets';
-import { MapEditRecord, rebaseRanges, spliceSidecar, spliceable, type SpliceResult, type SpliceState } from './sidecarSplice';
+import { MapEditRecord, listSpliceable, rebaseRanges, spliceSidecar, spliceable, type SpliceResult, type SpliceState } from './sidecarSplice';
 
 /** What the fast write path records from the first edit on (see `sidecarSplice.ts`); the codec adds to `moved` and `maps`. */
 type SpliceInfo = Omit<SpliceState, 'source' | 'eol' | 'options' | 'moved' | 'maps'> & {
@@ -223,8 +223,6 @@ export class SidecarDocument {
 	private splice: SpliceInfo | undefined;
 	/** The splice of the current edits, once computed (null: the layout needs the full print). */
 	private lastSplice: SpliceResult | null | undefined;
-	/** A relation was added, changed or removed since the last commit. */
-	private relationsEdited = false;
 
 	/** @internal Use {@link parseSidecar} or {@link createSidecar}. */
 	constructor(
@@ -276,7 +274,6 @@ export class SidecarDocument {
 		this.printedBeforeEdits = undefined;
 		this.splice = undefined;
 		this.lastSplice = undefined;
-		this.relationsEdited = false;
 	}
 
 	/** @internal Printer output of the unedited document, when `original` is its source. */
@@ -458,7 +455,6 @@ export class SidecarDocument {
 		seq.flow = false;
 		seq.items.push(this.itemNode(relation, RELATION_KEY_ORDER));
 		this.view.relations.push(cleanItem(relation, RELATION_KEY_ORDER));
-		this.relationsEdited = true;
 		this.touch();
 	}
 
@@ -478,8 +474,7 @@ export class SidecarDocument {
 		this.snapshot();
 		if (this.patchMap(map, patch, RELATION_KEY_ORDER, (key) => !RELATION_FIELDS[key as keyof typeof RELATION_FIELDS].required, 'Relation')) {
 			this.view.relations[index] = cleanItem(next, RELATION_KEY_ORDER);
-			this.relationsEdited = true;
-			this.touch();
+				this.touch();
 		}
 		return true;
 	}
@@ -500,7 +495,6 @@ export class SidecarDocument {
 			(this.doc.contents as YAMLMap).delete('relations');
 		}
 		this.view.relations.splice(index, 1);
-		this.relationsEdited = true;
 		this.touch();
 		return true;
 	}
@@ -612,7 +606,7 @@ export class SidecarDocument {
 	 */
 	splicedText(): string | undefined {
 		const sp = this.splice;
-		if (!sp || !this.mutated || this.relationsEdited || valueNode(sp.root, 'annotations') !== sp.seq || this.doc.contents !== sp.root) {
+		if (!sp || !this.mutated || valueNode(sp.root, 'annotations') !== sp.seq || this.doc.contents !== sp.root) {
 			return undefined;
 		}
 		this.lastSplice ??= spliceSidecar({
@@ -636,13 +630,17 @@ export class SidecarDocument {
 		const root = this.doc.contents;
 		const pair = isMap(root) ? findPair(root, 'annotations') : undefined;
 		const seq = pair?.value;
-		if (isMap(root) && isSeq(seq) && isScalar(pair?.key) && spliceable(this.sourceText, this.eol, root, seq, pair.key)) {
+		const rel = isMap(root) ? findPair(root, 'relations') : undefined;
+		if (isMap(root) && isSeq(seq) && isScalar(pair?.key) && spliceable(this.sourceText, this.eol, root, seq, pair.key) &&
+			(!rel || listSpliceable(this.sourceText, rel.value, rel.key))) {
+			const relSeq = rel?.value as YAMLSeq | undefined;
 			this.splice = {
 				root,
 				annotationsKey: pair.key,
 				seq,
 				seqWasEmptyFlow: !!seq.flow,
 				items: seq.items.slice(),
+				relations: rel && relSeq ? { key: rel.key as Scalar, seq: relSeq, wasEmptyFlow: !!relSeq.flow, items: relSeq.items.slice() } : undefined,
 				moved: new Set(),
 				maps: new Map(),
 			};

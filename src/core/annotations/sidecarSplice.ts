@@ -44,10 +44,35 @@ export interface SpliceState {
 	readonly seqWasEmptyFlow: boolean;
 	/** Items as parsed. */
 	readonly items: readonly unknown[];
+	/** The `relations:` list as parsed; undefined when the file had none (a first relation adds it after the annotations). */
+	readonly relations?: ParsedList;
 	/** Items whose position changed (re-sorted by new offsets). */
 	readonly moved: ReadonlySet<unknown>;
 	/** Annotation maps and the root map edited in place. */
 	readonly maps: ReadonlyMap<YAMLMap, MapEditRecord>;
+}
+
+/** A top-level list as parsed: its key, the list node (which stays in the tree while it exists) and its items. */
+export interface ParsedList {
+	readonly key: Scalar;
+	readonly seq: YAMLSeq;
+	/** Was it `key: []` (an empty flow list)? */
+	readonly wasEmptyFlow: boolean;
+	readonly items: readonly unknown[];
+}
+
+/** A list the splicer walks, with the item boundaries it found. */
+interface ListCtx extends ParsedList {
+	readonly name: 'annotations' | 'relations';
+	readonly bounds: Int32Array;
+}
+
+function findRootPair(root: YAMLMap, key: string): Pair | undefined {
+	return (root.items as Pair[]).find((p) => isScalar(p.key) && p.key.value === key);
+}
+
+function valueOfRoot(root: YAMLMap, key: string): unknown {
+	return findRootPair(root, key)?.value;
 }
 
 /** Signals "layout not understood": the caller uses the full printer. */
@@ -75,7 +100,15 @@ export function spliceable(source: string, eol: '\n' | '\r\n', root: unknown, se
 	if (eol === '\n' ? source.includes('\r') : /(?:^|[^\r])\n/.test(source) || /\r(?!\n)/.test(source)) {
 		return false;
 	}
-	const keyStart = annotationsKey.range[0];
+	return listSpliceable(source, seq, annotationsKey);
+}
+
+/** Whether a top-level list's layout is one the fast path handles: the key starts a line; a flow list only as `key: []`. */
+export function listSpliceable(source: string, seq: unknown, key: unknown): boolean {
+	if (!isSeq(seq) || !isScalar(key) || !key.range) {
+		return false;
+	}
+	const keyStart = key.range[0];
 	if (keyStart !== 0 && source[keyStart - 1] !== '\n') {
 		return false;
 	}
@@ -94,8 +127,10 @@ interface Replacement {
 	pairs?: Pair[];
 	/** The map whose pairs these are. */
 	map?: YAMLMap;
-	/** The text starts with the `annotations:` key line (an empty flow list became a block list). */
+	/** The text starts with the list's key line (an empty flow list became a block list, or a relations list was added). */
 	withKey?: boolean;
+	/** With `withKey`: the key and list nodes the text prints. */
+	list?: { readonly key: Scalar; readonly seq: YAMLSeq };
 }
 
 /** One replaced range of the source: `[from, to)` became `text` (line ends as written). */
@@ -107,6 +142,7 @@ export interface SpliceEdit {
 	readonly pairs?: readonly Pair[];
 	readonly map?: YAMLMap;
 	readonly withKey?: boolean;
+	readonly list?: { readonly key: Scalar; readonly seq: YAMLSeq };
 }
 
 /** The spliced text and the edits that made it (for {@link rebaseRanges}). */
@@ -132,11 +168,14 @@ class Splicer {
 	private readonly out: Replacement[] = [];
 	/** Pair lines to print, filled in after the walk (one print for all). */
 	private readonly pairJobs: { pair: Pair; replacement: Replacement; indent: string; insert: boolean }[] = [];
-	private readonly bounds: Int32Array;
+	private readonly annotations: ListCtx;
+	private readonly relations: ListCtx | undefined;
 
 	constructor(private readonly st: SpliceState) {
 		this.s = st.source;
-		this.bounds = new Int32Array(st.items.length + 1).fill(-1);
+		const ctx = (name: ListCtx['name'], list: ParsedList): ListCtx => ({ name, ...list, bounds: new Int32Array(list.items.length + 1).fill(-1) });
+		this.annotations = ctx('annotations', { key: st.annotationsKey, seq: st.seq, wasEmptyFlow: st.seqWasEmptyFlow, items: st.items });
+		this.relations = st.relations && ctx('relations', st.relations);
 	}
 
 	run(): SpliceResult {
@@ -146,7 +185,8 @@ class Splicer {
 				this.spliceMap(map, rec, '', '');
 			}
 		}
-		this.spliceItems();
+		this.spliceItems(this.annotations, st.seq.items);
+		this.spliceRelations();
 		this.renderPairs();
 		this.out.sort((a, b) => a.from - b.from || a.to - b.to);
 		const parts: string[] = [];
@@ -158,7 +198,7 @@ class Splicer {
 			}
 			const text = st.eol === '\n' ? r.text : r.text.replace(/\n/g, '\r\n');
 			parts.push(this.s.slice(at, r.from), text);
-			edits.push({ from: r.from, to: r.to, text, items: r.items, pairs: r.pairs, map: r.map, withKey: r.withKey });
+			edits.push({ from: r.from, to: r.to, text, items: r.items, pairs: r.pairs, map: r.map, withKey: r.withKey, list: r.list });
 			at = r.to;
 		}
 		parts.push(this.s.slice(at));
@@ -197,8 +237,8 @@ class Splicer {
 
 	// ---- the annotations list ----------------------------------------------------------------
 
-	private item(i: number): YAMLMap {
-		const node = this.st.items[i];
+	private item(list: ListCtx, i: number): YAMLMap {
+		const node = list.items[i];
 		if (!isMap(node) || !node.range) {
 			fail();
 		}
@@ -206,8 +246,8 @@ class Splicer {
 	}
 
 	/** Start of the `  - ` line of item i. */
-	private dashLine(i: number): number {
-		const node = this.item(i);
+	private dashLine(list: ListCtx, i: number): number {
+		const node = this.item(list, i);
 		const ls = this.lineStart(node.range![0]);
 		if (this.s.slice(ls, node.range![0]) !== '  - ') {
 			fail();
@@ -216,29 +256,29 @@ class Splicer {
 	}
 
 	/** Boundary before item i (i = n: end of the list). */
-	private bound(i: number): number {
-		const cached = this.bounds[i];
+	private bound(list: ListCtx, i: number): number {
+		const cached = list.bounds[i];
 		if (cached >= 0) {
 			return cached;
 		}
-		const n = this.st.items.length;
+		const n = list.items.length;
 		let b: number;
 		if (i === 0) {
-			const first = this.item(0);
+			const first = this.item(list, 0);
 			if (first.spaceBefore || first.commentBefore) {
 				fail();
 			}
-			b = this.dashLine(0);
+			b = this.dashLine(list, 0);
 		} else {
-			const prev = this.item(i - 1);
+			const prev = this.item(list, i - 1);
 			const end = prev.range![2];
 			b = this.lineStart(end);
-			if (!/^[ \t]*$/.test(this.s.slice(b, end)) || b <= this.dashLine(i - 1)) {
+			if (!/^[ \t]*$/.test(this.s.slice(b, end)) || b <= this.dashLine(list, i - 1)) {
 				fail();
 			}
 			if (i < n) {
-				const next = this.item(i);
-				const dash = this.dashLine(i);
+				const next = this.item(list, i);
+				const dash = this.dashLine(list, i);
 				if (b > dash || !this.allBlankOrComment(b, dash)) {
 					fail();
 				}
@@ -248,28 +288,86 @@ class Splicer {
 				}
 			}
 		}
-		this.bounds[i] = b;
+		list.bounds[i] = b;
 		return b;
 	}
 
-	private spliceItems(): void {
+	/** End of a list as parsed: the line after its last item, or after `key: []`. */
+	private listEnd(list: ListCtx): number {
+		if (list.items.length > 0) {
+			return this.bound(list, list.items.length);
+		}
+		if (!list.wasEmptyFlow) {
+			fail();
+		}
+		const key = list.key.range![0];
+		const seqEnd = list.seq.range![1];
+		if (this.s.slice(key, seqEnd) !== `${list.name}: []` || this.lineEndNoBreak(seqEnd) !== seqEnd) {
+			fail();
+		}
+		return this.nextLineStart(seqEnd);
+	}
+
+	/** The whole `key:` block printed for `seq` (with `withKey`), replacing [from, to). */
+	private keyBlock(name: ListCtx['name'], seq: YAMLSeq, from: number, to: number): void {
+		const pair = findRootPair(this.st.root, name);
+		if (!pair || pair.value !== seq || !isScalar(pair.key) || pair.key.commentBefore || pair.key.spaceBefore || seq.commentBefore || seq.comment || seq.flow) {
+			fail();
+		}
+		this.out.push({ from, to, text: `${name}:\n` + this.renderItems(seq.items), items: seq.items.slice(), withKey: true, list: { key: pair.key, seq } });
+	}
+
+	/**
+	 * The relations list: spliced like the annotations when it stays; added after the annotations
+	 * (where the printer puts it) when it is new; its lines removed when it went.
+	 */
+	private spliceRelations(): void {
+		const { root } = this.st;
+		const now = valueOfRoot(root, 'relations');
+		const parsed = this.relations;
+		if (parsed && now === parsed.seq) {
+			this.spliceItems(parsed, parsed.seq.items);
+			return;
+		}
+		if (now !== undefined && (!isSeq(now) || now.items.length === 0)) {
+			fail();
+		}
+		if (parsed) {
+			// The list went (its last relation removed), or a new one replaced it.
+			const from = parsed.key.range![0];
+			const to = this.listEnd(parsed);
+			if (now === undefined) {
+				this.out.push({ from, to, text: '' });
+			} else {
+				this.keyBlock('relations', now, from, to);
+			}
+			return;
+		}
+		if (now === undefined) {
+			return;
+		}
+		// A new list: the printer writes it right after the annotations list, if it is next in the map.
+		const keys = root.items.map((p) => (isScalar(p.key) ? p.key.value : undefined));
+		if (keys.indexOf('relations') !== keys.indexOf('annotations') + 1) {
+			fail();
+		}
+		const at = this.listEnd(this.annotations);
+		this.keyBlock('relations', now, at, at);
+	}
+
+	private spliceItems(list: ListCtx, current: readonly unknown[]): void {
 		const { st } = this;
-		const n = st.items.length;
-		const current = st.seq.items;
+		const n = list.items.length;
 		if (n === 0) {
 			if (current.length === 0) {
 				return;
 			}
-			if (!st.seqWasEmptyFlow) {
-				fail();
-			}
-			// `annotations: []` → `annotations:` + the new items.
-			const key = st.annotationsKey.range![0];
-			const seqEnd = st.seq.range![1];
-			if (this.s.slice(key, seqEnd) !== 'annotations: []' || this.lineEndNoBreak(seqEnd) !== seqEnd) {
-				fail();
-			}
-			this.out.push({ from: key, to: this.nextLineStart(seqEnd), text: 'annotations:\n' + this.renderItems(current), items: current.slice(), withKey: true });
+			// `key: []` → `key:` + the new items.
+			const key = list.key.range![0];
+			this.out.push({
+				from: key, to: this.listEnd(list), text: `${list.name}:\n` + this.renderItems(current), items: current.slice(), withKey: true,
+				list: { key: list.key, seq: list.seq },
+			});
 			return;
 		}
 		if (current.length === 0) {
@@ -280,7 +378,7 @@ class Splicer {
 			fail(); // the printer indents the blank line before a first item; leave that to it
 		}
 		const index = new Map<unknown, number>();
-		st.items.forEach((node, i) => index.set(node, i));
+		list.items.forEach((node, i) => index.set(node, i));
 		let prev = -1;
 		let pending: unknown[] = [];
 		for (const node of current) {
@@ -293,19 +391,19 @@ class Splicer {
 				fail();
 			}
 			if (j > prev + 1 || pending.length > 0) {
-				this.out.push({ from: this.bound(prev + 1), to: this.bound(j), text: this.renderItems(pending), items: pending });
+				this.out.push({ from: this.bound(list, prev + 1), to: this.bound(list, j), text: this.renderItems(pending), items: pending });
 				pending = [];
 			}
 			const rec = st.maps.get(node as YAMLMap);
 			if (rec) {
-				this.item(j);
-				this.dashLine(j);
+				this.item(list, j);
+				this.dashLine(list, j);
 				this.spliceMap(node as YAMLMap, rec, '    ', '  - ');
 			}
 			prev = j;
 		}
 		if (prev + 1 < n || pending.length > 0) {
-			this.out.push({ from: this.bound(prev + 1), to: this.bound(n), text: this.renderItems(pending), items: pending });
+			this.out.push({ from: this.bound(list, prev + 1), to: this.bound(list, n), text: this.renderItems(pending), items: pending });
 		}
 	}
 
@@ -341,7 +439,10 @@ class Splicer {
 		if (map.flow) {
 			fail();
 		}
-		const p0 = rec.pairs;
+		// The root's `relations` pair comes and goes with its list (spliceRelations).
+		const kept = (p: Pair): boolean => map !== this.st.root || !isScalar(p.key) || p.key.value !== 'relations';
+		const p0 = rec.pairs.filter(kept);
+		const values = rec.values.filter((_v, i) => kept(rec.pairs[i]));
 		const n = p0.length;
 		const index = new Map<Pair, number>();
 		p0.forEach((p, i) => index.set(p, i));
@@ -358,7 +459,7 @@ class Splicer {
 		};
 		/** End of pair i's value when it is a one-line scalar. */
 		const oneLineValueEnd = (i: number): number => {
-			const orig = rec.values[i];
+			const orig = values[i];
 			if (!isScalar(orig) || !orig.range || orig.commentBefore) {
 				fail();
 			}
@@ -385,7 +486,7 @@ class Splicer {
 				fail();
 			}
 			const ls = this.lineStart(k.range![0]);
-			const prevValue = rec.values[i - 1] as { range?: [number, number, number] } | null;
+			const prevValue = values[i - 1] as { range?: [number, number, number] } | null;
 			const prevEnd = prevValue?.range?.[1] ?? fail();
 			const between = this.s.slice(prevEnd, ls);
 			if (prevEnd > ls || between.split('\n').length > 2) {
@@ -404,7 +505,7 @@ class Splicer {
 			}
 			pending = [];
 		};
-		for (const pair of map.items as Pair[]) {
+		for (const pair of (map.items as Pair[]).filter(kept)) {
 			const j = index.get(pair);
 			if (j === undefined) {
 				pending.push(pair);
@@ -515,7 +616,7 @@ class Rebaser {
 		this.edits.forEach((e, i) => {
 			if (e.items && e.items.length > 0) {
 				const eol = e.text.includes('\r\n') ? '\r\n' : '\n';
-				const head = e.withKey ? '' : `annotations:${eol}`;
+				const head = e.withKey ? '' : `list:${eol}`;
 				const parsed = parseFragment(head + e.text);
 				const pair = parsed.items[0];
 				const parsedSeq = pair?.value;
@@ -525,9 +626,10 @@ class Rebaser {
 				const offset = this.newFrom[i] - head.length;
 				e.items.forEach((item, k) => copyRanges(item, parsedSeq.items[k], offset, stale));
 				if (e.withKey) {
-					copyRanges(annotationsKey, pair.key, offset, stale);
-					(seq as Ranged).range = shift(parsedSeq.range, offset);
-					stale.delete(seq);
+					const list = e.list ?? fail();
+					copyRanges(list.key, pair.key, offset, stale);
+					(list.seq as Ranged).range = shift(parsedSeq.range, offset);
+					stale.delete(list.seq);
 				}
 			} else if (e.pairs && e.pairs.length > 0) {
 				// A pair edited in place is parsed with the rest of its line (comment, line break),
@@ -564,17 +666,20 @@ class Rebaser {
 				stale.delete(map as Ranged);
 			}
 		}
-		// As parsing sets it: a splice leaves an empty list only as the source's `annotations: []`,
-		// and a parsed block list has no flow flag (an edit may have set it to false).
-		(seq as { flow?: boolean }).flow = seq.items.length === 0 ? true : undefined;
-		// A block list's own range only has to exist (the flow `[]` case is rewritten above).
-		if (stale.delete(seq) && seq.items.length > 0) {
-			const first = (seq.items[0] as Ranged).range;
-			const last = (seq.items[seq.items.length - 1] as Ranged).range;
-			if (!first || !last) {
-				fail();
+		const relations = findRootPair(root, 'relations')?.value;
+		for (const list of isSeq(relations) ? [seq, relations] : [seq]) {
+			// As parsing sets it: a splice leaves an empty list only as the source's `key: []`,
+			// and a parsed block list has no flow flag (an edit may have set it to false).
+			(list as { flow?: boolean }).flow = list.items.length === 0 ? true : undefined;
+			// A block list's own range only has to exist (the flow `[]` case is rewritten above).
+			if (stale.delete(list) && list.items.length > 0) {
+				const first = (list.items[0] as Ranged).range;
+				const last = (list.items[list.items.length - 1] as Ranged).range;
+				if (!first || !last) {
+					fail();
+				}
+				(list as Ranged).range = [first[0], last[1], last[2]];
 			}
-			(seq as Ranged).range = [first[0], last[1], last[2]];
 		}
 		if (stale.size > 0) {
 			fail();
