@@ -208,6 +208,9 @@ describe('relations between annotations', () => {
 		const toHover = await hoverText(editor, 'de stroomprijs');
 		assert.match(toHover, /_source\\?-of_ ← \[attribution “Minister Hermans”\]\(command:_corpusAnnotator\.selectAnnotation\?/);
 		assert.doesNotMatch(await hoverText(editor, 'vaak jaren'), /source\\?-of/, 'an annotation without relations lists none');
+		// The link's command goes to the other end.
+		await vscode.commands.executeCommand('_corpusAnnotator.selectAnnotation', editor.document.uri.toString(), ids.price);
+		await waitFor(() => vscode.window.activeTextEditor?.document.getText(vscode.window.activeTextEditor.selection) === 'de stroomprijs daardoor op termijn daalt', 'the jump to the other end');
 		await waitFor(async () => (await headerLens(editor.document.uri)) === '3 annotations · 1 relation', 'the header lens to count the relation');
 	});
 
@@ -256,5 +259,27 @@ describe('relations between annotations', () => {
 		await vscode.commands.executeCommand('corpusAnnotator.deleteRelation');
 		await waitFor(async () => (await sidecar()).relations.length === 0, 'the relation to be deleted');
 		assert.strictEqual((await sidecar()).ids.length, 3, 'the annotations stay');
+	});
+
+	it('keeps a link made with unsaved edits until the save, and runs it again on a sidecar changed meanwhile', async () => {
+		const document = editor.document;
+		const end = document.positionAt(document.getText().length);
+		assert.ok(await editor.edit((b) => b.insert(end, 'Het debat gaat volgende week verder.\n')));
+		cursorIn(editor, 'Minister Hermans');
+		const id = await vscode.commands.executeCommand<string>('corpusAnnotator.linkAnnotation', undefined, { to: ids.delay, type: 'about' });
+		assert.ok(id, 'linked without asking: the other end and the type were given');
+		const testing = (await getApi()).testing!;
+		assert.strictEqual((await testing.annotations.list(document.uri.toString())).pendingChanges, 1, 'held until the article is saved');
+		assert.deepStrictEqual((await sidecar()).relations, [], 'nothing written before the save');
+		// Another program changes the sidecar meanwhile: its change and ours both survive the save.
+		const onDisk = (await sidecar()).text;
+		await vscode.workspace.fs.writeFile(fixtureUri(SIDECAR), new TextEncoder().encode(`${onDisk}# checked by the desk\n`));
+		await document.save();
+		const saved = await waitFor(async () => {
+			const s = await sidecar();
+			return s.relations.length === 1 && s.text.includes('# checked by the desk') ? s : undefined;
+		}, 'the save to write the relation onto the changed sidecar');
+		assert.deepStrictEqual(saved.relations.map((r) => [r.id, r.type, r.from, r.to]), [[id, 'about', ids.minister, ids.delay]]);
+		assert.strictEqual((await testing.annotations.list(document.uri.toString())).pendingChanges, 0);
 	});
 });

@@ -59,16 +59,17 @@ class RelationCommands {
 			throw new UserError(`${annotationTitle(from)} is already linked to ${annotationTitle(to)} as ${type}.`);
 		}
 		const author = await this.deps.author.resolve(vscode.workspace.getWorkspaceFolder(document.uri)?.uri);
+		const created = new Date();
+		// Chosen once, so a run again on a sidecar changed meanwhile keeps the id the command returned (unless it is taken there).
+		let chosenId: string | undefined;
 		const id = await store.modify(document, (doc) => {
 			if (doc.relations.some(same)) {
 				return undefined; // made meanwhile by someone else: nothing to add
 			}
 			const taken = new Set([...doc.data.annotations.map((a) => a.id), ...doc.relations.map((r) => r.id)]);
-			const relation = createRelation(type, from.annotation.id, to.annotation.id, {
-				now: () => new Date(),
-				author,
-				newId: makeIdGenerator(Math.random, (candidate) => taken.has(candidate)),
-			}, { note: options.note });
+			const newId = makeIdGenerator(Math.random, (candidate) => taken.has(candidate));
+			chosenId = chosenId !== undefined && !taken.has(chosenId) ? chosenId : newId();
+			const relation = createRelation(type, from.annotation.id, to.annotation.id, { now: () => created, author, newId: () => chosenId! }, { note: options.note });
 			// Throws when an end is gone (deleted by another program meanwhile): the change is dropped with that reason.
 			doc.addRelation(relation);
 			return relation.id;
