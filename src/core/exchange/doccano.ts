@@ -75,7 +75,7 @@ function importDoccano(files: readonly ExchangeFile[]): ImportResult {
 	const schema = new SchemaCollector();
 	const documents: ImportedDocument[] = [];
 	const paths = new Map<string, string>();
-	for (const file of files.filter((f) => f.path.endsWith('.jsonl') || f.path.endsWith('.json'))) {
+	for (const file of files.filter((f) => f.path.endsWith('.jsonl'))) {
 		const lines = file.text.split('\n');
 		lines.forEach((raw, i) => {
 			const source = raw.endsWith('\r') ? raw.slice(0, -1) : raw;

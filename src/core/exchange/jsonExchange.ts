@@ -42,7 +42,8 @@ class JsonSyntaxError {
  * starts. `firstLine`: the line number of the text's first line (for one line of a JSONL file).
  */
 export function parseJson(text: string, firstLine = 1): JsonParse {
-	const starts = new WeakMap<object, number>();
+	// A Map, not a WeakMap: it lives as long as the parse result, and weak tables cost the collector dearly.
+	const starts = new Map<object, number>();
 	const n = text.length;
 	let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
 	const fail = (message: string, at = i): never => {
@@ -113,8 +114,13 @@ export function parseJson(text: string, firstLine = 1): JsonParse {
 					unexpected();
 				}
 				i++;
-				// defineProperty: a key "__proto__" is an ordinary key, as in JSON.parse.
-				Object.defineProperty(obj, key, { value: value(depth + 1), enumerable: true, writable: true, configurable: true });
+				const v = value(depth + 1);
+				if (key === '__proto__') {
+					// An ordinary key, as in JSON.parse, not the prototype.
+					Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true });
+				} else {
+					obj[key] = v;
+				}
 				ws();
 				if (text[i] === ',') {
 					i++;
@@ -150,11 +156,13 @@ export function parseJson(text: string, firstLine = 1): JsonParse {
 		if (c === '"') {
 			return string();
 		}
-		for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
-			if (text.startsWith(word, i)) {
-				i += word.length;
-				return v;
+		const literal = c === 't' ? 'true' : c === 'f' ? 'false' : c === 'n' ? 'null' : undefined;
+		if (literal !== undefined) {
+			if (!text.startsWith(literal, i)) {
+				unexpected();
 			}
+			i += literal.length;
+			return literal === 'true' ? true : literal === 'false' ? false : null;
 		}
 		NUMBER.lastIndex = i;
 		const m = NUMBER.exec(text);

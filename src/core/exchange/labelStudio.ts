@@ -2,7 +2,7 @@
  * Label Studio's JSON task list (https://labelstud.io/guide/task_format, labelling config with
  * `<Text name="text" value="$text"/>`, `<Labels name="label" toName="text">`, `<Relations>` and a
  * per-region `<TextArea name="note" toName="text" perRegion="true"/>`). Export writes
- * `label-studio.json`, one task per article:
+ * `label-studio.json`, one task per article and per line:
  *
  *     {"id": 1, "data": {"text": …, "path": "2024/05/001_x.txt", "corpus_annotator": {…}},
  *      "annotations": [{"result": [
@@ -78,7 +78,10 @@ function task(doc: ExchangeDocument, index: number, relations: readonly Relation
 function exportLabelStudio(documents: readonly ExchangeDocument[]): ExportResult {
 	const checks = exportChecks(documents, 'Label Studio');
 	const tasks = documents.map((doc, i) => task(doc, i, checks.relations.get(doc) ?? []));
-	return { files: [{ path: LABEL_STUDIO_FILE, text: JSON.stringify(tasks, null, 2) + '\n' }], losses: checks.losses, warnings: checks.warnings };
+	// One task per line: an error names the task's line, and a large corpus stays far below the
+	// longest string JavaScript can hold (an indented file of 10,000 long articles would not).
+	const text = `[\n${tasks.map((t) => JSON.stringify(t)).join(',\n')}\n]\n`;
+	return { files: [{ path: LABEL_STUDIO_FILE, text }], losses: checks.losses, warnings: checks.warnings };
 }
 
 // ---- import -------------------------------------------------------------------------------------

@@ -228,7 +228,7 @@ function importW3c(files: readonly ExchangeFile[]): ImportResult {
 	const warnings: string[] = [];
 	const texts = new Map(files.filter((f) => f.path.endsWith('.txt')).map((f) => [f.path, f]));
 	const documents = new Map<string, PendingDocument>();
-	for (const file of files.filter((f) => f.path.endsWith('.jsonld') || f.path.endsWith('.json'))) {
+	for (const file of files.filter((f) => f.path.endsWith('.jsonld'))) {
 		readPage(file, texts, documents, errors, warnings);
 	}
 	const schema = new SchemaCollector();

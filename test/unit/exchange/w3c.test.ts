@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { canonicalText, codePointLength } from '../../../src/core/annotations/offsets';
+import { parseJson } from '../../../src/core/exchange/jsonExchange';
 import { w3cFormat } from '../../../src/core/exchange/w3c';
 import { ANNOTATIONS, byId, DOCUMENT, documentsOf, errorsOf, fixtureFiles, PATH, PLAIN, RAW, RELATIONS } from './jsonFormatsFixture';
 
@@ -10,6 +11,23 @@ function exported(): { page: string; pageText: string } {
 	assert.deepStrictEqual(result.files.map((f) => f.path), ['2024/05/001_0a1b2c3d4e5f6071.jsonld']);
 	return { page: result.files[0].path, pageText: result.files[0].text };
 }
+
+describe('exchange: JSON with positions', () => {
+	it('reads what JSON.parse reads, "__proto__" as an ordinary key, and knows where each object starts', () => {
+		const text = '\uFEFF{"__proto__": {"x": 1},\n "a": [1, -2.5e3, true, false, null, "\\u00e9\\n\u00e9"],\n  "o": {}}';
+		const parsed = parseJson(text);
+		assert.ok(parsed.ok);
+		assert.deepStrictEqual(parsed.value, JSON.parse(text.slice(1)));
+		assert.strictEqual(Object.getPrototypeOf(parsed.value), Object.prototype);
+		const v = parsed.value as { a: unknown[]; o: object };
+		assert.deepStrictEqual(parsed.at(v.a), { line: 2, column: 7 });
+		assert.deepStrictEqual(parsed.at(v.o), { line: 3, column: 8 });
+	});
+	it('places a syntax error exactly', () => {
+		assert.deepStrictEqual(parseJson('[1,\n 2,,]'), { ok: false, line: 2, column: 4, message: 'not valid JSON: unexpected ","' });
+		assert.deepStrictEqual(parseJson('{"a": "x'), { ok: false, line: 1, column: 7, message: 'not valid JSON: a string is not closed' });
+	});
+});
 
 describe('exchange: W3C Web Annotation', () => {
 	it('exports an AnnotationPage whose selectors count code points of the canonical text', () => {
