@@ -27,6 +27,7 @@ import { parseConll } from '../src/core/ner/conll';
 import { loadModel, tagText, type NerModel } from '../src/core/ner/tagger';
 import { generateCorpus, runIndexBench, type IndexBenchResult } from './indexBench';
 import { runScaleBench } from './scaleBench';
+import { runExchangeBench } from './exchangeBench';
 import { runSidecarBench } from './sidecarBench';
 import { anchoringBenchRows } from './anchoringBench';
 
@@ -773,6 +774,11 @@ async function main(): Promise<void> {
 
 	say('bulk operations through the command line: annotate --from, diff, entities --jsonl…');
 	for (const r of runScaleBench(say)) {
+		row(r);
+	}
+
+	say('export of 10,000 articles × 100 annotations per exchange format…');
+	for (const r of runExchangeBench(say)) {
 		row(r);
 	}
 
