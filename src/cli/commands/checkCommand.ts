@@ -1,6 +1,7 @@
 import { promises as fsp } from 'fs';
 import * as path from 'path';
-import { DEFAULT_LABELS, parseLabelSchema } from '../../core/annotations/labelSchema';
+import { DEFAULT_LABELS, DEFAULT_RELATION_TYPES, effectiveLabels, effectiveRelationTypes, parseLabelSchema } from '../../core/annotations/labelSchema';
+import type { RelationTypeDef } from '../../core/annotations/model';
 import { decodeSidecarBytes } from '../../core/annotations/sidecarValidator';
 import { articlePathFor, baseName, isSidecarPath, isSkippedFolder } from '../../core/corpus/corpusLayout';
 import { checkEntityList, checkLabelSchema, checkSidecar, compareProblems, formatProblem, type CheckProblem } from '../../core/review/sidecarCheck';
@@ -20,8 +21,11 @@ export const checkCommand: CliCommand = {
 		'  zero-length or inverted spans, duplicate ids, unresolved merge conflicts, folders or dangling',
 		'  symlinks named *.ann.yaml (a symlink to a file is followed), labels missing from',
 		'  .corpus/labels.yaml (nearest one in the sidecar\'s folder or above; default labels when none),',
-		'  missing articles, and anchors whose quote is no longer at its offsets (moved/fuzzy: warning,',
-		'  can be re-anchored; orphaned: error). Also checks .corpus/labels.yaml and .corpus/entities.yaml.',
+		'  missing articles, anchors whose quote is no longer at its offsets (moved/fuzzy: warning,',
+		'  can be re-anchored; orphaned: error), and relations whose from/to names no annotation of the',
+		'  file, whose type is not in labels.yaml\'s relations (the default relation types when it defines',
+		'  none) or not allowed between the labels at its ends (errors). Also checks .corpus/labels.yaml',
+		'  and .corpus/entities.yaml.',
 		'  Prints "path:line:col: severity: message [code]" with paths relative to the current folder.',
 		'  Read-only: nothing is written, orphaned annotations are reported and kept.',
 		'  --json    print [{ "file", "line", "column", "severity", "code", "message" }]',
@@ -58,22 +62,24 @@ export const checkCommand: CliCommand = {
 /** Checks a folder tree; `show` turns absolute paths into the paths printed. */
 export async function checkFolder(dir: string, show: (absolutePath: string) => string): Promise<CheckProblem[]> {
 	const problems: CheckProblem[] = [];
-	const labelCache = new Map<string, Promise<ReadonlySet<string>>>();
-	const labelsFor = (folder: string): Promise<ReadonlySet<string>> => {
-		let labels = labelCache.get(folder);
-		if (!labels) {
-			labels = (async () => {
+	/** The labels and relation types in force in a folder (the nearest labels.yaml, else the defaults). */
+	type Schema = { labels: ReadonlySet<string>; relationTypes: readonly RelationTypeDef[] };
+	const schemaCache = new Map<string, Promise<Schema>>();
+	const schemaFor = (folder: string): Promise<Schema> => {
+		let schema = schemaCache.get(folder);
+		if (!schema) {
+			schema = (async () => {
 				const text = await fsp.readFile(path.join(folder, '.corpus', 'labels.yaml'), 'utf8').catch(() => undefined);
 				if (text !== undefined) {
-					const parsed = parseLabelSchema(text).labels;
-					return new Set((parsed.length > 0 ? parsed : DEFAULT_LABELS).map((l) => l.id));
+					const parsed = parseLabelSchema(text);
+					return { labels: new Set(effectiveLabels(parsed).map((l) => l.id)), relationTypes: effectiveRelationTypes(parsed) };
 				}
 				const parent = path.dirname(folder);
-				return parent === folder ? new Set(DEFAULT_LABELS.map((l) => l.id)) : labelsFor(parent);
+				return parent === folder ? { labels: new Set(DEFAULT_LABELS.map((l) => l.id)), relationTypes: DEFAULT_RELATION_TYPES } : schemaFor(parent);
 			})();
-			labelCache.set(folder, labels);
+			schemaCache.set(folder, schema);
 		}
-		return labels;
+		return schema;
 	};
 
 	const checkCorpusFolder = async (corpusDir: string): Promise<void> => {
@@ -132,9 +138,10 @@ export async function checkFolder(dir: string, show: (absolutePath: string) => s
 		if (article.problem) {
 			problems.push(article.problem);
 		}
+		const schema = await schemaFor(path.dirname(full));
 		problems.push(...checkSidecar({
 			file: show(full), text: bytes, articleName, articleText: article.text,
-			articleUnreadable: article.problem !== undefined, labels: await labelsFor(path.dirname(full)),
+			articleUnreadable: article.problem !== undefined, labels: schema.labels, relationTypes: schema.relationTypes,
 		}));
 	};
 

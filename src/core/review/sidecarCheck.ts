@@ -1,16 +1,18 @@
 /**
  * Consistency checks of sidecars for CI (`corpus-annotator check`): the validator's errors
  * (encoding, damaged or truncated files, schema, merge conflicts), labels missing from the label
- * schema, missing articles and anchors whose quote is no longer at its offsets. Pure and
- * read-only: the caller reads the files, nothing is ever written (orphans are reported, kept).
+ * schema, missing articles, anchors whose quote is no longer at its offsets, and relations whose
+ * ends name no annotation of the file, whose type the schema lacks or does not allow between
+ * those labels. Pure and read-only: the caller reads the files, nothing is ever written (orphans
+ * are reported, kept).
  */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Node as YamlNode } from 'yaml';
-import { parseLabelSchema } from '../annotations/labelSchema';
+import type { Node as YamlNode, YAMLMap } from 'yaml';
+import { DEFAULT_RELATION_TYPES, parseLabelSchema } from '../annotations/labelSchema';
 import { parseSidecar } from '../annotations/sidecarCodec';
 import { openSidecarSession } from '../annotations/sidecarSession';
 import { decodeSidecarBytes, type SidecarError } from '../annotations/sidecarValidator';
-import type { SidecarData } from '../annotations/model';
+import type { Relation, RelationTypeDef, SidecarData } from '../annotations/model';
 import type { AnchorResult } from '../annotations/anchoring';
 import { parseEntityList } from '../entities/entityList';
 
@@ -41,6 +43,8 @@ export interface SidecarCheckInput {
 	readonly articleUnreadable?: boolean;
 	/** Label ids allowed (from `.corpus/labels.yaml` or the defaults). */
 	readonly labels: ReadonlySet<string>;
+	/** Relation types in force (`.corpus/labels.yaml`'s, or the defaults when it defines none); default {@link DEFAULT_RELATION_TYPES}. */
+	readonly relationTypes?: readonly RelationTypeDef[];
 }
 
 /** Checks one sidecar. */
@@ -76,7 +80,7 @@ export function checkSidecar(input: SidecarCheckInput): CheckProblem[] {
 		}
 		data = parsed.doc.data;
 	}
-	const positions = annotationPositions(text);
+	const { annotations: positions, relations: relationPositions } = itemPositions(text);
 	const header = positions.get('') ?? { line: 1, column: 1, labelLine: 1, labelColumn: 1 };
 	if (data.article !== input.articleName) {
 		problems.push({
@@ -117,6 +121,44 @@ export function checkSidecar(input: SidecarCheckInput): CheckProblem[] {
 			});
 		}
 	}
+	problems.push(...checkRelations(file, data, input.relationTypes ?? DEFAULT_RELATION_TYPES, relationPositions, header));
+	return problems;
+}
+
+/**
+ * Relations: each end must name an annotation of the file (orphaned ones count: they are still
+ * there), the type must be in force, and the labels at its ends allowed by the type.
+ */
+function checkRelations(
+	file: string, data: SidecarData, types: readonly RelationTypeDef[], positions: ReadonlyMap<string, RelationPositions>, fallback: Position,
+): CheckProblem[] {
+	const problems: CheckProblem[] = [];
+	const annotations = new Map(data.annotations.map((a) => [a.id, a]));
+	const typesById = new Map(types.map((t) => [t.id, t]));
+	const error = (at: Position, code: string, message: string): void => {
+		problems.push({ file, line: at.line, column: at.column, severity: 'error', code, message });
+	};
+	for (const r of data.relations) {
+		const pos = positions.get(r.id);
+		const at = (key: 'type' | 'from' | 'to'): Position => pos?.[key] ?? pos?.item ?? fallback;
+		for (const end of ['from', 'to'] as const) {
+			if (!annotations.has(r[end])) {
+				error(at(end), 'dangling-relation', `Relation ${r.id}: "${end}" names no annotation of this file ("${r[end]}").`);
+			}
+		}
+		const type = typesById.get(r.type);
+		if (!type) {
+			error(at('type'), 'unknown-relation-type', `Relation ${r.id}: type "${r.type}" is not in the label schema's relation types (${types.map((t) => t.id).join(', ')}).`);
+			continue;
+		}
+		for (const end of ['from', 'to'] as const) {
+			const allowed = type[end];
+			const label = annotations.get(r[end])?.label;
+			if (allowed && label !== undefined && !allowed.includes(label)) {
+				error(at('type'), 'relation-not-allowed', `Relation ${r.id}: "${r.type}" ${end === 'from' ? 'goes from' : 'goes to'} ${allowed.join(' or ')}, but its "${end}" annotation ${r[end]} is labelled ${label}.`);
+			}
+		}
+	}
 	return problems;
 }
 
@@ -140,36 +182,67 @@ export function formatProblem(p: CheckProblem): string {
 	return `${p.file}:${p.line}:${p.column}: ${p.severity}: ${p.message} [${p.code}]`;
 }
 
+interface Position {
+	line: number;
+	column: number;
+}
+
+interface AnnotationPosition extends Position {
+	labelLine: number;
+	labelColumn: number;
+}
+
+/** Where a relation's item and its `type`, `from` and `to` values are. */
+interface RelationPositions {
+	item: Position;
+	type?: Position;
+	from?: Position;
+	to?: Position;
+}
+
 /**
- * Where each annotation is (its `- ` item, and its `label` value), by id; key `''` holds the
- * position of the `article` header value.
+ * Where each annotation is (its `- ` item, and its `label` value), by id, with key `''` for the
+ * position of the `article` header value; and where each relation's item and values are.
  */
-function annotationPositions(text: string): Map<string, { line: number; column: number; labelLine: number; labelColumn: number }> {
-	const result = new Map<string, { line: number; column: number; labelLine: number; labelColumn: number }>();
+function itemPositions(text: string): { annotations: Map<string, AnnotationPosition>; relations: Map<string, RelationPositions> } {
+	const annotations = new Map<string, AnnotationPosition>();
+	const relations = new Map<string, RelationPositions>();
 	const lineCounter = new LineCounter();
 	const doc = parseDocument(text, { lineCounter, version: '1.2' });
-	const pos = (node: YamlNode | undefined | null): { line: number; col: number } => lineCounter.linePos(node?.range?.[0] ?? 0);
+	const pos = (node: YamlNode | undefined | null): Position => {
+		const p = lineCounter.linePos(node?.range?.[0] ?? 0);
+		return { line: p.line, column: p.col };
+	};
 	const root = doc.contents;
 	if (!isMap(root)) {
-		return result;
+		return { annotations, relations };
 	}
 	const article = pos(root.get('article', true) as YamlNode | undefined);
-	result.set('', { line: article.line, column: article.col, labelLine: article.line, labelColumn: article.col });
-	const seq = root.get('annotations', true) as YamlNode | undefined;
-	if (!isSeq(seq)) {
-		return result;
-	}
-	for (const item of seq.items as YamlNode[]) {
-		if (!isMap(item)) {
-			continue;
+	annotations.set('', { ...article, labelLine: article.line, labelColumn: article.column });
+	/** The map items of a top-level list with a scalar id, first of each id only (`skip`: ids already taken). */
+	const items = (key: string, skip: ReadonlySet<string> = new Set()): Map<string, YAMLMap> => {
+		const seq = root.get(key, true) as YamlNode | undefined;
+		const out = new Map<string, YAMLMap>();
+		for (const item of isSeq(seq) ? (seq.items as YamlNode[]) : []) {
+			const idNode = isMap(item) ? (item.get('id', true) as YamlNode | undefined) : undefined;
+			const id = isScalar(idNode) ? String(idNode.value) : undefined;
+			if (isMap(item) && id !== undefined && !skip.has(id) && !out.has(id)) {
+				out.set(id, item);
+			}
 		}
-		const idNode = item.get('id', true) as YamlNode | undefined;
-		if (!isScalar(idNode) || result.has(String(idNode.value))) {
-			continue;
-		}
+		return out;
+	};
+	for (const [id, item] of items('annotations', new Set(['']))) {
 		const at = pos(item);
 		const label = pos((item.get('label', true) as YamlNode | undefined) ?? item);
-		result.set(String(idNode.value), { line: at.line, column: at.col, labelLine: label.line, labelColumn: label.col });
+		annotations.set(id, { ...at, labelLine: label.line, labelColumn: label.column });
 	}
-	return result;
+	for (const [id, item] of items('relations')) {
+		const value = (key: keyof Relation): Position | undefined => {
+			const node = item.get(key, true) as YamlNode | undefined;
+			return node ? pos(node) : undefined;
+		};
+		relations.set(id, { item: pos(item), type: value('type'), from: value('from'), to: value('to') });
+	}
+	return { annotations, relations };
 }
