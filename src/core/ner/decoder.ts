@@ -44,8 +44,9 @@ for (let b = 0, k = 0; b < L; b++) {
 	PRED_START[b + 1] = k;
 }
 
-/** Viterbi's scratch (it is not re-entrant): back pointers and two score columns. */
+/** Viterbi's scratch (it is not re-entrant): back pointers, two score columns, the transitions in PRED_LIST order. */
 let backBuf = new Int32Array(64 * L);
+const predWeights = new Float64Array(PRED_LIST.length);
 const scoreBufA = new Float64Array(L);
 const scoreBufB = new Float64Array(L);
 
@@ -112,7 +113,10 @@ export function viterbi(n: number, emit: ArrayLike<number>, tw: TransitionWeight
 		backBuf = new Int32Array(n * L * 2);
 	}
 	const back = backBuf;
-	const trans = tw.trans;
+	const pw = predWeights;
+	for (let k = 0; k < pw.length; k++) {
+		pw[k] = tw.trans[PRED_TRANS[k]];
+	}
 	let score = scoreBufA;
 	let next = scoreBufB;
 	for (let b = 0; b < L; b++) {
@@ -127,7 +131,7 @@ export function viterbi(n: number, emit: ArrayLike<number>, tw: TransitionWeight
 			let arg = PRED_LIST[from];
 			for (let k = from; k < to; k++) {
 				const a = PRED_LIST[k];
-				const s = score[a] + trans[PRED_TRANS[k]];
+				const s = score[a] + pw[k];
 				if (s > best) {
 					best = s;
 					arg = a;
@@ -188,7 +192,7 @@ export class Marginals {
 	 * chunkProbability then holds for chunks starting at or after it.
 	 */
 	compute(n: number, emit: ArrayLike<number>, from = 0): this {
-		const { inv, trans, start, end } = this.expTrans;
+		const { inv, trans, pred, start, end } = this.expTrans;
 		if (n === 0) {
 			return this;
 		}
@@ -221,7 +225,7 @@ export class Marginals {
 					s = start[b];
 				} else {
 					for (let k = PRED_START[b], e = PRED_START[b + 1]; k < e; k++) {
-						s += alpha[prev + PRED_LIST[k]] * trans[PRED_TRANS[k]];
+						s += alpha[prev + PRED_LIST[k]] * pred[k];
 					}
 				}
 				s *= ee[base + b];
@@ -279,6 +283,8 @@ export class Marginals {
 export interface ExpTransitions {
 	inv: number;
 	trans: Float64Array;
+	/** `trans` in PRED_LIST order (per label its predecessors). */
+	pred: Float64Array;
 	start: Float64Array;
 	end: Float64Array;
 }
@@ -295,5 +301,5 @@ export function expTransitions(tw: TransitionWeights, temperature: number): ExpT
 		start[a] = START_OK[a] ? Math.exp(tw.start[a] * inv) : 0;
 		end[a] = END_OK[a] ? Math.exp(tw.end[a] * inv) : 0;
 	}
-	return { inv, trans, start, end };
+	return { inv, trans, pred: Float64Array.from(PRED_TRANS, (i) => trans[i]), start, end };
 }

@@ -249,8 +249,13 @@ export interface WordInfo {
 	own: Int32Array;
 	/** The word scorer's result for `own` (see FeatureExtractor), computed on first use. */
 	scores: Float32Array | undefined;
-	/** Rows of this word seen from positions -2, -1, +1, +2 (as a neighbour), and of its shape at -1, +1. */
-	win: Int32Array;
+	/** Rows of this word seen from positions -2, -1, +1, +2 (as a neighbour), and of its shape at -1, +1 (fields, not an array: one memory access less per neighbour). */
+	winM2: number;
+	winM1: number;
+	winP1: number;
+	winP2: number;
+	shapeM1: number;
+	shapeP1: number;
 	lowerHash: number;
 	shapeHash: number;
 	/** Hashes conjoined with the sentence-initial flag. */
@@ -344,18 +349,15 @@ export class FeatureExtractor {
 		}
 		const l = word.toLowerCase();
 		const short = wordShapes(word).short;
-		const win = new Int32Array([
-			this.resolve(hashString(`w-2=${l}`)),
-			this.resolve(hashString(`w-1=${l}`)),
-			this.resolve(hashString(`w+1=${l}`)),
-			this.resolve(hashString(`w+2=${l}`)),
-			this.resolve(hashString(`sh-1=${short}`)),
-			this.resolve(hashString(`sh+1=${short}`)),
-		]);
 		wi = {
 			own: Int32Array.from(rows),
 			scores: undefined,
-			win,
+			winM2: this.resolve(hashString(`w-2=${l}`)),
+			winM1: this.resolve(hashString(`w-1=${l}`)),
+			winP1: this.resolve(hashString(`w+1=${l}`)),
+			winP2: this.resolve(hashString(`w+2=${l}`)),
+			shapeM1: this.resolve(hashString(`sh-1=${short}`)),
+			shapeP1: this.resolve(hashString(`sh+1=${short}`)),
 			lowerHash: hashString(l),
 			shapeHash: hashString(short),
 			si: si.map(hashString),
@@ -431,12 +433,12 @@ export class FeatureExtractor {
 					push(cur.own[k]);
 				}
 			}
-			push(p2.win[0]);
-			push(p1.win[1]);
-			push(n1.win[2]);
-			push(n2.win[3]);
-			push(p1.win[4]);
-			push(n1.win[5]);
+			push(p2.winM2);
+			push(p1.winM1);
+			push(n1.winP1);
+			push(n2.winP2);
+			push(p1.shapeM1);
+			push(n1.shapeP1);
 			push(this.resolve(hashCombine(H_BIGRAM_L, hashCombine(p1.lowerHash, cur.lowerHash))));
 			push(this.resolve(hashCombine(H_BIGRAM_R, hashCombine(cur.lowerHash, n1.lowerHash))));
 			push(this.resolve(hashCombine(H_TRIGRAM, hashCombine(hashCombine(p1.shapeHash, cur.shapeHash), n1.shapeHash))));
