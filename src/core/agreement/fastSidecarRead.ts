@@ -2,15 +2,17 @@
  * A fast read of sidecars laid out the way our printer writes them, for comparing thousands of
  * sidecars at once (the YAML Document API costs milliseconds per file, which is fine for one
  * file in an editor and too slow for 20,000). It reads the strict subset the printer produces —
- * top-level `key: value`, `annotations:` with `  - key: value` items, plain, single- or
+ * top-level `key: value`, `annotations:` and `relations:` with `  - key: value` items, plain, single- or
  * double-quoted one-line scalars, comments and blank lines — and checks every field with the
  * validator's own rules. Anything else (flow or block scalars, unknown keys, anchors, tabs, a
  * problem of any kind) returns undefined, and the caller reads the file with `parseSidecar`,
  * which reports errors with line and column. So this never accepts what the codec would refuse,
  * and a unit test checks it reads what the codec reads.
  */
-import { ANNOTATION_FIELDS, ANNOTATION_KEY_ORDER, HEADER_FIELDS, HEADER_KEY_ORDER, type FieldSpec } from '../annotations/fieldTable';
-import { SIDECAR_VERSION, type Annotation, type SidecarData } from '../annotations/model';
+import {
+	ANNOTATION_FIELDS, ANNOTATION_KEY_ORDER, HEADER_FIELDS, HEADER_KEY_ORDER, RELATION_FIELDS, RELATION_KEY_ORDER, type FieldSpec,
+} from '../annotations/fieldTable';
+import { SIDECAR_VERSION, type Annotation, type Relation, type SidecarData } from '../annotations/model';
 import { parseSidecar } from '../annotations/sidecarCodec';
 import { fieldValueProblem, SIDECAR_MAX_CHARS, spanProblem, type ArticleFacts, type SidecarError } from '../annotations/sidecarValidator';
 
@@ -45,6 +47,8 @@ function byLength(keys: readonly string[]): readonly (readonly [string, number][
 }
 const HEADER_KEYS = byLength(HEADER_KEY_ORDER);
 const ANNOTATION_KEYS = byLength(ANNOTATION_KEY_ORDER);
+const RELATION_KEYS = byLength(RELATION_KEY_ORDER);
+const RELATION_SPECS = RELATION_KEY_ORDER.map((k) => [k, RELATION_FIELDS[k] as FieldSpec] as const);
 const HEADER_INDEX = Object.fromEntries(HEADER_KEY_ORDER.map((k, i) => [k, i])) as Record<(typeof HEADER_KEY_ORDER)[number], number>;
 const FIELD_SPECS = ANNOTATION_KEY_ORDER.map((k) => [k, ANNOTATION_FIELDS[k] as FieldSpec] as const);
 const PREFIX = ANNOTATION_KEY_ORDER.indexOf('prefix');
@@ -93,9 +97,9 @@ type Values = (Scalar | undefined)[];
 
 function readUnsafe(text: string, article: ArticleFacts | undefined): SidecarData {
 	const header: Values = new Array<Scalar | undefined>(HEADER_KEY_ORDER.length);
-	const items: Values[] = [];
-	let inList = false;
-	let emptyList = false;
+	const lists = { annotations: { items: [] as Values[], empty: false, keys: ANNOTATION_KEYS, size: ANNOTATION_KEY_ORDER.length },
+		relations: { items: [] as Values[], empty: false, keys: RELATION_KEYS, size: RELATION_KEY_ORDER.length } };
+	let inList: (typeof lists)['annotations'] | undefined;
 	let current: Values | undefined;
 	const find: Finders = { colonSpace: new Occurrences(text, ': '), spaceHash: new Occurrences(text, ' #') };
 	for (let pos = 0; pos < text.length; ) {
@@ -115,15 +119,15 @@ function readUnsafe(text: string, article: ArticleFacts | undefined): SidecarDat
 		let keyStart: number;
 		let target: Values;
 		if (depth === 2 && inList && text.charCodeAt(indent) === DASH && text.charCodeAt(indent + 1) === SPACE && text.charCodeAt(indent + 2) !== SPACE) {
-			current = new Array<Scalar | undefined>(ANNOTATION_KEY_ORDER.length);
-			items.push(current);
+			current = new Array<Scalar | undefined>(inList.size);
+			inList.items.push(current);
 			target = current;
 			keyStart = indent + 2;
 		} else if (depth === 4 && inList && current) {
 			target = current;
 			keyStart = indent;
 		} else if (depth === 0) {
-			inList = false;
+			inList = undefined;
 			current = undefined;
 			target = header;
 			keyStart = start;
@@ -134,7 +138,7 @@ function readUnsafe(text: string, article: ArticleFacts | undefined): SidecarDat
 		if (colon < 0 || colon >= end) {
 			throw UNHANDLED;
 		}
-		const key = knownKey(text, keyStart, colon, target === header ? HEADER_KEYS : ANNOTATION_KEYS);
+		const key = knownKey(text, keyStart, colon, target === header ? HEADER_KEYS : inList!.keys);
 		if (key < 0 || target[key] !== undefined) {
 			throw UNHANDLED;
 		}
@@ -145,23 +149,26 @@ function readUnsafe(text: string, article: ArticleFacts | undefined): SidecarDat
 			}
 			valueStart = colon + 2;
 		}
-		if (target !== header || key !== HEADER_INDEX.annotations) {
+		const list = target !== header ? undefined : key === HEADER_INDEX.annotations ? lists.annotations : key === HEADER_INDEX.relations ? lists.relations : undefined;
+		if (!list) {
 			target[key] = scalar(text, valueStart, end, find);
 		} else if (valueStart === end) {
 			target[key] = null;
-			inList = true;
+			inList = list;
 		} else if (end - valueStart === 2 && text.startsWith('[]', valueStart)) {
 			target[key] = null;
-			emptyList = true;
+			list.empty = true;
 		} else {
 			throw UNHANDLED;
 		}
 	}
-	// `annotations:` with nothing under it is an error the codec words.
-	if (header[HEADER_INDEX.annotations] === undefined || (!emptyList && items.length === 0)) {
+	// `annotations:` (or `relations:`) with nothing under it is an error the codec words.
+	if (header[HEADER_INDEX.annotations] === undefined ||
+		(!lists.annotations.empty && lists.annotations.items.length === 0) ||
+		(header[HEADER_INDEX.relations] !== undefined && !lists.relations.empty && lists.relations.items.length === 0)) {
 		throw UNHANDLED;
 	}
-	return build(header, items, article);
+	return build(header, lists.annotations.items, lists.relations.items, article);
 }
 
 interface Finders {
@@ -301,7 +308,27 @@ function checked(key: string, spec: FieldSpec, value: Scalar): Scalar {
 	return value;
 }
 
-function build(header: Values, items: readonly Values[], article: ArticleFacts | undefined): SidecarData {
+/** An item's fields in key order, checked; absent fields for which `emptyWhenAbsent` holds read as "". */
+function fields(item: Values, specs: readonly (readonly [string, FieldSpec])[], emptyWhenAbsent: (index: number) => boolean): Record<string, unknown> {
+	const out: Record<string, unknown> = {};
+	for (let i = 0; i < specs.length; i++) {
+		const [key, spec] = specs[i];
+		const value = item[i] ?? null;
+		if (value === null) {
+			if (spec.required) {
+				throw UNHANDLED;
+			}
+			if (emptyWhenAbsent(i)) {
+				out[key] = '';
+			}
+			continue;
+		}
+		out[key] = checked(key, spec, value);
+	}
+	return out;
+}
+
+function build(header: Values, items: readonly Values[], relationItems: readonly Values[], article: ArticleFacts | undefined): SidecarData {
 	const version = header[HEADER_INDEX.version];
 	if (version !== SIDECAR_VERSION) {
 		throw UNHANDLED;
@@ -318,27 +345,21 @@ function build(header: Values, items: readonly Values[], article: ArticleFacts |
 	const applies = article !== undefined && textHash === article.textHash;
 	const ids = new Set<string>();
 	const annotations: Annotation[] = items.map((item) => {
-		const out: Record<string, unknown> = {};
-		for (let i = 0; i < FIELD_SPECS.length; i++) {
-			const [key, spec] = FIELD_SPECS[i];
-			const value = item[i] ?? null;
-			if (value === null) {
-				if (spec.required) {
-					throw UNHANDLED;
-				}
-				if (i === PREFIX || i === SUFFIX) {
-					out[key] = '';
-				}
-				continue;
-			}
-			out[key] = checked(key, spec, value);
-		}
-		const a = out as unknown as Annotation;
+		const a = fields(item, FIELD_SPECS, (i) => i === PREFIX || i === SUFFIX) as unknown as Annotation;
 		if (spanProblem(a) !== undefined || ids.has(a.id) || (applies && a.end > article.codePointLength)) {
 			throw UNHANDLED;
 		}
 		ids.add(a.id);
 		return a;
 	});
-	return { version, article: name, date: date as string | null, textHash: textHash as string | null, annotations, relations: [] };
+	const relationIds = new Set<string>();
+	const relations: Relation[] = relationItems.map((item) => {
+		const r = fields(item, RELATION_SPECS, () => false) as unknown as Relation;
+		if (relationIds.has(r.id)) {
+			throw UNHANDLED;
+		}
+		relationIds.add(r.id);
+		return r;
+	});
+	return { version, article: name, date: date as string | null, textHash: textHash as string | null, annotations, relations };
 }

@@ -110,9 +110,9 @@ export function openSidecarSession(input: SessionInput): OpenSessionResult {
 	return { ok: true, session: new SidecarSession(doc, input.sidecarText, asRead, prepared, header, anchors) };
 }
 
-/** A copy that later edits (which replace annotation objects and reorder the list) leave alone. */
+/** A copy that later edits (which replace annotation objects and reorder the list, or change the relations) leave alone. */
 function snapshot(data: SidecarData): SidecarData {
-	return { ...data, annotations: [...data.annotations] };
+	return { ...data, annotations: [...data.annotations], relations: [...data.relations] };
 }
 
 /** The fields of an orphan that only an explicit re-anchor or a delete may change. */

@@ -6,6 +6,9 @@ import { createRelation } from '../../../src/core/annotations/factory';
 import { readSidecarDataFast, readSidecarFast } from '../../../src/core/agreement/fastSidecarRead';
 import type { Relation } from '../../../src/core/annotations/model';
 import { ann, lineDiff } from './helpers';
+import { seededRandom } from '../../../src/core/util/seededRandom';
+import { makeSelector } from '../../../src/core/annotations/anchoring';
+import { openSidecarSession } from '../../../src/core/annotations/sidecarSession';
 
 const HEADER = { article: '000_3ffb0e8bd60704ce.txt', date: '2025-07', textHash: 'sha256:' + 'ab'.repeat(32) };
 
@@ -120,14 +123,59 @@ describe('sidecar relations: reading', () => {
 		doc.addRelation(rel('r1', 'a1', 'a2'));
 		doc.addRelation(rel('r2', 'a2', 'a3', { type: 'contradicts', note: 'nee: "toch"' }));
 		const text = doc.toString();
-		const fast = readSidecarFast(text);
-		if (fast !== undefined) {
-			assert.deepStrictEqual(fast, parseOk(text).data);
-		}
+		assert.deepStrictEqual(readSidecarFast(text), parseOk(text).data);
+		assert.deepStrictEqual(readSidecarFast(text.replace(/relations:\n[^]*$/, 'relations: []\n')), parseOk(threeAnnotations()).data);
 		const either = readSidecarDataFast(text);
 		assert.ok(either.ok);
 		assert.deepStrictEqual(either.data, parseOk(text).data);
 		assert.strictEqual(readSidecarFast(text + '  - id: r1\n    type: about\n    from: a1\n    to: a2\n'), undefined, 'duplicate id: left to the codec');
+	});
+});
+
+/** Values that stress YAML quoting in relation fields. */
+const TRICKY = ['source-of', 'yes', '0123', 'null', 'a: b', 'x #y', '"q"', "it's", '- d', '[x]', 'Oekraïne 😀', 'twee\nregels', '~', '12'];
+
+describe('sidecar relations: the fast reader (seeded)', () => {
+	it('reads what the codec reads, or declines; never accepts what the codec refuses', () => {
+		const random = seededRandom(41);
+		const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+		let read = 0, declined = 0, refused = 0;
+		for (let k = 0; k < 300; k++) {
+			const doc = parseOk(threeAnnotations());
+			for (let i = 0, n = Math.floor(random() * 5); i < n; i++) {
+				const r: Relation = { id: pick(['r', 'yes', '0x1', 'r-']) + i, type: pick(TRICKY), from: pick(['a1', 'a2', 'a3']), to: pick(['a1', 'a2', 'a3']) };
+				if (random() < 0.4) {
+					r.note = pick(TRICKY);
+				}
+				if (random() < 0.5) {
+					r.author = pick(TRICKY);
+				}
+				doc.addRelation(r);
+			}
+			let text = doc.toString();
+			if (random() < 0.5) {
+				// One line damaged or hand-edited.
+				const lines = text.split('\n');
+				const i = Math.floor(random() * lines.length);
+				const insert = pick(['#', ' ', ':', '"', '- ', '  ', '[', 'x', '0', '&a ', '!!str ']);
+				const at = Math.floor(random() * (lines[i].length + 1));
+				lines[i] = random() < 0.5 ? lines[i].slice(0, at) + insert + lines[i].slice(at) : lines[i].slice(0, at) + lines[i].slice(at + 1);
+				text = lines.join('\n');
+			}
+			const codec = parseSidecar(text);
+			const fast = readSidecarFast(text);
+			if (!codec.ok) {
+				refused++;
+				assert.strictEqual(fast, undefined, `accepted what the codec refuses:\n${text}`);
+			} else if (fast === undefined) {
+				declined++;
+			} else {
+				read++;
+				assert.deepStrictEqual(fast, codec.doc.data, text);
+			}
+		}
+		console.log(`      fast read: ${read} read, ${declined} left to the codec, ${refused} refused by both`);
+		assert.ok(read > 100, `read ${read}`);
 	});
 });
 
@@ -222,5 +270,41 @@ describe('sidecar relations: editing', () => {
 			id: 'r1', type: 'about', from: 'a1', to: 'a2', author: 'Piet', created: '2026-12-02T09:30:00Z', modified: '2026-12-02T09:30:00Z',
 		});
 		assert.strictEqual(createRelation('about', 'a1', 'a2', ctx, { note: 'n' }).note, 'n');
+	});
+});
+
+describe('sidecar relations: the session', () => {
+	const ARTICLE = ' date 2024-06 De NAVO sprak met president Zelensky.\r\n\r\nRutte bezocht later Kiev, waar hij de burgemeester sprak.';
+	const at = (text: string, id: string, quote: string, label = 'claim') => {
+		const i = text.indexOf(quote);
+		return { id, label, ...makeSelector(text, i, i + quote.length), author: 'T', created: '2026-01-01T00:00:00Z', modified: '2026-01-01T00:00:00Z' };
+	};
+
+	it('opening, re-anchoring and writing a file with relations keeps the relation lines byte-identical', () => {
+		const created = openSidecarSession({ sidecarText: undefined, articleText: ARTICLE, articleName: 'a.txt' });
+		assert.ok(created.ok);
+		const s = created.session;
+		s.doc.add(at(ARTICLE, 'a1', 'Rutte', 'attribution'));
+		s.doc.add(at(ARTICLE, 'a2', 'Kiev'));
+		s.doc.addRelation(rel('r1', 'a1', 'a2', { note: 'bezoek: "Kiev"' }));
+		const text = s.serialize()!;
+		const relLines = text.slice(text.indexOf('relations:'));
+		assert.ok(relLines.includes('  - id: r1\n'));
+		// The article changed: both annotations move, the header hash changes.
+		const edited = ARTICLE.replace('De NAVO sprak', 'Gisteren sprak de NAVO uitvoerig');
+		const reopened = openSidecarSession({ sidecarText: text, articleText: edited, articleName: 'a.txt', previousArticleText: ARTICLE });
+		assert.ok(reopened.ok);
+		const s2 = reopened.session;
+		assert.deepStrictEqual(s2.asRead.relations, s2.doc.relations);
+		assert.notStrictEqual(s2.asRead.relations, s2.doc.relations, 'as read: a copy');
+		const out = s2.serialize()!;
+		assert.notStrictEqual(out, text, 're-anchored');
+		assert.ok(out.endsWith(relLines), 'relation lines byte-identical');
+		s2.commit(out);
+		s2.doc.removeRelation('r1');
+		assert.deepStrictEqual(s2.asRead.relations.map((r) => r.id), ['r1']);
+		const without = s2.serialize()!;
+		assert.ok(!without.includes('relations:'));
+		assert.deepStrictEqual(parseOk(without).data.annotations, s2.doc.data.annotations);
 	});
 });
