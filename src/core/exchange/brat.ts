@@ -125,6 +125,10 @@ function exportBrat(documents: readonly ExchangeDocument[], schema: ExchangeSche
 		};
 		const bratIds = new Map<string, string>();
 		for (const a of doc.annotations) {
+			if (/\s/.test(a.label)) {
+				tally.add('spans whose label has white space (not written: brat types have none)');
+				continue;
+			}
 			const { fragments, trimmed } = fragmentsOf(raw, raw.fromSidecar(a.start), raw.fromSidecar(a.end));
 			if (fragments.length === 0) {
 				tally.add('spans of line breaks only (not written)');
@@ -148,6 +152,10 @@ function exportBrat(documents: readonly ExchangeDocument[], schema: ExchangeSche
 				tally.add('relations to spans not written');
 				continue;
 			}
+			if (/\s/.test(r.type)) {
+				tally.add('relations whose type has white space (not written: brat types have none)');
+				continue;
+			}
 			const id = `R${++written}`;
 			lines.push(`${id}\t${r.type} Arg1:${from} Arg2:${to}`);
 			note(id, r.note);
@@ -156,7 +164,8 @@ function exportBrat(documents: readonly ExchangeDocument[], schema: ExchangeSche
 		files.push({ path: withExtension(doc.path, '.ann'), text: [...lines, ...notes].map((l) => l + '\n').join('') });
 	}
 	const { labels, types } = labelsOf(documents, schema);
-	files.push({ path: BRAT_CONF, text: configText(labels, types) });
+	const plain = (id: string): boolean => !/\s/.test(id);
+	files.push({ path: BRAT_CONF, text: configText(labels.filter(plain), types.filter((t) => plain(t.id))) });
 	return { files, losses: tally.list(), warnings };
 }
 

@@ -67,6 +67,10 @@ function exportConll(documents: readonly ExchangeDocument[], _schema: ExchangeSc
 				tally.add('spans with labels not chosen');
 				return;
 			}
+			if (/\s/.test(a.label)) {
+				tally.add('spans whose label has white space (not written: a tag is one word)');
+				return;
+			}
 			const s = prepared.canonIndex.toUtf16(a.start);
 			const e = prepared.canonIndex.toUtf16(a.end);
 			const first = firstAtOrAfter(tokens, s);

@@ -43,8 +43,13 @@ const FORMAT_LINE = '#FORMAT=WebAnno TSV 3.3';
 
 const VALUE_ESCAPES: [string, string][] = [['\\', '\\\\'], ['[', '\\['], [']', '\\]'], ['|', '\\|'], ['_', '\\_'], ['->', '\\->'], [';', '\\;'], ['\t', '\\t'], ['\n', '\\n'], ['*', '\\*']];
 
+const RESERVED = /[\\[\]|_;\t\n*]|->/;
+
 /** A feature value with the reserved characters escaped. */
 export function escapeValue(v: string): string {
+	if (!RESERVED.test(v)) {
+		return v;
+	}
 	let out = '';
 	for (let i = 0; i < v.length; i++) {
 		if (v.startsWith('->', i)) {
@@ -59,6 +64,9 @@ export function escapeValue(v: string): string {
 }
 
 export function unescapeValue(v: string): string {
+	if (!v.includes('\\')) {
+		return v;
+	}
 	let out = '';
 	for (let i = 0; i < v.length; i++) {
 		if (v[i] === '\\') {
@@ -82,8 +90,13 @@ export function unescapeValue(v: string): string {
 const TEXT_ESCAPES: Record<string, string> = { '\t': 't', '\n': 'n', '\f': 'f', '\r': 'r', '\b': 'b', '\\': '\\' };
 const TEXT_UNESCAPES: Record<string, string> = { t: '\t', n: '\n', f: '\f', r: '\r', b: '\b', '\\': '\\' };
 
+const CONTROL_OR_BACKSLASH = /[\x00-\x1f\\]/;
+
 /** Text of `#Text=` lines and the token column: control characters escaped as the spec's writer does. */
 export function escapeText(t: string): string {
+	if (!CONTROL_OR_BACKSLASH.test(t)) {
+		return t;
+	}
 	let out = '';
 	for (const ch of t) {
 		const c = ch.charCodeAt(0);
@@ -99,6 +112,9 @@ export function escapeText(t: string): string {
 }
 
 export function unescapeText(t: string): string {
+	if (!t.includes('\\')) {
+		return t;
+	}
 	let out = '';
 	for (let i = 0; i < t.length; i++) {
 		if (t[i] === '\\' && i + 1 < t.length) {
@@ -283,16 +299,19 @@ function tsvOf(doc: ExchangeDocument, relations: readonly Relation[], spanCols: 
 	relations.forEach((r, k) => unitsOf[index.get(r.to)!][0].relations.push(k));
 
 	const value = (v: string | undefined, id: number): string => (v === undefined ? '*' : escapeValue(v)) + (id > 0 ? `[${id}]` : '');
+	const noSpans = ['label', ...spanCols, 'annotationId'].map(() => '_');
+	const noRelations = ['type', ...relCols, 'relationId', 'BT'].map(() => '_');
+	const emptyRow = [...noSpans, ...noRelations].join('\t');
 	const spanColumns = (u: Unit): string[] => {
 		if (u.spans.length === 0) {
-			return ['label', ...spanCols, 'annotationId'].map(() => '_');
+			return noSpans;
 		}
 		const col = (get: (a: Annotation) => string | undefined): string => u.spans.map((k) => value(get(doc.annotations[k]), disambiguation[k])).join('|');
 		return [col((a) => a.label), ...spanCols.map(([f]) => col((a) => a[f])), col((a) => a.id)];
 	};
 	const relationColumns = (u: Unit): string[] => {
 		if (u.relations.length === 0) {
-			return ['type', ...relCols, 'relationId', 'BT'].map(() => '_');
+			return noRelations;
 		}
 		const col = (get: (r: Relation) => string | undefined): string => u.relations.map((k) => value(get(relations[k]), 0)).join('|');
 		const ref = u.relations.map((k) => {
@@ -317,9 +336,14 @@ function tsvOf(doc: ExchangeDocument, relations: readonly Relation[], spanCols: 
 		for (const piece of text.slice(start, end).split('\n')) {
 			lines.push(`#Text=${escapeText(piece)}`);
 		}
+		const push = (u: Unit): void => {
+			const head = `${u.id}\t${u.start}-${u.end}\t${escapeText(text.slice(u.start, u.end))}\t`;
+			lines.push(u.spans.length === 0 && u.relations.length === 0 ? head + emptyRow : head + [...spanColumns(u), ...relationColumns(u)].join('\t'));
+		};
 		for (const row of sentence) {
-			for (const u of [row.unit, ...row.subunits]) {
-				lines.push([u.id, `${u.start}-${u.end}`, escapeText(text.slice(u.start, u.end)), ...spanColumns(u), ...relationColumns(u)].join('\t'));
+			push(row.unit);
+			for (const u of row.subunits) {
+				push(u);
 			}
 		}
 		lines.push('');

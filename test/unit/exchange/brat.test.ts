@@ -66,18 +66,23 @@ describe('exchange: brat', () => {
 		assert.deepStrictEqual(back.schema.labels.map((l) => l.id), ['PER', 'LOC', 'ORG', 'MISC', 'claim', 'event']);
 	});
 
-	it('counts spans that start or end with a line break and notes with line breaks', () => {
+	it('counts spans that start or end with a line break, notes with line breaks and labels with spaces', () => {
 		const text = 'Een\nTwee';
 		const doc = {
 			path: 'x.txt', text, relations: [],
-			annotations: [{ id: 'a', label: 'L', start: 0 as never, end: 4 as never, quote: 'Een\n', prefix: '', suffix: 'Twee', note: 'a\nb' }],
+			annotations: [
+				{ id: 'a', label: 'L', start: 0 as never, end: 4 as never, quote: 'Een\n', prefix: '', suffix: 'Twee', note: 'a\nb' },
+				{ id: 'b', label: 'two words', start: 4 as never, end: 8 as never, quote: 'Twee', prefix: 'Een\n', suffix: '' },
+			],
 		};
 		const r = bratFormat.exportDocuments([doc], { labels: [], relationTypes: [] });
 		assert.strictEqual(file(r.files, 'x.ann'), 'T1\tL 0 3\tEen\n#1\tAnnotatorNotes T1\ta b\n');
 		assert.deepStrictEqual(r.losses.filter((l) => l.what !== 'annotation ids'), [
 			{ what: 'spans starting or ending with a line break (written without it)', count: 1 },
 			{ what: 'notes with line breaks (written on one line)', count: 1 },
+			{ what: 'spans whose label has white space (not written: brat types have none)', count: 1 },
 		]);
+		assert.doesNotMatch(file(r.files, 'annotation.conf'), /two words/);
 	});
 
 	it('imports the hand-written fixture (brat docs): notes, a relation, merged and discontinuous fragments, skipped attributes', () => {
