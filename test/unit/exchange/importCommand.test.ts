@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { parseLabelSchema } from '../../../src/core/annotations/labelSchema';
-import { exportCorpus, importAnnotations, ExchangeRefused } from '../../../src/node/exchangeRunner';
+import { ExchangeCancelled, exportCorpus, importAnnotations, ExchangeRefused } from '../../../src/node/exchangeRunner';
 import { runCli } from '../cli/runCli';
 import { at, copyDir, HARD_ARTICLE, hardAnnotations, jsonTestFormat, readSidecars, span, tempDir, writeSidecar } from './exchangeFixtures';
 
@@ -87,7 +87,7 @@ describe('exchange: export and import machinery', () => {
 		const file = path.join(out, '2025', 'hard.json');
 		const data = JSON.parse(await fs.readFile(file, 'utf8')) as { annotations: Record<string, unknown>[]; relations: Record<string, unknown>[] };
 		const byId = (id: string): Record<string, unknown> => data.annotations.find((a) => a.id === id)!;
-		byId('a1').label = 'fact-check';
+		byId('a1').label = 'event';
 		delete byId('a1').note;
 		byId('a2').id = 'T1'; // same label and span as a2, another id
 		const z = at(HARD_ARTICLE, 'Kiev');
@@ -100,7 +100,7 @@ describe('exchange: export and import machinery', () => {
 		assert.deepStrictEqual(plan.addedRelations.map((r) => [r.id, r.from, r.to]), [['R9', 'a2', 'T2']]);
 		const stored = (await readSidecars(corpus)).get('2025/hard.ann.yaml')!;
 		const a1 = stored.annotations.find((a) => a.id === 'a1')!;
-		assert.deepStrictEqual([a1.label, a1.note], ['fact-check', 'hele uitspraak']);
+		assert.deepStrictEqual([a1.label, a1.note], ['event', 'hele uitspraak']);
 		assert.deepStrictEqual(stored.annotations.map((a) => a.id).sort(), ['T2', 'a1', 'a2', 'a3', 'a4', 'a5']);
 		assert.deepStrictEqual([report.addedLabels, report.addedRelationTypes, report.labelsFileCreated], [['place'], ['located-in'], true]);
 		const schema = parseLabelSchema(await fs.readFile(path.join(corpus, '.corpus', 'labels.yaml'), 'utf8'));
@@ -190,6 +190,21 @@ describe('exchange: export and import machinery', () => {
 		const report = await exportCorpus({ corpusDir: corpus, outDir: out, format: jsonTestFormat });
 		assert.deepStrictEqual([report.annotations, report.relations], [4, 1]);
 		assert.ok(report.lines.includes('test-json: 1 orphaned annotation and 1 relation to an orphan not exported: not found in the current text (re-anchor or delete them, then export again)'), report.lines.join('\n'));
+	});
+
+	it('cancelling while checking writes nothing; progress counts the articles', async () => {
+		await exportCorpus({ corpusDir: corpus, outDir: out, format: jsonTestFormat });
+		const copy = await fresh();
+		const before = await snapshot(copy);
+		const seen: string[] = [];
+		let polls = 0;
+		const progress = { report: (done: number, total: number, stage: string) => seen.push(`${stage} ${done}/${total}`), isCancelled: () => ++polls > 1 };
+		await assert.rejects(importAnnotations({ input: out, format: jsonTestFormat, intoDir: copy, progress }), (e: Error) => e instanceof ExchangeCancelled && !e.wroteSomething);
+		assert.deepStrictEqual(seen, ['checking 0/2']);
+		assert.deepStrictEqual(await snapshot(copy), before);
+		const counted: string[] = [];
+		await exportCorpus({ corpusDir: corpus, outDir: path.join(root, 'out2'), format: jsonTestFormat, progress: { report: (d, t, s) => counted.push(`${s} ${d}/${t}`), isCancelled: () => false } });
+		assert.deepStrictEqual(counted, ['reading 0/3', 'reading 1/3', 'reading 2/3', 'converting 3/3', 'writing 1/2', 'writing 2/2']);
 	});
 
 	it('CLI: unknown format and missing flags are named; --date is checked', async () => {
