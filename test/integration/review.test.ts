@@ -13,9 +13,10 @@ const SIDECAR = 'review/030_dd44ee55ff667788.ann.yaml';
 const TEXT = ' date 2024-05 De minister van Defensie kondigde nieuwe steun aan Oekraïne aan.\n\nVolgens het kabinet gaat het om luchtverdediging.\n';
 
 interface Ann { id: string; label: string; quote: string; note?: string }
+interface Rel { id: string; type: string; from: string; to: string }
 
 /** A complete sidecar (context and text hash filled in), so opening the article leaves it as it is. */
-function sidecar(annotations: Ann[]): string {
+function sidecar(annotations: Ann[], relations: Rel[] = []): string {
 	const hash = `sha256:${createHash('sha256').update(TEXT, 'utf8').digest('hex')}`;
 	const lines = ['# Review test sidecar.', 'version: 1', `article: ${path.posix.basename(ARTICLE)}`, 'date: 2024-05', `textHash: ${hash}`, 'annotations:'];
 	const sorted = annotations.map((a) => ({ ...a, start: TEXT.indexOf(a.quote) })).sort((x, y) => x.start - y.start);
@@ -27,6 +28,12 @@ function sidecar(annotations: Ann[]): string {
 		lines.push(`    prefix: ${JSON.stringify(TEXT.slice(Math.max(0, a.start - 32), a.start))}`, `    suffix: ${JSON.stringify(TEXT.slice(end, end + 32))}`);
 		if (a.note) {
 			lines.push(`    note: ${a.note}`);
+		}
+	}
+	if (relations.length > 0) {
+		lines.push('relations:');
+		for (const r of relations) {
+			lines.push(`  - id: ${r.id}`, `    type: ${r.type}`, `    from: ${r.from}`, `    to: ${r.to}`);
 		}
 	}
 	return lines.join('\n') + '\n';
@@ -128,6 +135,44 @@ describe('review: Annotation Changes view', function () {
 		assert.deepStrictEqual(view.map((a) => [a.article, a.changes.map((c) => `${c.kind}:${c.id}`)]), [[ARTICLE, ['added:r4', 'removed:r2', 'relabelled:r1', 'note:r3']]]);
 		await review.compare('HEAD');
 		assert.deepStrictEqual(await review.view(), []);
+	});
+
+	it('lists relation changes under the article, and opening one selects its from annotation', async () => {
+		const annotations: Ann[] = [
+			{ id: 'r1', label: 'framing', quote: 'nieuwe steun aan Oekraïne' },
+			{ id: 'r3', label: 'claim', quote: 'luchtverdediging', note: 'Welke systemen?' },
+			{ id: 'r4', label: 'attribution', quote: 'het kabinet' },
+		];
+		write(SIDECAR, sidecar(annotations, [
+			{ id: 'q1', type: 'source-of', from: 'r4', to: 'r3' },
+			{ id: 'q2', type: 'about', from: 'r1', to: 'r3' },
+		]));
+		git('add', '-A');
+		git('commit', '-q', '-m', 'relations');
+		write(SIDECAR, sidecar(annotations, [
+			{ id: 'q1', type: 'about', from: 'r4', to: 'r3' },
+			{ id: 'q3', type: 'source-of', from: 'r4', to: 'r1' },
+		]));
+		await review.compare('HEAD');
+		assert.deepStrictEqual(await review.view(), [
+			{
+				article: ARTICLE,
+				changes: [
+					{ kind: 'relation-added', id: 'relation:q3', label: '+ source-of “het kabinet” → “nieuwe steun aan Oekraïne”' },
+					{ kind: 'relation-removed', id: 'relation:q2', label: '- about “nieuwe steun aan Oekraïne” → “luchtverdediging”' },
+					{ kind: 'relation-changed', id: 'relation:q1', label: '~ about “het kabinet” → “luchtverdediging”' },
+				],
+			},
+		]);
+		const uri = await review.open(ARTICLE, 'relation:q3');
+		assert.ok(uri, 'the article did not open');
+		const editor = vscode.window.activeTextEditor;
+		assert.strictEqual(editor?.document.uri.toString(), uri);
+		assert.strictEqual(editor.document.getText(editor.selection), 'het kabinet', 'the from annotation is selected');
+		// Relation changes are listed, not drawn: no annotation changed.
+		const changed = await waitFor(() => testing.decorations.recorded(uri, 'review.changed'), 'review.changed decorations');
+		assert.deepStrictEqual(changed, []);
+		assert.deepStrictEqual(testing.decorations.recorded(uri, 'review.added'), []);
 	});
 
 	it('registers the sidecar merge driver in the repository', async () => {
