@@ -282,4 +282,35 @@ describe('relations between annotations', () => {
 		assert.deepStrictEqual(saved.relations.map((r) => [r.id, r.type, r.from, r.to]), [[id, 'about', ids.minister, ids.delay]]);
 		assert.strictEqual((await testing.annotations.list(document.uri.toString())).pendingChanges, 0);
 	});
+
+	it('offers the relation types of the nearest .corpus/labels.yaml', async () => {
+		const schema = [
+			'labels:',
+			'  - id: attribution',
+			'  - id: claim',
+			'relations:',
+			'  - id: cites',
+			'    description: The claim cites the source',
+			'    from: [claim]',
+			'    to: [attribution]',
+			'  - id: supports',
+			'',
+		].join('\n');
+		await vscode.workspace.fs.writeFile(fixtureUri('relations/.corpus/labels.yaml'), new TextEncoder().encode(schema));
+		cursorIn(editor, 'Minister Hermans');
+		// Asks until the schema service has seen the new file; each round stops at the type (cancelled: nothing changes).
+		const offered = await waitFor(async () => {
+			const prompts = new Prompts().pick(byLabel('claim: “vaak jaren')).pick(() => undefined);
+			try {
+				await vscode.commands.executeCommand('corpusAnnotator.linkAnnotation');
+			} finally {
+				prompts.dispose();
+			}
+			const labels = prompts.asked[1].items.map((i) => (i.kind === vscode.QuickPickItemKind.Separator ? '---' : i.label));
+			return labels.includes('cites') ? labels : undefined;
+		}, 'the relation types of labels.yaml');
+		// attribution → claim: `supports` (any labels) fits, `cites` (claim → attribution) is listed after the separator.
+		assert.deepStrictEqual(offered, ['supports', '---', 'cites']);
+		assert.strictEqual((await sidecar()).relations.length, 1, 'cancelled at the type: nothing added');
+	});
 });
