@@ -2,8 +2,35 @@
 import { labelType } from './labels';
 
 function isCapitalised(word: string): boolean {
+	const c = word.charCodeAt(0);
+	if (c < 128) {
+		return c >= 65 && c <= 90; // ASCII: only A–Z change under toLowerCase and not under toUpperCase
+	}
 	const ch = word.charAt(0);
 	return ch !== ch.toLowerCase() && ch === ch.toUpperCase();
+}
+
+/** Whether the first character changes under toUpperCase (a lower-case initial). */
+function hasLowerInitial(word: string): boolean {
+	const c = word.charCodeAt(0);
+	if (c < 128) {
+		return c >= 97 && c <= 122;
+	}
+	return word.charAt(0) !== word.charAt(0).toUpperCase();
+}
+
+/** Whether a word has a letter or digit (the first such token ends the sentence start). */
+function hasLetterOrDigit(word: string): boolean {
+	for (let i = 0; i < word.length; i++) {
+		const c = word.charCodeAt(i);
+		if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+			return true;
+		}
+		if (c >= 128) {
+			return /[\p{L}\p{N}]/u.test(word);
+		}
+	}
+	return false;
 }
 
 /**
@@ -65,10 +92,10 @@ export function documentCasing(sentences: readonly (readonly string[])[]): Int8A
 				if (!initial) {
 					capMid.set(w, (capMid.get(w) ?? 0) + 1);
 				}
-			} else if (w.charAt(0) !== w.charAt(0).toUpperCase()) {
+			} else if (hasLowerInitial(w)) {
 				lower.add(w);
 			}
-			if (initial && /[\p{L}\p{N}]/u.test(w)) {
+			if (initial && hasLetterOrDigit(w)) {
 				initial = false;
 			}
 		}
@@ -82,7 +109,7 @@ export function documentCasing(sentences: readonly (readonly string[])[]): Int8A
 				const mid = (capMid.get(w) ?? 0) - (initial ? 0 : 1);
 				out[i] = (lower.has(w.toLowerCase()) ? 1 : 0) + (mid > 0 ? 2 : 0);
 			}
-			if (initial && /[\p{L}\p{N}]/u.test(w)) {
+			if (initial && hasLetterOrDigit(w)) {
 				initial = false;
 			}
 		}

@@ -135,6 +135,10 @@ const CLOSING = new Set(['"', "'", '”', '’', '»', ')', ']']);
 const OPENING_QUOTES = new Set(['"', "'", '“', '‘', '„', '«']);
 
 function isTerminal(t: string): boolean {
+	const c = t.charCodeAt(0);
+	if (c !== 33 /* ! */ && c !== 63 /* ? */ && c !== 46 /* . */ && c !== 0x2026 /* … */) {
+		return false; // every terminal starts with one of these
+	}
 	return TERMINAL.has(t) || /^[!?.]{2,}$/.test(t);
 }
 
