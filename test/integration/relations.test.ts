@@ -313,4 +313,29 @@ describe('relations between annotations', () => {
 		assert.deepStrictEqual(offered, ['supports', '---', 'cites']);
 		assert.strictEqual((await sidecar()).relations.length, 1, 'cancelled at the type: nothing added');
 	});
+
+	it('drops a pending link, saying why, when another program deleted its other end meanwhile', async () => {
+		const document = editor.document;
+		assert.ok(await editor.edit((b) => b.insert(document.positionAt(document.getText().length), 'Slot.\n')));
+		cursorIn(editor, 'Minister Hermans');
+		const prompts = new Prompts();
+		try {
+			await vscode.commands.executeCommand('corpusAnnotator.linkAnnotation', undefined, { to: ids.price, type: 'supports' });
+			const onDisk = (await sidecar()).text;
+			// Another program removes the annotation the pending link points to (its whole list item).
+			const item = new RegExp(`^  - id: ${ids.price}\\n(?:    .*\\n)*`, 'm');
+			assert.match(onDisk, item);
+			await vscode.workspace.fs.writeFile(fixtureUri(SIDECAR), new TextEncoder().encode(onDisk.replace(item, '')));
+			const warning = await waitFor(() => prompts.warnings.find((w) => /could not be applied/.test(w.message)), 'the warning that the link was dropped');
+			assert.match(warning.message, /names no annotation/);
+		} finally {
+			prompts.dispose();
+		}
+		await document.save();
+		const testing = (await getApi()).testing!;
+		await waitFor(async () => (await testing.annotations.list(document.uri.toString())).pendingChanges === 0, 'nothing pending after the save');
+		const saved = await sidecar();
+		assert.ok(!saved.ids.includes(ids.price), 'the other program’s deletion stands');
+		assert.deepStrictEqual(saved.relations.map((r) => r.type), ['about'], 'no relation to the deleted annotation was written');
+	});
 });
