@@ -13,7 +13,7 @@
 import { prepareText, selectorAt, type PreparedText } from '../annotations/anchoring';
 import { makeIdGenerator } from '../annotations/factory';
 import { ANNOTATION_FIELDS, RELATION_FIELDS } from '../annotations/fieldTable';
-import type { Annotation, LabelDef, Relation, RelationTypeDef } from '../annotations/model';
+import { compareAnnotations, type Annotation, type LabelDef, type Relation, type RelationTypeDef } from '../annotations/model';
 import { editorOffset, sidecarOffset, TextIndex, type CanonicalUtf16Offset, type SidecarOffset } from '../annotations/offsets';
 import { fieldValueProblem } from '../annotations/sidecarValidator';
 import { seededRandom } from '../util/seededRandom';
@@ -383,7 +383,7 @@ export class SchemaCollector {
 }
 
 /**
- * Builds one {@link ImportedDocument}: checks each field as a sidecar would, gives spans and
+ * Builds one {@link ImportedDocument} (annotations in document order): checks each field as a sidecar would, gives spans and
  * relations without an id a fresh one (seeded by the path, so an import is reproducible), and
  * takes quote and context from the text. Problems go to `errors`, each naming `file` and a line.
  */
@@ -454,7 +454,7 @@ export function buildDocument(
 	if (errors.length > before) {
 		return undefined;
 	}
-	return { path, text: text.raw, annotations, relations: out };
+	return { path, text: text.raw, annotations: annotations.sort(compareAnnotations), relations: out };
 }
 
 // ---- export side ------------------------------------------------------------------------------
@@ -478,8 +478,7 @@ export function exportChecks(documents: readonly ExchangeDocument[], formatName:
 		for (const a of doc.annotations) {
 			ids.add(a.id);
 			const problem = canonicalRangeProblem(text, a.start, a.end);
-			const actual = problem ? undefined : selectorAt(text, a.start, a.end).quote;
-			if (actual !== a.quote) {
+			if (problem || !quoteIsAt(text, a)) {
 				warnings.push(`${doc.path}: annotation ${a.id}'s quote is not the text at ${a.start}–${a.end} (orphaned?); ${formatName} gets it as stored, and importing it back will refuse it.`);
 			}
 		}
@@ -489,6 +488,12 @@ export function exportChecks(documents: readonly ExchangeDocument[], formatName:
 	}
 	const losses = dangling > 0 ? [{ what: 'relations whose endpoint is not an annotation of the article', count: dangling }] : [];
 	return { relations, losses, warnings };
+}
+
+/** Whether the canonical text between the annotation's offsets is its quote (compared in place, no copy). */
+function quoteIsAt(text: PreparedText, a: Pick<Annotation, 'start' | 'end' | 'quote'>): boolean {
+	const from = text.canonIndex.toUtf16(a.start);
+	return text.canonIndex.toUtf16(a.end) - from === a.quote.length && text.canonical.startsWith(a.quote, from);
 }
 
 /** Why `path` cannot be an article path an import writes (undefined: it can). */

@@ -108,11 +108,19 @@ export function w3cPage(doc: ExchangeDocument, relations: readonly Relation[] = 
 	};
 }
 
+/** The page as JSON with one item per line: compact (a page is mostly quotes), and diffs stay per annotation. */
+function pageText(page: Json): string {
+	const { items, ...head } = page as { items: Json[] };
+	const open = JSON.stringify(head, null, 2).slice(0, -2);
+	const list = items.length === 0 ? '[]' : `[\n${items.map((i) => `    ${JSON.stringify(i)}`).join(',\n')}\n  ]`;
+	return `${open},\n  "items": ${list}\n}\n`;
+}
+
 function exportW3c(documents: readonly ExchangeDocument[]): ExportResult {
 	const checks = exportChecks(documents, 'W3C');
 	const files = documents.map((doc) => ({
 		path: withExtension(doc.path, '.jsonld'),
-		text: JSON.stringify(w3cPage(doc, checks.relations.get(doc)), null, 2) + '\n',
+		text: pageText(w3cPage(doc, checks.relations.get(doc))),
 	}));
 	return { files, losses: checks.losses, warnings: checks.warnings };
 }

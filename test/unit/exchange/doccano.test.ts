@@ -82,6 +82,16 @@ describe('exchange: doccano JSONL', () => {
 		assert.deepStrictEqual(documentsOf(doccanoFormat.importFiles(fixtureFiles('doccano'))).documents, result.documents);
 	});
 
+	it('counts a relation to a missing annotation as not carried, and warns about an orphaned quote', () => {
+		const orphan = { ...PLAIN.annotations[0], id: 'p2', quote: 'bezocht Washington' };
+		const doc = { ...PLAIN, annotations: [...PLAIN.annotations, orphan], relations: [{ id: 'r9', type: 'about', from: 'p1', to: 'gone' }] };
+		const result = doccanoFormat.exportDocuments([doc], SCHEMA);
+		assert.deepStrictEqual(result.losses, [{ what: 'relations whose endpoint is not an annotation of the article', count: 1 }]);
+		assert.deepStrictEqual((JSON.parse(result.files[0].text) as Line).relations, []);
+		assert.strictEqual(result.warnings.length, 1);
+		assert.match(result.warnings[0], /annotation p2's quote is not the text at 23–41 \(orphaned\?\)/);
+	});
+
 	describe('malformed input: an error with file and line, no documents', () => {
 		const good = '{"text": "De NAVO 🛡️ reageert.", "entities": [{"id": 1, "label": "org", "start_offset": 3, "end_offset": 7}]}';
 		const run = (...lines: string[]): string[] => errorsOf(doccanoFormat.importFiles([{ path: 'in.jsonl', text: lines.join('\n') }]));
