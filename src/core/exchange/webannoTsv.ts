@@ -179,13 +179,22 @@ interface Unit {
 	id: string;
 	start: number;
 	end: number;
-	spans: number[];
-	relations: number[];
+	/** Indexes of the spans (relations) on this row; the shared {@link NONE} until one is added. */
+	spans: readonly number[];
+	relations: readonly number[];
+}
+
+/** The empty list most rows keep (one shared array: rows are many, annotated rows few). */
+const NONE: readonly number[] = [];
+const NO_UNITS: readonly Unit[] = [];
+
+function added(list: readonly number[], k: number): readonly number[] {
+	return list === NONE ? [k] : [...list, k];
 }
 
 interface Row {
 	unit: Unit;
-	subunits: Unit[];
+	subunits: readonly Unit[];
 }
 
 /** Rows of one sentence. */
@@ -206,6 +215,9 @@ function strictlyBetween(sorted: readonly number[], from: number, to: number): n
 		} else {
 			hi = mid;
 		}
+	}
+	if (lo >= sorted.length || sorted[lo] >= to) {
+		return NONE as number[];
 	}
 	const out: number[] = [];
 	for (let k = lo; k < sorted.length && sorted[k] < to; k++) {
@@ -251,8 +263,8 @@ function layout(text: string, boundaries: ReadonlySet<number>): Sentence[] {
 		const cuts = strictlyBetween(bounds, u.start, u.end);
 		const points = cuts.length > 0 ? [u.start, ...cuts, u.end] : [];
 		return {
-			unit: { id, start: u.start, end: u.end, spans: [], relations: [] },
-			subunits: points.slice(1).map((end, k) => ({ id: `${id}.${k + 1}`, start: points[k], end, spans: [], relations: [] })),
+			unit: { id, start: u.start, end: u.end, spans: NONE, relations: NONE },
+			subunits: points.length === 0 ? NO_UNITS : points.slice(1).map((end, k) => ({ id: `${id}.${k + 1}`, start: points[k], end, spans: NONE, relations: NONE })),
 		};
 	}));
 }
@@ -267,10 +279,19 @@ function tsvOf(doc: ExchangeDocument, relations: readonly Relation[], spanCols: 
 	const prepared = prepareText(doc.text);
 	const bom = hasBom ? 1 : 0;
 	const ranges = doc.annotations.map((a) => ({ start: prepared.rawIndex.toUtf16(a.start) - bom, end: prepared.rawIndex.toUtf16(a.end) - bom }));
-	const boundaries = new Set<number>(ranges.flatMap((r) => [r.start, r.end]));
+	const boundaries = new Set<number>();
+	for (const r of ranges) {
+		boundaries.add(r.start).add(r.end);
+	}
 	const sentences = layout(text, boundaries);
 	// Which rows each span covers: whole tokens inside it, else the sub-tokens inside it.
-	const rows = sentences.flat();
+	// (A loop: Array.prototype.flat is slow on many small arrays.)
+	const rows: Row[] = [];
+	for (const sentence of sentences) {
+		for (const row of sentence) {
+			rows.push(row);
+		}
+	}
 	const unitsOf: Unit[][] = ranges.map((r) => {
 		const units: Unit[] = [];
 		let lo = 0, hi = rows.length;
@@ -292,11 +313,14 @@ function tsvOf(doc: ExchangeDocument, relations: readonly Relation[], spanCols: 
 		}
 		return units;
 	});
-	unitsOf.forEach((units, k) => units.forEach((u) => u.spans.push(k)));
+	unitsOf.forEach((units, k) => units.forEach((u) => { u.spans = added(u.spans, k); }));
 	let nextId = 1;
 	const disambiguation = unitsOf.map((units) => (units.length > 1 || units.some((u) => u.spans.length > 1) ? nextId++ : 0));
 	const index = new Map(doc.annotations.map((a, k) => [a.id, k]));
-	relations.forEach((r, k) => unitsOf[index.get(r.to)!][0].relations.push(k));
+	relations.forEach((r, k) => {
+		const u = unitsOf[index.get(r.to)!][0];
+		u.relations = added(u.relations, k);
+	});
 
 	const value = (v: string | undefined, id: number): string => (v === undefined ? '*' : escapeValue(v)) + (id > 0 ? `[${id}]` : '');
 	const noSpans = ['label', ...spanCols, 'annotationId'].map(() => '_');
