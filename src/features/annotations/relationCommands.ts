@@ -50,7 +50,7 @@ class RelationCommands {
 		const document = await resolveArticle(uriArg);
 		const { store } = this.deps;
 		await store.assertWritable(document);
-		const from = await pickAnnotation(store, document, options.from, 'Link which annotation? (several are under the cursor)', true);
+		const from = await pickAnnotation(store, document, options.from, 'Link from which annotation?', true);
 		const to = await this.pickTarget(document, from, options.to);
 		const type = await this.pickType(document, from, to, options.type);
 		const { relations } = await store.get(document);
