@@ -1,6 +1,7 @@
 /** Emission scoring and constrained first-order Viterbi over BILOU labels. */
 import { allowedEnd, allowedTransition, NUM_LABELS } from './labels';
 import type { SentenceFeatures } from './features';
+import { ENTRY_LABEL_BITS } from './nerModelFile';
 
 const L = NUM_LABELS;
 
@@ -77,25 +78,39 @@ export function scoreEmissions(f: SentenceFeatures, weights: ArrayLike<number>, 
 	return emit;
 }
 
-/** Sparse weights: row r has (labels[k], values[k]) for k in rowStart[r] .. rowStart[r+1]. */
+/** Sparse weights: row r has the entries rowStart[r] .. rowStart[r+1], each weight << ENTRY_LABEL_BITS | label. */
 export interface SparseWeights {
 	rowStart: Int32Array;
-	labels: Uint8Array;
-	values: Int8Array;
+	entries: Int16Array;
 }
+
+const LABEL_MASK = (1 << ENTRY_LABEL_BITS) - 1;
 
 /** Like scoreEmissions for sparse weight rows; adds to `emit` (which the caller zeroes). */
 export function addSparseEmissions(f: SentenceFeatures, m: SparseWeights, emit: Float32Array): void {
 	const n = f.offsets.length - 1;
 	const { rows, offsets } = f;
-	const { rowStart, labels, values } = m;
+	const { rowStart, entries } = m;
 	for (let t = 0; t < n; t++) {
 		const base = t * L;
 		for (let k = offsets[t]; k < offsets[t + 1]; k++) {
 			const r = rows[k];
 			for (let j = rowStart[r], e = rowStart[r + 1]; j < e; j++) {
-				emit[base + labels[j]] += values[j];
+				const x = entries[j];
+				emit[base + (x & LABEL_MASK)] += x >> ENTRY_LABEL_BITS;
 			}
+		}
+	}
+}
+
+/** Adds the weights of `rows` (summed over the rows) to out[at + label]. */
+export function addRowSums(rows: Int32Array, m: SparseWeights, out: Float32Array, at: number): void {
+	const { rowStart, entries } = m;
+	for (let k = 0; k < rows.length; k++) {
+		const r = rows[k];
+		for (let j = rowStart[r], e = rowStart[r + 1]; j < e; j++) {
+			const x = entries[j];
+			out[at + (x & LABEL_MASK)] += x >> ENTRY_LABEL_BITS;
 		}
 	}
 }

@@ -13,6 +13,11 @@ import { LABELS, NUM_LABELS } from './labels';
 import type { GazetteerLike, NerResources } from './features';
 
 const L = NUM_LABELS;
+/** Low bits of a packed runtime weight entry that hold the label (see RuntimeLinearModel). */
+export const ENTRY_LABEL_BITS = 5;
+if (L > 1 << ENTRY_LABEL_BITS) {
+	throw new Error(`${L} labels do not fit in ${ENTRY_LABEL_BITS} bits`);
+}
 export const MODEL_FORMAT = 'corpus-annotator-ner';
 /** Version 2 added the optional `knowledge` section; version 1 files still load. */
 export const MODEL_VERSION = 2;
@@ -38,12 +43,12 @@ export interface LinearModelData {
 
 /**
  * A quantized linear model ready for decoding (rows shared through ParsedModel.rowOf), stored
- * sparsely: row r has the (label, weight) pairs at positions rowStart[r] .. rowStart[r+1].
+ * sparsely: row r has the (label, weight) pairs at positions rowStart[r] .. rowStart[r+1] of
+ * `entries`, packed as weight << ENTRY_LABEL_BITS | label (one array: one memory stream per row).
  */
 export interface RuntimeLinearModel {
 	rowStart: Int32Array;
-	labels: Uint8Array;
-	values: Int8Array;
+	entries: Int16Array;
 	trans: Float32Array;
 	start: Float32Array;
 	end: Float32Array;
@@ -273,8 +278,7 @@ function readLinearModel(r: ByteReader, n: number): RuntimeLinearModel {
 	const buf = r.buf;
 	let p = r.pos;
 	const rowStart = new Int32Array(n + 1);
-	let labels = new Uint8Array(n * 4 + 16);
-	let values = new Int8Array(n * 4 + 16);
+	let entries = new Int16Array(n * 4 + 16);
 	let k = 0;
 	for (let i = 0; i < n; i++) {
 		rowStart[i] = k;
@@ -288,18 +292,14 @@ function readLinearModel(r: ByteReader, n: number): RuntimeLinearModel {
 				mask |= (buf[p++] & 0x7f) << 14;
 			}
 		}
-		if (k + L > labels.length) {
-			const bl = new Uint8Array(labels.length * 2);
-			bl.set(labels);
-			labels = bl;
-			const bv = new Int8Array(values.length * 2);
-			bv.set(values);
-			values = bv;
+		if (k + L > entries.length) {
+			const bigger = new Int16Array(entries.length * 2);
+			bigger.set(entries);
+			entries = bigger;
 		}
 		for (let l = 0; mask !== 0; l++, mask >>>= 1) {
 			if (mask & 1) {
-				labels[k] = l;
-				values[k++] = (buf[p++] << 24) >> 24;
+				entries[k++] = (((buf[p++] << 24) >> 24) << ENTRY_LABEL_BITS) | l;
 			}
 		}
 	}
@@ -311,7 +311,7 @@ function readLinearModel(r: ByteReader, n: number): RuntimeLinearModel {
 	const trans = r.float32s(L * L);
 	const start = r.float32s(L);
 	const end = r.float32s(L);
-	return { rowStart, labels: labels.subarray(0, k), values: values.subarray(0, k), trans, start, end };
+	return { rowStart, entries: entries.slice(0, k), trans, start, end };
 }
 
 export interface ModelParts {

@@ -5,7 +5,7 @@
  *   const model = loadModel(modelFileText);
  *   const spans = tagText(model, articleText); // [{ start, end, type, text }] in UTF-16 offsets
  */
-import { addSparseEmissions, expTransitions, Marginals, viterbi, type ExpTransitions } from './decoder';
+import { addRowSums, addSparseEmissions, expTransitions, Marginals, viterbi, type ExpTransitions } from './decoder';
 import { enforceConsistency, type ScoredChunk } from './docConsistency';
 import { documentCasing, documentMajority } from './docFeatures';
 import { FeatureExtractor, normalizeWord, type ContextFeatures, type SentenceFeatures } from './features';
@@ -238,17 +238,6 @@ export class LoadedModel implements NerModel {
 			enforceConsistency(sentences, labels, chunks);
 		}
 		return { labels, chunks };
-	}
-}
-
-/** Adds the weights of `rows` (summed over the rows) to out[at + label]. */
-function addRowSums(rows: Int32Array, m: RuntimeLinearModel, out: Float32Array, at: number): void {
-	const { rowStart, labels, values } = m;
-	for (let k = 0; k < rows.length; k++) {
-		const r = rows[k];
-		for (let j = rowStart[r], e = rowStart[r + 1]; j < e; j++) {
-			out[at + labels[j]] += values[j];
-		}
 	}
 }
 
