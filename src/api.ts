@@ -82,7 +82,7 @@ export interface ReviewTestingApi {
 	compare(from: string, to?: string): Promise<void>;
 	/**
 	 * The view's content after a refresh: per article (path relative to the repository root), its
-	 * changes (`kind`: added | removed | relabelled | moved | requoted | note | entity | other).
+	 * changes (`kind`: added | removed | relabelled | moved | requoted | note | entity | other, and for relations relation-added | relation-removed | relation-changed with ids `relation:<id>`).
 	 */
 	view(): Promise<{ article: string; changes: { kind: string; id: string; label: string }[] }[]>;
 	/** The view's message (not a git repository, no changes, git errors), if any. */
