@@ -426,6 +426,10 @@ export function buildDocument(
 		if (typeof s.label !== 'string' || s.label === '') {
 			report(s.place, 'the label must be a non-empty string');
 		}
+		if (s.start >= s.end) {
+			// A span of only a BOM or the LF of a CRLF (the CR stands for the line break): nothing is left of it.
+			report(s.place, 'the span holds nothing of the article text: only a BOM, or the LF of a CRLF');
+		}
 		const id = s.id ?? newId();
 		ids.add(id);
 		const sel = selectorAt(text.prepared, s.start, s.end);

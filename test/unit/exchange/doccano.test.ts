@@ -109,6 +109,9 @@ describe('exchange: doccano JSONL', () => {
 			const line = good.replace(']}', '], "meta": {"path": "../../etc/x.txt"}}');
 			assert.deepStrictEqual(run(line), ['in.jsonl:1: meta.path: "../../etc/x.txt" has an empty, "." or ".." segment']);
 		});
+		it('a span of only the LF of a CRLF', () => {
+			assert.deepStrictEqual(run('{"text": "ab\\r\\ncd", "entities": [{"id": 1, "label": "x", "start_offset": 3, "end_offset": 4}]}'), ['in.jsonl:1: the span holds nothing of the article text: only a BOM, or the LF of a CRLF']);
+		});
 		it('a line without text', () => {
 			assert.deepStrictEqual(run(good, '{"entities": []}'), ['in.jsonl:2: expected one JSON object per line with a "text" string']);
 		});
