@@ -265,6 +265,10 @@ describe('sidecar relations: editing', () => {
 		assert.throws(() => doc.addRelation(rel('r2', 'a1', 'a2', { type: '' })), /"type" must not be empty/);
 		assert.throws(() => doc.addRelation(rel('r2', 'a1', 'a2', { created: 'gisteren' })), SidecarEditError);
 		assert.throws(() => doc.updateRelation('r1', { type: undefined }), /required/);
+		// Unlike addRelation, updateRelation does not check the ends (as reading): the merge driver
+		// carries a side's dangling relation this way.
+		assert.ok(doc.updateRelation('r1', { to: 'zz' }));
+		assert.strictEqual(parseOk(doc.toString()).getRelation('r1')?.to, 'zz');
 		assert.deepStrictEqual(doc.relations.map((r) => r.id), ['r1']);
 	});
 
