@@ -226,11 +226,11 @@ function strictlyBetween(sorted: readonly number[], from: number, to: number): n
 	return out;
 }
 
-function layout(text: string, boundaries: ReadonlySet<number>): Sentence[] {
+function layout(text: string, starts: ReadonlySet<number>, ends: ReadonlySet<number>): Sentence[] {
 	const breaks = new Set<number>();
 	const tokens = tokenize(text, 0, text.length, breaks);
 	const sentences = splitSentences(tokens, breaks);
-	const bounds = [...boundaries].sort((a, b) => a - b);
+	const bounds = [...new Set([...starts, ...ends])].sort((a, b) => a - b);
 	const out: { start: number; end: number }[][] = sentences.map(() => []);
 	/** White-space tokens for the gap [from, to) when a span boundary needs one (or `force`). */
 	const gapPieces = (from: number, to: number, force: boolean): { start: number; end: number }[] => {
@@ -238,8 +238,8 @@ function layout(text: string, boundaries: ReadonlySet<number>): Sentence[] {
 			return [];
 		}
 		const cuts = strictlyBetween(bounds, from, to);
-		// A boundary at the text's start or end is no token's edge unless a token is there.
-		const edge = (from === 0 && boundaries.has(0)) || (to === text.length && boundaries.has(to));
+		// A span starting where the gap starts, or ending where it ends, needs a row there.
+		const edge = starts.has(from) || ends.has(to);
 		if (cuts.length === 0 && !edge && !force) {
 			return [];
 		}
@@ -279,11 +279,13 @@ function tsvOf(doc: ExchangeDocument, relations: readonly Relation[], spanCols: 
 	const prepared = prepareText(doc.text);
 	const bom = hasBom ? 1 : 0;
 	const ranges = doc.annotations.map((a) => ({ start: prepared.rawIndex.toUtf16(a.start) - bom, end: prepared.rawIndex.toUtf16(a.end) - bom }));
-	const boundaries = new Set<number>();
+	const starts = new Set<number>();
+	const ends = new Set<number>();
 	for (const r of ranges) {
-		boundaries.add(r.start).add(r.end);
+		starts.add(r.start);
+		ends.add(r.end);
 	}
-	const sentences = layout(text, boundaries);
+	const sentences = layout(text, starts, ends);
 	// Which rows each span covers: whole tokens inside it, else the sub-tokens inside it.
 	// (A loop: Array.prototype.flat is slow on many small arrays.)
 	const rows: Row[] = [];

@@ -3,7 +3,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { bratFormat } from '../../../src/core/exchange/brat';
 import type { ExchangeFile } from '../../../src/core/exchange/exchangeFormat';
-import { imported, importErrors, PLAIN_DOC, relationViews, SAMPLE_DOC, SAMPLE_SCHEMA, SAMPLE_TEXT, spans } from './exchangeSample';
+import { selectorAt } from '../../../src/core/annotations/anchoring';
+import { sidecarOffset } from '../../../src/core/annotations/offsets';
+import { seededRandom } from '../../../src/core/util/seededRandom';
+import { imported, importErrors, PLAIN_DOC, randomDocuments, relationViews, SAMPLE_DOC, SAMPLE_SCHEMA, SAMPLE_TEXT, spans, type SpanView } from './exchangeSample';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'exchange', 'brat');
@@ -106,6 +109,35 @@ describe('exchange: brat', () => {
 			'doc1.ann:8: T5 is discontinuous (27 40;42 44); imported as the one span 27–44 covering its fragments.',
 			'doc1.ann: 1 attributes skipped (not carried into sidecars).',
 		]);
+	});
+
+	it('round-trips 300 seeded random articles: exact but for line breaks a span starts or ends with (counted)', () => {
+		const docs = randomDocuments(seededRandom(7), 300);
+		const r = bratFormat.exportDocuments(docs, { labels: [], relationTypes: [] });
+		const back = imported(bratFormat.importFiles(r.files));
+		const byPath = new Map(back.map((d) => [d.path, d]));
+		const order = (x: SpanView, y: SpanView): number => x.start - y.start || x.end - y.end || x.label.localeCompare(y.label) || (x.note ?? '').localeCompare(y.note ?? '');
+		let trimmed = 0;
+		let dropped = 0;
+		for (const doc of docs) {
+			const got = byPath.get(doc.path)!;
+			assert.strictEqual(got.text, doc.text);
+			// What brat can hold: the span without the line breaks it starts or ends with.
+			const expected = doc.annotations.flatMap((a) => {
+				const lead = /^\n*/.exec(a.quote)![0].length;
+				const trail = /\n*$/.exec(a.quote)![0].length;
+				if (lead === a.quote.length) {
+					dropped++;
+					return [];
+				}
+				trimmed += lead + trail > 0 ? 1 : 0;
+				return [{ ...a, ...selectorAt(doc.text, sidecarOffset(a.start + lead), sidecarOffset(a.end - trail)) }];
+			});
+			assert.deepStrictEqual(spans(got.annotations).sort(order), spans(expected).sort(order), doc.path);
+		}
+		assert.ok(trimmed > 0 && dropped > 0, `the seed should make both cases (${trimmed}, ${dropped})`);
+		assert.strictEqual(r.losses.find((l) => l.what.startsWith('spans starting or ending'))?.count, trimmed);
+		assert.strictEqual(r.losses.find((l) => l.what.startsWith('spans of line breaks'))?.count, dropped);
 	});
 
 	it('counts BOM and CR as characters on import too', () => {

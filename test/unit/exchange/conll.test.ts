@@ -2,7 +2,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { alignToArticle, alignTokens, conllFormat } from '../../../src/core/exchange/conll';
-import { imported, importErrors, PLAIN_DOC, SAMPLE_DOC, SAMPLE_SCHEMA, SAMPLE_TEXT, spans } from './exchangeSample';
+import { seededRandom } from '../../../src/core/util/seededRandom';
+import { imported, importErrors, PLAIN_DOC, randomDocuments, SAMPLE_DOC, SAMPLE_SCHEMA, SAMPLE_TEXT, spans } from './exchangeSample';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'exchange', 'conll', 'ned.conll');
@@ -65,6 +66,28 @@ describe('exchange: conll', () => {
 		const plain = alignToArticle(docs[1], PLAIN_DOC.text);
 		assert.ok(plain.ok);
 		assert.deepStrictEqual(spans(plain.annotations), spans(PLAIN_DOC.annotations));
+	});
+
+	it('300 seeded random articles: every written span aligns back to the article, inside a span of its label; written + counted = all', () => {
+		const docs = randomDocuments(seededRandom(3), 300);
+		const r = conllFormat.exportDocuments(docs, { labels: [], relationTypes: [] });
+		const back = imported(conllFormat.importFiles(r.files));
+		let written = 0;
+		for (const doc of docs) {
+			const got = back.find((d) => d.path === doc.path);
+			if (!got) {
+				continue; // no tokens at all: nothing written
+			}
+			const aligned = alignToArticle(got, doc.text);
+			assert.ok(aligned.ok, aligned.ok ? '' : `${doc.path}: ${aligned.message}`);
+			for (const a of aligned.annotations) {
+				assert.ok(doc.annotations.some((o) => o.label === a.label && o.start <= a.start && a.end <= o.end), `${doc.path}: ${a.label} ${a.start}-${a.end}`);
+			}
+			written += aligned.annotations.length;
+		}
+		const count = (what: string): number => r.losses.find((l) => l.what.startsWith(what))?.count ?? 0;
+		const all = docs.reduce((n, d) => n + d.annotations.length, 0);
+		assert.strictEqual(written + count('spans within one token') + count('overlapping spans'), all);
 	});
 
 	it('alignTokens: tokens in order with white space between, the header skipped; the first misfit named', () => {

@@ -103,3 +103,48 @@ export function importErrors(result: ImportResult): string[] {
 	assert.strictEqual(result.ok, false, 'the import should fail');
 	return result.ok ? [] : result.errors.map((e) => `${e.file}:${e.line}: ${e.message}`);
 }
+
+/**
+ * Seeded random articles for round-trip properties: words, punctuation, an emoji, tabs, CRLF and
+ * blank lines, maybe a BOM; spans anywhere (inside tokens, in white space, across lines), stacked.
+ */
+export function randomDocuments(rng: () => number, count: number): ExchangeDocument[] {
+	const pieces = ['Trump', 'Kiev', 'NAVO-top', 'Patriot-raketten', 'zo\'n', '1,5', 'J.', '😀', '.', ',', '“', '”', ' ', ' ', ' ', '  ', '\t', '\r\n', '\r\n\r\n', '\n', 'é', 'a_b', '[x]', 'p|q', '\\', '*'];
+	const docs: ExchangeDocument[] = [];
+	for (let d = 0; d < count; d++) {
+		let text = rng() < 0.3 ? '\uFEFF' : '';
+		text += ' date 2025-07 ';
+		const n = 5 + Math.floor(rng() * 40);
+		for (let k = 0; k < n; k++) {
+			text += pieces[Math.floor(rng() * pieces.length)];
+		}
+		const cps = [...text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n')];
+		const annotations: Annotation[] = [];
+		const m = Math.floor(rng() * 8);
+		for (let k = 0; k < m; k++) {
+			const s = Math.floor(rng() * (cps.length - 1));
+			const e = s + 1 + Math.floor(rng() * Math.min(12, cps.length - s - 1));
+			// Offsets in code points of the canonical text; the selector from the raw text's UTF-16.
+			const rawStart = rawUtf16(text, s);
+			const rawEnd = rawUtf16(text, e);
+			annotations.push({ id: `a${k}`, label: ['PER', 'LOC', 'x_y'][k % 3], ...makeSelector(text, rawStart, rawEnd), ...(rng() < 0.3 ? { note: 'n|ote;' } : {}) });
+		}
+		annotations.sort((a, b) => a.start - b.start || a.end - b.end || (a.id < b.id ? -1 : 1));
+		const relations: Relation[] = annotations.length >= 2 ? [{ id: 'r1', type: 'about', from: annotations[0].id, to: annotations[annotations.length - 1].id }] : [];
+		docs.push({ path: `r/${d}.txt`, text, annotations, relations });
+	}
+	return docs;
+}
+
+/** UTF-16 offset in the raw text (BOM, CRLF) of canonical code point `cp`. */
+function rawUtf16(raw: string, cp: number): number {
+	let i = raw.charCodeAt(0) === 0xfeff ? 1 : 0;
+	for (let c = 0; c < cp && i < raw.length; c++) {
+		if (raw[i] === '\r' && raw[i + 1] === '\n') {
+			i += 2;
+		} else {
+			i += raw.codePointAt(i)! > 0xffff ? 2 : 1;
+		}
+	}
+	return i;
+}

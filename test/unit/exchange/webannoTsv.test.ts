@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Annotation } from '../../../src/core/annotations/model';
 import { escapeText, escapeValue, unescapeText, unescapeValue, webannoTsvFormat } from '../../../src/core/exchange/webannoTsv';
-import { imported, importErrors, PLAIN_DOC, relationViews, SAMPLE_DOC, SAMPLE_SCHEMA, SAMPLE_TEXT, spans } from './exchangeSample';
+import { seededRandom } from '../../../src/core/util/seededRandom';
+import { imported, importErrors, PLAIN_DOC, randomDocuments, relationViews, SAMPLE_DOC, SAMPLE_SCHEMA, SAMPLE_TEXT, spans } from './exchangeSample';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'exchange', 'webanno-tsv', 'ne.tsv');
@@ -65,6 +66,19 @@ describe('exchange: webanno-tsv', () => {
 		const [back] = imported(webannoTsvFormat.importFiles(r.files));
 		assert.strictEqual(back.text, text);
 		assert.deepStrictEqual(spans(back.annotations), spans(doc.annotations));
+	});
+
+	it('round-trips 300 seeded random articles exactly (spans in white space, inside tokens, across lines, stacked)', () => {
+		const docs = randomDocuments(seededRandom(16), 300);
+		const r = webannoTsvFormat.exportDocuments(docs, { labels: [], relationTypes: [] });
+		const back = imported(webannoTsvFormat.importFiles(r.files));
+		const byPath = new Map(back.map((d) => [d.path, d]));
+		for (const doc of docs) {
+			const got = byPath.get(doc.path)!;
+			assert.strictEqual(got.text, doc.text.replace(/^\uFEFF/, ''), doc.path);
+			assert.deepStrictEqual(got.annotations.map(full), doc.annotations.map(full), doc.path);
+			assert.deepStrictEqual(got.relations, doc.relations, doc.path);
+		}
 	});
 
 	it('escapes and unescapes values and text as the spec says', () => {
