@@ -325,7 +325,9 @@ function readSpan(
 ): { doc: PendingDocument; index: number } | undefined {
 	const targets = asList(item.target);
 	const target = targets[0];
-	if (targets.length !== 1 || !isRecord(target) || typeof target.source !== 'string') {
+	// The source is an IRI, written as a string or as an object with an id.
+	const source = isRecord(target) ? iriOf(target.source) : undefined;
+	if (targets.length !== 1 || !isRecord(target) || source === undefined) {
 		if (typeof target === 'string') {
 			warnings.push(`${file.path}: annotation ${iriOf(item) ?? ''} targets a whole resource (${target}), not a span of a text: not imported.`);
 		} else {
@@ -333,7 +335,7 @@ function readSpan(
 		}
 		return undefined;
 	}
-	const doc = documentFor(target.source, file, texts, documents, (m) => report(target, m));
+	const doc = documentFor(source, file, texts, documents, (m) => report(target, m));
 	if (!doc) {
 		return undefined;
 	}

@@ -132,6 +132,10 @@ describe('exchange: W3C Web Annotation', () => {
 			const errors = errorsOf(w3cFormat.importFiles(files(item({ type: 'TextPositionSelector', start: 3, end: 7 }, link))));
 			assert.deepStrictEqual(errors, ['p.jsonld:10: the relation points at #annotation-gone, which is not an annotation of this page']);
 		});
+		it('(not an error) a source written as an object with an id', () => {
+			const page = item({ type: 'TextPositionSelector', start: 3, end: 7 }).replace('"source": "a.txt"', '"source": {"id": "a.txt", "type": "Text"}');
+			assert.deepStrictEqual(documentsOf(w3cFormat.importFiles(files(page))).documents[0].annotations.map((a) => [a.id, a.quote]), [['x', 'NAVO']]);
+		});
 		it('a creation time a sidecar would refuse', () => {
 			const page = item({ type: 'TextPositionSelector', start: 3, end: 7 }).replace('"type": "Annotation",', '"type": "Annotation", "created": "gisteren",');
 			const errors = errorsOf(w3cFormat.importFiles(files(page)));
