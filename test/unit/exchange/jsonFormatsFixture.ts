@@ -66,6 +66,17 @@ export function errorsOf(result: ImportResult): string[] {
 	return result.errors.map((e) => `${e.file}:${e.line}: ${e.message}`);
 }
 
+/** The import of an export of [DOCUMENT, PLAIN] gave both back: text, annotations, relations, paths. */
+export function assertBothBack(result: ImportResult): void {
+	const { documents } = documentsOf(result);
+	assert.deepStrictEqual(documents.map((d) => d.path), [PATH, PLAIN.path]);
+	assert.strictEqual(documents[0].text, RAW);
+	assert.deepStrictEqual(byId(documents[0].annotations), byId(ANNOTATIONS));
+	assert.deepStrictEqual(byId(documents[0].relations), byId(RELATIONS));
+	assert.deepStrictEqual(documents[1].annotations, PLAIN.annotations);
+	assert.strictEqual(documents[1].text, PLAIN.text);
+}
+
 /** Hand-written fixtures of a format, as import input files. */
 export function fixtureFiles(format: string): ExchangeFile[] {
 	const dir = path.resolve(__dirname, '../../../../test/fixtures/exchange', format);

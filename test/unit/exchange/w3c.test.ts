@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { canonicalText, codePointLength } from '../../../src/core/annotations/offsets';
 import { parseJson } from '../../../src/core/exchange/jsonExchange';
 import { w3cFormat } from '../../../src/core/exchange/w3c';
-import { ANNOTATIONS, byId, DOCUMENT, documentsOf, errorsOf, fixtureFiles, PATH, PLAIN, RAW, RELATIONS } from './jsonFormatsFixture';
+import { ANNOTATIONS, assertBothBack, byId, DOCUMENT, documentsOf, errorsOf, fixtureFiles, PATH, PLAIN, RAW, RELATIONS } from './jsonFormatsFixture';
 
 const SCHEMA = { labels: [], relationTypes: [] };
 
@@ -58,14 +58,10 @@ describe('exchange: W3C Web Annotation', () => {
 	});
 
 	it('round trip with the article text: same annotations, relations, ids, authors, times, notes, entities', () => {
-		const { page, pageText } = exported();
-		const result = documentsOf(w3cFormat.importFiles([{ path: page, text: pageText }, { path: PATH, text: RAW }]));
-		assert.strictEqual(result.documents.length, 1);
-		const doc = result.documents[0];
-		assert.strictEqual(doc.path, PATH);
-		assert.strictEqual(doc.text, RAW);
-		assert.deepStrictEqual(byId(doc.annotations), byId(ANNOTATIONS));
-		assert.deepStrictEqual(byId(doc.relations), byId(RELATIONS));
+		const pages = w3cFormat.exportDocuments([DOCUMENT, PLAIN], SCHEMA).files;
+		const raw = w3cFormat.importFiles([...pages, { path: PATH, text: RAW }, { path: PLAIN.path, text: PLAIN.text }]);
+		assertBothBack(raw);
+		const result = documentsOf(raw);
 		assert.deepStrictEqual(result.schema.labels.map((l) => l.id).sort(), ['attribution', 'claim', 'event', 'framing']);
 		assert.deepStrictEqual(result.schema.relationTypes.map((t) => t.id).sort(), ['about', 'contradicts', 'source-of']);
 	});
