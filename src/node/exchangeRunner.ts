@@ -11,7 +11,9 @@
  */
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { readSidecarFast } from '../core/agreement/fastSidecarRead';
 import { prepareText, selectorAt, type PreparedText } from '../core/annotations/anchoring';
+import { hashArticleText } from '../core/annotations/hash';
 import { addToLabelSchemaText, DEFAULT_LABELS, DEFAULT_RELATION_TYPES, effectiveLabels, effectiveRelationTypes, parseLabelSchema } from '../core/annotations/labelSchema';
 import type { Annotation, LabelDef, Relation, RelationTypeDef } from '../core/annotations/model';
 import { canonicalText, codePointLength, sidecarOffset } from '../core/annotations/offsets';
@@ -174,8 +176,12 @@ export async function exportCorpus(req: ExportRequest): Promise<ExportReport> {
 		const bytes = await readBytesIfExists(sidecarPath, 'sidecar');
 		let annotations: Annotation[] = [];
 		let relations: Relation[] = [];
-		if (bytes !== undefined) {
-			const decoded = decodeSidecarBytes(bytes);
+		const decoded = bytes === undefined ? undefined : decodeSidecarBytes(bytes);
+		const fast = decoded?.ok ? readUnchanged(decoded.text, text) : undefined;
+		if (fast) {
+			annotations = fast.annotations;
+			relations = fast.relations;
+		} else if (decoded !== undefined) {
 			const opened = decoded.ok ? openSidecarSession({ sidecarText: decoded.text, articleText: text, articleName: baseName(full) }) : decoded;
 			if (!opened.ok) {
 				const e = opened.errors[0];
@@ -222,6 +228,19 @@ export async function exportCorpus(req: ExportRequest): Promise<ExportReport> {
 		articles: documents.length, annotations: annotationCount, relations: relationCount, files: result.files.length,
 		losses: [...losses, ...orphanLosses], warnings: result.warnings, skipped, lines,
 	};
+}
+
+/**
+ * The sidecar's annotations when it records this very article text (nothing to re-anchor) and is
+ * in the printer's layout: read without the YAML Document API, which costs milliseconds per file
+ * (`readSidecarFast` refuses whatever the codec would, and anything it is unsure of). Undefined:
+ * open a session.
+ */
+function readUnchanged(sidecarText: string, articleText: string): { annotations: Annotation[]; relations: Relation[] } | undefined {
+	const canonical = canonicalText(articleText);
+	const textHash = hashArticleText(articleText);
+	const data = readSidecarFast(sidecarText, { codePointLength: codePointLength(canonical), textHash });
+	return data && data.textHash === textHash ? data : undefined;
 }
 
 // ------------------------------------------------------------------------------------------------
