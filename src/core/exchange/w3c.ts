@@ -22,6 +22,8 @@
  * root), else the file of that name beside the `.jsonld`, else `<stem>.txt` beside it; when none
  * is given the error says so. Pages from other tools may give only a TextQuoteSelector: the
  * quote is then looked up in the text and must occur exactly once with its prefix and suffix.
+ * Their annotation IRIs (not `#annotation-…`) are not our ids: such annotations get fresh ids,
+ * and their IRIs still link them to the tool's `linking` annotations.
  */
 import { selectorAt, type PreparedText } from '../annotations/anchoring';
 import type { Annotation, Relation } from '../annotations/model';
