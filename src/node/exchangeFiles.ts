@@ -7,7 +7,6 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { isArticlePath, isSkippedFolder } from '../core/corpus/corpusLayout';
 import type { ExchangeFile } from '../core/exchange/exchangeFormat';
-import { writeFileAtomic } from './atomicFile';
 import { fileError } from './fileErrors';
 import { decodeUtf8 } from './files';
 
@@ -117,17 +116,33 @@ async function siblingsOf(file: string): Promise<string[]> {
 	return entries.filter((e) => e.isFile()).map((e) => path.join(dir, e.name));
 }
 
-/** Writes each file under `outDir` (folders made as needed), atomically. Refuses paths that leave `outDir`. */
+/**
+ * Writes each file under `outDir` (folders made as needed). Each file appears whole (written to a
+ * temporary name, then renamed), but without the fsyncs of sidecar writes: an export is a product
+ * made again at will, and 10,000 fsyncs took half of an export's time.
+ */
 export async function writeExportFiles(outDir: string, files: readonly ExchangeFile[], onFile?: (done: number) => void): Promise<void> {
 	const root = path.resolve(outDir);
+	const made = new Set<string>();
 	let done = 0;
 	for (const f of files) {
 		const full = path.resolve(root, ...f.path.split('/'));
 		if (full !== root && !full.startsWith(root + path.sep)) {
 			throw new Error(`refusing to write ${f.path}: outside ${outDir}`);
 		}
-		await fs.mkdir(path.dirname(full), { recursive: true });
-		await writeFileAtomic(full, f.text, 'export file');
+		const dir = path.dirname(full);
+		if (!made.has(dir)) {
+			await fs.mkdir(dir, { recursive: true });
+			made.add(dir);
+		}
+		const temp = `${full}.${process.pid}.tmp`;
+		try {
+			await fs.writeFile(temp, f.text);
+			await fs.rename(temp, full);
+		} catch (error) {
+			await fs.rm(temp, { force: true });
+			throw fileError(error, full, 'export file');
+		}
 		onFile?.(++done);
 	}
 }
