@@ -378,7 +378,10 @@ export async function importAnnotations(req: ImportRequest): Promise<ImportRepor
 				throw refusal(sidecarPath, decoded.errors[0], show);
 			}
 			t.sidecarText = decoded?.text;
-			t.plan = mergeIntoSidecar(t, t.sidecarText, show).plan;
+			const merged = mergeIntoSidecar(t, t.sidecarText, show);
+			t.plan = merged.plan;
+			warnings.push(...relationsNotAllowed(merged.annotations, merged.relations, [...schemaFile.schema.relationTypes, ...missing.relationTypes])
+				.map((w) => `${show(sidecarPathFor(t.articlePath))}: ${w} (check will report it)`));
 		} catch (error) {
 			if (!(error instanceof ExchangeRefused || error instanceof NodeFileError)) {
 				throw error;
@@ -549,7 +552,7 @@ const CARRIED: readonly (keyof Annotation)[] = ['label', 'note', 'entity', 'auth
  * The sidecar with the target's annotations merged in (undefined: nothing to write). Throws
  * {@link ExchangeRefused} when the sidecar does not validate or refuses an annotation.
  */
-function mergeIntoSidecar(t: Target, sidecarText: string | undefined, show: (p: string) => string): { text: string | undefined; plan: MergePlan } {
+function mergeIntoSidecar(t: Target, sidecarText: string | undefined, show: (p: string) => string): { text: string | undefined; plan: MergePlan; annotations: readonly Annotation[]; relations: readonly Relation[] } {
 	const sidecarPath = sidecarPathFor(t.articlePath);
 	const opened = openSidecarSession({ sidecarText, articleText: t.prepared, articleName: path.basename(t.articlePath) });
 	if (!opened.ok) {
@@ -559,7 +562,7 @@ function mergeIntoSidecar(t: Target, sidecarText: string | undefined, show: (p: 
 	const doc = session.doc;
 	const plan = planMerge(doc.data.annotations, doc.data.relations, t.doc.annotations, t.doc.relations);
 	if (isEmptyPlan(plan)) {
-		return { text: undefined, plan };
+		return { text: undefined, plan, annotations: doc.data.annotations, relations: doc.data.relations };
 	}
 	try {
 		for (const a of plan.replaced) {
@@ -580,13 +583,30 @@ function mergeIntoSidecar(t: Target, sidecarText: string | undefined, show: (p: 
 		for (const r of plan.addedRelations) {
 			doc.addRelation(r);
 		}
-		return { text: session.serialize(), plan };
+		return { text: session.serialize(), plan, annotations: doc.data.annotations, relations: doc.data.relations };
 	} catch (error) {
 		if (error instanceof SidecarEditError) {
 			throw new ExchangeRefused([`${show(sidecarPath)}:1:1: ${error.message} (importing ${t.doc.path})`]);
 		}
 		throw error;
 	}
+}
+
+/** Relations whose type does not allow the label at one of its ends (as `check` finds them). */
+function relationsNotAllowed(annotations: readonly Annotation[], relations: readonly Relation[], types: readonly RelationTypeDef[]): string[] {
+	const labelOf = new Map(annotations.map((a) => [a.id, a.label]));
+	const found: string[] = [];
+	for (const r of relations) {
+		const type = types.find((t) => t.id === r.type);
+		for (const end of ['from', 'to'] as const) {
+			const label = labelOf.get(r[end]);
+			const allowed = type?.[end];
+			if (allowed && label !== undefined && !allowed.includes(label)) {
+				found.push(`relation ${r.id} "${r.type}" ${end === 'from' ? 'goes from' : 'goes to'} ${allowed.join(' or ')}, but ${r[end]} is labelled ${label}`);
+			}
+		}
+	}
+	return found;
 }
 
 /** Writes the article (new or migrated) and then its sidecar, each atomically under its lock. */

@@ -109,6 +109,11 @@ describe('exchange: export and import machinery', () => {
 		assert.ok(report.lines.some((l) => l.includes('created') && l.includes('labels place') && l.includes('relation types located-in')), report.lines.join('\n'));
 		const check = await runCli(corpus, 'check');
 		assert.strictEqual(check.code, 0, check.out + check.err);
+		// A label the relation type does not allow at its end: imported, and said.
+		byId('a1').label = 'fact-check';
+		await fs.writeFile(file, JSON.stringify(data));
+		const again = await importAnnotations({ input: out, format: jsonTestFormat, intoDir: corpus, dryRun: true });
+		assert.ok(again.lines.some((l) => /relation r1 "source-of" goes to claim or event or framing, but a1 is labelled fact-check \(check will report it\)/.test(l)), again.lines.join('\n'));
 	});
 
 	it('refuses a text that is not the article\'s, naming file, line:column and both snippets, and writes nothing', async () => {
