@@ -39,6 +39,8 @@ const contexts = await Promise.all([
 	esbuild.context({ ...shared, entryPoints: ['src/features/entities/nerAdaptWorker.ts'], outfile: 'dist/nerAdaptWorker.js' }),
 	// `entities --jsonl --jobs N` tags in worker threads; the worker is loaded from beside dist/cli.js.
 	esbuild.context({ ...shared, entryPoints: ['src/cli/commands/entitiesWorker.ts'], outfile: 'dist/entitiesWorker.js' }),
+	// `check --jobs N` checks sidecars in worker threads, loaded from beside dist/cli.js.
+	esbuild.context({ ...shared, entryPoints: ['src/cli/commands/checkWorker.ts'], outfile: 'dist/checkWorker.js' }),
 	// No banner: src/cli/main.ts starts with `#!/usr/bin/env node` and esbuild keeps it (a banner made it appear twice).
 	esbuild.context({ ...shared, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
 ]);

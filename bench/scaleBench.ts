@@ -7,9 +7,13 @@
  * - `diff --json` on 1,001 articles × 100 annotations with 10 / 100 / 1,000 sidecars changed in
  *   the working tree (target ≤ 5× at 100). Floor: `git diff` of the same working tree.
  * - `entities DIR --jsonl` with `--jobs 2` against `--jobs 1` (target ≥ 1.8× on 2 cores).
+ * - `check` on 1,000 and 10,000 sidecars of 10 annotations, `--jobs 1` and the default (one per
+ *   core), target ≤ 1.5× at 10,000. Floor: a Node process that reads every sidecar and its article
+ *   and parses the sidecar's YAML (the `yaml` library the command uses), nothing else.
  *
  * Part of `npm run bench`; alone (prints, writes nothing): `npm run bench:scale`.
- * SCALE_RUNS (default 3) timed runs per figure, median; KEEP=1 keeps the temp folder.
+ * SCALE_RUNS (default 3) timed runs per figure, median; KEEP=1 keeps the temp folder;
+ * SCALE_ONLY=check runs the `check` rows only.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -243,6 +247,65 @@ function diffBench(work: string, floor: Run, say: (msg: string) => void): ScaleR
 	return rows;
 }
 
+/** The floor of `check`: read every sidecar and its article, parse the YAML; no checks. */
+const CHECK_FLOOR = `
+const fs = require('fs'), path = require('path'), { parse } = require(process.argv[2]);
+let n = 0;
+const walk = (dir) => {
+	for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+		const full = path.join(dir, e.name);
+		if (e.isDirectory()) walk(full);
+		else if (e.name.endsWith('.ann.yaml')) {
+			parse(fs.readFileSync(full, 'utf8'));
+			fs.readFileSync(full.slice(0, -'.ann.yaml'.length) + '.txt', 'utf8');
+			n++;
+		}
+	}
+};
+walk(process.argv[3]);
+if (n === 0) process.exit(3);
+`;
+
+function checkBench(work: string, say: (msg: string) => void): ScaleRow[] {
+	const rows: ScaleRow[] = [];
+	const random = seededRandom(23);
+	const floorScript = path.join(work, 'check-floor.js');
+	fs.writeFileSync(floorScript, CHECK_FLOOR);
+	const yamlLib = path.join(ROOT, 'node_modules', 'yaml');
+	const growth: string[] = [];
+	let written = 0;
+	const dir = path.join(work, 'check');
+	for (const count of [1000, 10_000]) {
+		say(`check: writing ${count.toLocaleString('en')} articles × 10 annotations…`);
+		for (; written < count; written++) {
+			const sub = path.join(dir, `${2020 + (written % 5)}`, String(Math.floor(written / 1000)).padStart(2, '0'));
+			fs.mkdirSync(sub, { recursive: true });
+			const name = `${String(written).padStart(5, '0')}_art.txt`;
+			const text = articleText(random, 2000);
+			fs.writeFileSync(path.join(sub, name), text);
+			fs.writeFileSync(path.join(sub, name.replace(/\.txt$/, '.ann.yaml')), sidecarOf(name, text, annotationsFor(text, 10, random, 'c')));
+		}
+		say(`check on ${count.toLocaleString('en')} sidecars: floor, --jobs 1, default --jobs…`);
+		const floor = measure('node', [floorScript, yamlLib, dir], work);
+		const one = measure('node', [CLI, 'check', dir, '--jobs', '1'], work);
+		const all = measure('node', [CLI, 'check', dir], work);
+		growth.push(`${count.toLocaleString('en')}: floor ${ms(floor.wallMs)}, --jobs 1 ${ms(one.wallMs)} (${(one.wallMs / floor.wallMs).toFixed(2)}×), default ${ms(all.wallMs)} (${(all.wallMs / floor.wallMs).toFixed(2)}×)`);
+		for (const [jobs, run] of [['1', one], [`default (${os.availableParallelism()})`, all]] as const) {
+			rows.push({
+				group: 'check near its floor (issue 17)',
+				name: `check --jobs ${jobs}: ${count.toLocaleString('en')} sidecars × 10 annotations`,
+				value: run.wallMs,
+				unit: 'ms',
+				floor: floor.wallMs,
+				floorWhat: 'read every sidecar and its article, parse the YAML (one Node process)',
+				budget: count === 10_000 ? { text: '≤ 1.5× the floor', pass: run.wallMs <= 1.5 * floor.wallMs } : undefined,
+				note: `CPU ${ms(run.cpuMs)} vs ${ms(floor.cpuMs)}; peak RSS ${run.rssMB.toFixed(0)} MB vs ${floor.rssMB.toFixed(0)} MB${count === 10_000 ? `; growth: ${growth.join('; ')}` : ''}`,
+			});
+		}
+	}
+	return rows;
+}
+
 function entitiesBench(work: string, say: (msg: string) => void): ScaleRow[] {
 	const dir = path.join(work, 'entities');
 	fs.mkdirSync(dir, { recursive: true });
@@ -290,8 +353,11 @@ export function runScaleBench(say: (msg: string) => void): ScaleRow[] {
 	}
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-scale-bench-'));
 	try {
+		if (process.env.SCALE_ONLY === 'check') {
+			return checkBench(work, say);
+		}
 		const floor = measure('node', [CLI, '--help'], work);
-		return [...annotateFromBench(work, floor, say), ...diffBench(work, floor, say), ...entitiesBench(work, say)];
+		return [...checkBench(work, say), ...annotateFromBench(work, floor, say), ...diffBench(work, floor, say), ...entitiesBench(work, say)];
 	} finally {
 		if (process.env.KEEP !== '1') {
 			fs.rmSync(work, { recursive: true, force: true });

@@ -1,20 +1,22 @@
-import { promises as fsp } from 'fs';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { Worker } from 'worker_threads';
 import { DEFAULT_LABELS, DEFAULT_RELATION_TYPES, effectiveLabels, effectiveRelationTypes, parseLabelSchema } from '../../core/annotations/labelSchema';
 import type { RelationTypeDef } from '../../core/annotations/model';
 import { decodeSidecarBytes } from '../../core/annotations/sidecarValidator';
 import { articlePathFor, baseName, isSidecarPath, isSkippedFolder } from '../../core/corpus/corpusLayout';
 import { checkEntityList, checkLabelSchema, checkSidecar, compareProblems, formatProblem, type CheckProblem } from '../../core/review/sidecarCheck';
-import { parseArgs } from '../args';
+import { parseArgs, stringOption } from '../args';
 import { CliError, type CliCommand, type CliIo } from '../cliTypes';
 
-/** `corpus-annotator check [DIR] [--json] [--strict]`: validates every sidecar under DIR, for CI. */
+/** `corpus-annotator check [DIR] [--json] [--strict] [--jobs N]`: validates every sidecar under DIR, for CI. */
 export const checkCommand: CliCommand = {
 	name: 'check',
 	summary: 'Validate sidecars, labels and entity lists (for CI)',
 	failureExitCode: 2,
 	usage: [
-		'check [DIR] [--json] [--strict]',
+		'check [DIR] [--json] [--strict] [--jobs N]',
 		'',
 		'  Checks every *.ann.yaml under DIR (default: the current folder; node_modules and dot folders',
 		'  skipped): invalid UTF-8, NUL or control characters, cut-off files, YAML and schema errors,',
@@ -30,19 +32,25 @@ export const checkCommand: CliCommand = {
 		'  Read-only: nothing is written, orphaned annotations are reported and kept.',
 		'  --json    print [{ "file", "line", "column", "severity", "code", "message" }]',
 		'  --strict  warnings fail the check too',
+		'  --jobs N  check the sidecars in N worker threads (default: the number of cores); the output is the same',
 		'  Exit 0: no errors (and no warnings with --strict); 1: problems found; 2: cannot run.',
 	].join('\n'),
 	async run(args: readonly string[], io: CliIo): Promise<number> {
-		const parsed = parseArgs(args, [], ['json', 'strict']);
+		const parsed = parseArgs(args, ['jobs'], ['json', 'strict']);
+		const jobsText = stringOption(parsed, 'jobs');
+		if (jobsText !== undefined && !/^[1-9][0-9]*$/.test(jobsText)) {
+			throw new CliError(`--jobs must be a whole number ≥ 1, got ${JSON.stringify(jobsText)}`, 2);
+		}
+		const jobs = jobsText === undefined ? os.availableParallelism() : Number(jobsText);
 		if (parsed.positional.length > 1) {
 			throw new CliError('expected at most one folder', 2);
 		}
 		const dir = path.resolve(io.cwd, parsed.positional[0] ?? '.');
-		const stat = await fsp.stat(dir).catch(() => undefined);
+		const stat = statOf(dir);
 		if (!stat?.isDirectory()) {
 			throw new CliError(`not a folder: ${parsed.positional[0] ?? dir}`, 2);
 		}
-		const problems = await checkFolder(dir, (p) => path.relative(io.cwd, p).split(path.sep).join('/') || '.');
+		const problems = await checkFolder(dir, (p) => path.relative(io.cwd, p).split(path.sep).join('/') || '.', jobs);
 		problems.sort(compareProblems);
 		if (parsed.options.has('json')) {
 			io.out(JSON.stringify(problems, null, 2) + '\n');
@@ -59,132 +67,234 @@ export const checkCommand: CliCommand = {
 	},
 };
 
-/** Checks a folder tree; `show` turns absolute paths into the paths printed. */
-export async function checkFolder(dir: string, show: (absolutePath: string) => string): Promise<CheckProblem[]> {
-	const problems: CheckProblem[] = [];
-	/** The labels and relation types in force in a folder (the nearest labels.yaml, else the defaults). */
-	type Schema = { labels: ReadonlySet<string>; relationTypes: readonly RelationTypeDef[] };
-	const schemaCache = new Map<string, Promise<Schema>>();
-	const schemaFor = (folder: string): Promise<Schema> => {
-		let schema = schemaCache.get(folder);
-		if (!schema) {
-			schema = (async () => {
-				const text = await fsp.readFile(path.join(folder, '.corpus', 'labels.yaml'), 'utf8').catch(() => undefined);
-				if (text !== undefined) {
-					const parsed = parseLabelSchema(text);
-					return { labels: new Set(effectiveLabels(parsed).map((l) => l.id)), relationTypes: effectiveRelationTypes(parsed) };
-				}
-				const parent = path.dirname(folder);
-				return parent === folder ? { labels: new Set(DEFAULT_LABELS.map((l) => l.id)), relationTypes: DEFAULT_RELATION_TYPES } : schemaFor(parent);
-			})();
-			schemaCache.set(folder, schema);
-		}
-		return schema;
-	};
+/** What one sidecar's check finds; problems name files by absolute path (the caller shows them). */
+export interface CheckTask {
+	readonly full: string;
+	readonly kind: 'file' | 'symlink' | 'folder' | 'other';
+}
 
-	const checkCorpusFolder = async (corpusDir: string): Promise<void> => {
+/** Sidecars sent to a worker at once (one message each way per batch). */
+const BATCH = 16;
+
+/**
+ * Checks a folder tree; `show` turns absolute paths into the paths printed. `jobs` > 1 checks the
+ * sidecars in that many worker threads; the problems are the same, in the same order.
+ */
+export async function checkFolder(dir: string, show: (absolutePath: string) => string, jobs = 1): Promise<CheckProblem[]> {
+	const problems: CheckProblem[] = [];
+	const checkCorpusFolder = (corpusDir: string): void => {
 		for (const [name, check] of [['labels.yaml', checkLabelSchema], ['entities.yaml', checkEntityList]] as const) {
 			const file = path.join(corpusDir, name);
-			const text = await fsp.readFile(file, 'utf8').catch(() => undefined);
+			const text = readText(file);
 			if (text !== undefined) {
-				problems.push(...check(show(file), text));
+				problems.push(...check(file, text));
 			}
 		}
 	};
 	// The label schema that applies to DIR may live in an ancestor: check it too.
-	const hasOwn = (await fsp.stat(path.join(dir, '.corpus')).catch(() => undefined))?.isDirectory() ?? false;
+	const hasOwn = isFolder(path.join(dir, '.corpus'));
 	for (let folder = path.dirname(dir); !hasOwn; folder = path.dirname(folder)) {
-		if ((await fsp.stat(path.join(folder, '.corpus')).catch(() => undefined))?.isDirectory()) {
-			await checkCorpusFolder(path.join(folder, '.corpus'));
+		if (isFolder(path.join(folder, '.corpus'))) {
+			checkCorpusFolder(path.join(folder, '.corpus'));
 			break;
 		}
 		if (path.dirname(folder) === folder) {
 			break;
 		}
 	}
-
-	const checkSidecarFile = async (full: string, kind: 'file' | 'symlink' | 'folder' | 'other'): Promise<void> => {
-		const notAFile = (message: string, code: string): void => {
-			problems.push({ file: show(full), line: 1, column: 1, severity: 'error', code, message });
-		};
-		if (kind === 'folder') {
-			notAFile('A folder is named like a sidecar: a sidecar must be a file.', 'not-a-file');
+	// The walk (names only) stays here; the per-sidecar work is what fans out.
+	const tasks: CheckTask[] = [];
+	const walk = (folder: string): void => {
+		let entries: fs.Dirent[];
+		try {
+			entries = fs.readdirSync(folder, { withFileTypes: true });
+		} catch {
 			return;
 		}
-		if (kind === 'other') {
-			notAFile('Named like a sidecar but not a regular file (a pipe, socket or device); not opened.', 'not-a-file');
-			return;
-		}
-		if (kind === 'symlink') {
-			// A symlink to a sidecar file is followed, like every writer does; anything else is reported.
-			const target = await fsp.stat(full).catch(() => undefined);
-			if (!target) {
-				notAFile('A symbolic link whose target does not exist.', 'dangling-symlink');
-				return;
-			}
-			if (!target.isFile()) {
-				notAFile(`A symbolic link to a ${target.isDirectory() ? 'folder' : 'special file'}, not to a sidecar file.`, 'not-a-file');
-				return;
-			}
-		}
-		const bytes = await fsp.readFile(full).catch((error: NodeJS.ErrnoException) => error);
-		if (bytes instanceof Error) {
-			notAFile(`Cannot read the file: ${bytes.code ?? bytes.message}.`, 'unreadable');
-			return;
-		}
-		const articlePath = articlePathFor(full)!;
-		const articleName = baseName(articlePath);
-		const article = await readArticle(articlePath, show);
-		if (article.problem) {
-			problems.push(article.problem);
-		}
-		const schema = await schemaFor(path.dirname(full));
-		problems.push(...checkSidecar({
-			file: show(full), text: bytes, articleName, articleText: article.text,
-			articleUnreadable: article.problem !== undefined, labels: schema.labels, relationTypes: schema.relationTypes,
-		}));
-	};
-
-	const walk = async (folder: string): Promise<void> => {
-		const entries = await fsp.readdir(folder, { withFileTypes: true }).catch(() => []);
 		entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 		for (const entry of entries) {
 			const full = path.join(folder, entry.name);
 			if (entry.isDirectory()) {
 				if (isSidecarPath(entry.name)) {
-					await checkSidecarFile(full, 'folder');
+					tasks.push({ full, kind: 'folder' });
 				}
 				if (entry.name === '.corpus') {
-					await checkCorpusFolder(full);
+					checkCorpusFolder(full);
 				} else if (!isSkippedFolder(entry.name)) {
-					await walk(full);
+					walk(full);
 				}
 			} else if (isSidecarPath(entry.name)) {
-				await checkSidecarFile(full, entry.isFile() ? 'file' : entry.isSymbolicLink() ? 'symlink' : 'other');
+				tasks.push({ full, kind: entry.isFile() ? 'file' : entry.isSymbolicLink() ? 'symlink' : 'other' });
 			}
 		}
 	};
-	await walk(dir);
-	return problems;
+	walk(dir);
+	const script = path.join(__dirname, 'checkWorker.js');
+	const threads = Math.min(jobs, Math.ceil(tasks.length / BATCH));
+	if (threads > 1 && fs.existsSync(script)) {
+		problems.push(...await checkInWorkers(script, threads, tasks));
+	} else {
+		const checker = new SidecarChecker();
+		for (const task of tasks) {
+			problems.push(...checker.check(task));
+		}
+	}
+	return problems.map((p) => ({ ...p, file: show(p.file) }));
+}
+
+/** Batches of {@link BATCH} tasks, at most two in flight per worker; results in task order. */
+async function checkInWorkers(script: string, threads: number, tasks: readonly CheckTask[]): Promise<CheckProblem[]> {
+	const batches: CheckTask[][] = [];
+	for (let i = 0; i < tasks.length; i += BATCH) {
+		batches.push(tasks.slice(i, i + BATCH));
+	}
+	const results: CheckProblem[][] = new Array(batches.length);
+	let next = 0;
+	const workers = Array.from({ length: threads }, () => new Worker(script));
+	try {
+		await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
+			let inFlight = 0;
+			const send = (): void => {
+				while (inFlight < 2 && next < batches.length) {
+					const seq = next++;
+					inFlight++;
+					worker.postMessage({ seq, tasks: batches[seq] } satisfies CheckRequest);
+				}
+				if (inFlight === 0) {
+					resolve();
+				}
+			};
+			worker.on('message', (reply: CheckReply) => {
+				if (reply.error !== undefined) {
+					reject(new CliError(`check worker failed: ${reply.error}`, 2));
+					return;
+				}
+				results[reply.seq] = reply.problems!;
+				inFlight--;
+				send();
+			});
+			worker.on('error', (error) => reject(new CliError(`check worker failed: ${error.message}`, 2)));
+			worker.on('exit', (code) => reject(new CliError(`check worker stopped (exit ${code})`, 2)));
+			send();
+		})));
+	} finally {
+		await Promise.all(workers.map((w) => w.terminate()));
+	}
+	return results.flat();
+}
+
+export interface CheckRequest {
+	readonly seq: number;
+	readonly tasks: readonly CheckTask[];
+}
+
+export interface CheckReply {
+	readonly seq: number;
+	readonly problems?: CheckProblem[];
+	readonly error?: string;
+}
+
+/** Checks sidecars one at a time (in this thread or a worker), keeping the label schema per folder. */
+export class SidecarChecker {
+	private readonly schemas = new Map<string, Schema>();
+
+	check(task: CheckTask): CheckProblem[] {
+		const { full, kind } = task;
+		const notAFile = (message: string, code: string): CheckProblem[] => [{ file: full, line: 1, column: 1, severity: 'error', code, message }];
+		if (kind === 'folder') {
+			return notAFile('A folder is named like a sidecar: a sidecar must be a file.', 'not-a-file');
+		}
+		if (kind === 'other') {
+			return notAFile('Named like a sidecar but not a regular file (a pipe, socket or device); not opened.', 'not-a-file');
+		}
+		if (kind === 'symlink') {
+			// A symlink to a sidecar file is followed, like every writer does; anything else is reported.
+			const target = statOf(full);
+			if (!target) {
+				return notAFile('A symbolic link whose target does not exist.', 'dangling-symlink');
+			}
+			if (!target.isFile()) {
+				return notAFile(`A symbolic link to a ${target.isDirectory() ? 'folder' : 'special file'}, not to a sidecar file.`, 'not-a-file');
+			}
+		}
+		let bytes: Uint8Array;
+		try {
+			bytes = fs.readFileSync(full);
+		} catch (error) {
+			return notAFile(`Cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'unreadable');
+		}
+		const articlePath = articlePathFor(full)!;
+		const article = readArticle(articlePath);
+		const schema = this.schemaFor(path.dirname(full));
+		return [
+			...(article.problem ? [article.problem] : []),
+			...checkSidecar({
+				file: full, text: bytes, articleName: baseName(articlePath), articleText: article.text,
+				articleUnreadable: article.problem !== undefined, labels: schema.labels, relationTypes: schema.relationTypes,
+			}),
+		];
+	}
+
+	/** The labels and relation types in force in a folder (the nearest labels.yaml, else the defaults). */
+	private schemaFor(folder: string): Schema {
+		let schema = this.schemas.get(folder);
+		if (!schema) {
+			const text = readText(path.join(folder, '.corpus', 'labels.yaml'));
+			const parent = path.dirname(folder);
+			if (text !== undefined) {
+				const parsed = parseLabelSchema(text);
+				schema = { labels: new Set(effectiveLabels(parsed).map((l) => l.id)), relationTypes: effectiveRelationTypes(parsed) };
+			} else {
+				schema = parent === folder ? { labels: new Set(DEFAULT_LABELS.map((l) => l.id)), relationTypes: DEFAULT_RELATION_TYPES } : this.schemaFor(parent);
+			}
+			this.schemas.set(folder, schema);
+		}
+		return schema;
+	}
+}
+
+type Schema = { labels: ReadonlySet<string>; relationTypes: readonly RelationTypeDef[] };
+
+function statOf(file: string): fs.Stats | undefined {
+	try {
+		return fs.statSync(file);
+	} catch {
+		return undefined;
+	}
+}
+
+function isFolder(file: string): boolean {
+	return statOf(file)?.isDirectory() ?? false;
+}
+
+function readText(file: string): string | undefined {
+	try {
+		return fs.readFileSync(file, 'utf8');
+	} catch {
+		return undefined;
+	}
 }
 
 /** The article next to a sidecar: its text, nothing when it does not exist, or why it cannot be read. */
-async function readArticle(articlePath: string, show: (absolutePath: string) => string): Promise<{ text?: string; problem?: CheckProblem }> {
-	const stat = await fsp.stat(articlePath).catch(() => undefined);
+function readArticle(articlePath: string): { text?: string; problem?: CheckProblem } {
+	const stat = statOf(articlePath);
 	if (stat && !stat.isFile()) {
 		// Never open a pipe or device: reading it could block the whole check.
-		return { problem: { file: show(articlePath), line: 1, column: 1, severity: 'error', code: 'not-a-file', message: 'The article is not a regular file.' } };
+		return { problem: { file: articlePath, line: 1, column: 1, severity: 'error', code: 'not-a-file', message: 'The article is not a regular file.' } };
 	}
-	const bytes = await fsp.readFile(articlePath).catch((error: NodeJS.ErrnoException) => error);
-	if (bytes instanceof Error) {
-		return bytes.code === 'ENOENT' ? {} : {
-			problem: { file: show(articlePath), line: 1, column: 1, severity: 'error', code: 'unreadable', message: `Cannot read the article: ${bytes.code ?? bytes.message}.` },
+	let bytes: Uint8Array;
+	try {
+		bytes = fs.readFileSync(articlePath);
+	} catch (error) {
+		const e = error as NodeJS.ErrnoException;
+		return e.code === 'ENOENT' ? {} : {
+			problem: { file: articlePath, line: 1, column: 1, severity: 'error', code: 'unreadable', message: `Cannot read the article: ${e.code ?? e.message}.` },
 		};
 	}
 	const decoded = decodeSidecarBytes(bytes);
 	if (!decoded.ok) {
 		const e = decoded.errors[0];
-		return { problem: { file: show(articlePath), line: e.line, column: e.column, severity: 'error', code: e.code, message: 'The article is not valid UTF-8 here; its annotations cannot be checked.' } };
+		return { problem: { file: articlePath, line: e.line, column: e.column, severity: 'error', code: e.code, message: 'The article is not valid UTF-8 here; its annotations cannot be checked.' } };
 	}
 	return { text: decoded.text };
 }

@@ -10,7 +10,9 @@ import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Node as YamlNode, YAMLMap } from 'yaml';
 import { DEFAULT_RELATION_TYPES, parseLabelSchema } from '../annotations/labelSchema';
 import { parseSidecar } from '../annotations/sidecarCodec';
-import { openSidecarSession } from '../annotations/sidecarSession';
+import { articleHeader, openSidecarSession, reanchorAgainst } from '../annotations/sidecarSession';
+import { prepareText } from '../annotations/anchoring';
+import { readSidecarFast } from '../agreement/fastSidecarRead';
 import { decodeSidecarBytes, type SidecarError } from '../annotations/sidecarValidator';
 import type { Relation, RelationTypeDef, SidecarData } from '../annotations/model';
 import type { AnchorResult } from '../annotations/anchoring';
@@ -63,28 +65,37 @@ export function checkSidecar(input: SidecarCheckInput): CheckProblem[] {
 		}
 		text = decoded.text;
 	}
-	// The same session every writer opens: what it refuses, check reports.
-	let data: SidecarData;
+	// The printer's layout is read without the YAML library (the fast reader accepts only what the
+	// codec accepts); anything else goes through the same session every writer opens (or the codec
+	// when there is no article): what it refuses, check reports, with the codec's wording.
+	const prepared = input.articleText === undefined ? undefined : prepareText(input.articleText);
+	const textHash = prepared && articleHeader(input.articleName, prepared).textHash!;
+	let data = readSidecarFast(text, prepared && { codePointLength: prepared.canonIndex.codePointLength, textHash: textHash! });
 	let anchors: ReadonlyMap<string, AnchorResult> | undefined;
-	if (input.articleText !== undefined) {
+	if (data && prepared) {
+		const results = data.textHash === textHash ? undefined : reanchorAgainst(prepared, data.annotations);
+		anchors = new Map(data.annotations.map((a, i) => [a.id, results?.[i] ?? { status: 'anchored', start: a.start, end: a.end, score: 1 }]));
+	} else if (!data && input.articleText !== undefined) {
 		const opened = openSidecarSession({ sidecarText: text, articleText: input.articleText, articleName: input.articleName });
 		if (!opened.ok) {
 			return errorsAsProblems(opened.errors);
 		}
 		data = opened.session.asRead;
 		anchors = opened.session.anchors;
-	} else {
+	} else if (!data) {
 		const parsed = parseSidecar(text);
 		if (!parsed.ok) {
 			return errorsAsProblems(parsed.errors);
 		}
 		data = parsed.doc.data;
 	}
-	const { annotations: positions, relations: relationPositions } = itemPositions(text);
-	const header = positions.get('') ?? { line: 1, column: 1, labelLine: 1, labelColumn: 1 };
+	// Positions cost a second YAML parse: only a sidecar with something to report pays it.
+	let located: ReturnType<typeof itemPositions> | undefined;
+	const where = (): ReturnType<typeof itemPositions> => (located ??= itemPositions(text));
+	const headerPosition = (): AnnotationPosition => where().annotations.get('') ?? { line: 1, column: 1, labelLine: 1, labelColumn: 1 };
 	if (data.article !== input.articleName) {
 		problems.push({
-			file, line: header.labelLine, column: header.labelColumn, severity: 'warning', code: 'article-mismatch',
+			file, line: headerPosition().labelLine, column: headerPosition().labelColumn, severity: 'warning', code: 'article-mismatch',
 			message: `"article" says ${data.article} but the sidecar belongs to ${input.articleName}.`,
 		});
 	}
@@ -92,36 +103,41 @@ export function checkSidecar(input: SidecarCheckInput): CheckProblem[] {
 		problems.push({ file, line: 1, column: 1, severity: 'error', code: 'missing-article', message: `The article ${input.articleName} does not exist next to this sidecar.` });
 	}
 	for (const a of data.annotations) {
-		const pos = positions.get(a.id) ?? header;
+		const r = anchors?.get(a.id);
+		if (input.labels.has(a.label) && (!r || r.status === 'anchored')) {
+			continue;
+		}
+		const pos = where().annotations.get(a.id) ?? headerPosition();
 		if (!input.labels.has(a.label)) {
 			problems.push({
 				file, line: pos.labelLine, column: pos.labelColumn, severity: 'error', code: 'unknown-label',
 				message: `Annotation ${a.id}: label "${a.label}" is not in the label schema (${[...input.labels].join(', ')}).`,
 			});
 		}
-		const r = anchors?.get(a.id);
 		if (!r) {
 			continue;
 		}
-		const where = `${a.start}–${a.end}`;
+		const span = `${a.start}–${a.end}`;
 		if (r.status === 'moved') {
 			problems.push({
 				file, line: pos.line, column: pos.column, severity: 'warning', code: 'anchor-moved',
-				message: `Annotation ${a.id}: quote “${a.quote}” is no longer at ${where}; found unchanged at ${r.start}–${r.end} (can be re-anchored: open the article in Corpus Annotator).`,
+				message: `Annotation ${a.id}: quote “${a.quote}” is no longer at ${span}; found unchanged at ${r.start}–${r.end} (can be re-anchored: open the article in Corpus Annotator).`,
 			});
 		} else if (r.status === 'fuzzy') {
 			problems.push({
 				file, line: pos.line, column: pos.column, severity: 'warning', code: 'anchor-fuzzy',
-				message: `Annotation ${a.id}: quote “${a.quote}” is no longer at ${where}; an edited version “${r.selector?.quote ?? ''}” was found at ${r.start}–${r.end} (can be re-anchored; check the quote).`,
+				message: `Annotation ${a.id}: quote “${a.quote}” is no longer at ${span}; an edited version “${r.selector?.quote ?? ''}” was found at ${r.start}–${r.end} (can be re-anchored; check the quote).`,
 			});
 		} else if (r.status === 'orphaned') {
 			problems.push({
 				file, line: pos.line, column: pos.column, severity: 'error', code: 'anchor-orphaned',
-				message: `Annotation ${a.id}: quote “${a.quote}” is no longer at ${where} and cannot be re-anchored (${r.reason ?? 'not found'}).`,
+				message: `Annotation ${a.id}: quote “${a.quote}” is no longer at ${span} and cannot be re-anchored (${r.reason ?? 'not found'}).`,
 			});
 		}
 	}
-	problems.push(...checkRelations(file, data, input.relationTypes ?? DEFAULT_RELATION_TYPES, relationPositions, header));
+	if (data.relations.length > 0) {
+		problems.push(...checkRelations(file, data, input.relationTypes ?? DEFAULT_RELATION_TYPES, () => where().relations, headerPosition));
+	}
 	return problems;
 }
 
@@ -130,7 +146,7 @@ export function checkSidecar(input: SidecarCheckInput): CheckProblem[] {
  * there), the type must be in force, and the labels at its ends allowed by the type.
  */
 function checkRelations(
-	file: string, data: SidecarData, types: readonly RelationTypeDef[], positions: ReadonlyMap<string, RelationPositions>, fallback: Position,
+	file: string, data: SidecarData, types: readonly RelationTypeDef[], positions: () => ReadonlyMap<string, RelationPositions>, fallback: () => Position,
 ): CheckProblem[] {
 	const problems: CheckProblem[] = [];
 	const annotations = new Map(data.annotations.map((a) => [a.id, a]));
@@ -139,8 +155,10 @@ function checkRelations(
 		problems.push({ file, line: at.line, column: at.column, severity: 'error', code, message });
 	};
 	for (const r of data.relations) {
-		const pos = positions.get(r.id);
-		const at = (key: 'type' | 'from' | 'to'): Position => pos?.[key] ?? pos?.item ?? fallback;
+		const at = (key: 'type' | 'from' | 'to'): Position => {
+			const pos = positions().get(r.id);
+			return pos?.[key] ?? pos?.item ?? fallback();
+		};
 		for (const end of ['from', 'to'] as const) {
 			if (!annotations.has(r[end])) {
 				error(at(end), 'dangling-relation', `Relation ${r.id}: "${end}" names no annotation of this file ("${r[end]}").`);
