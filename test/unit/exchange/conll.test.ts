@@ -6,7 +6,7 @@ import { seededRandom } from '../../../src/core/util/seededRandom';
 import { imported, importErrors, PLAIN_DOC, randomDocuments, SAMPLE_DOC, SAMPLE_SCHEMA, SAMPLE_TEXT, spans } from './exchangeSample';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'exchange', 'conll', 'ned.conll');
+const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'exchange', 'conll', 'hand-written-iob.conll');
 
 describe('exchange: conll', () => {
 	const result = conllFormat.exportDocuments([SAMPLE_DOC, PLAIN_DOC], SAMPLE_SCHEMA);
@@ -103,9 +103,9 @@ describe('exchange: conll', () => {
 	});
 
 	it('imports the hand-written CoNLL-2002 fixture: POS column, two documents, IOB1 I- starting a span', () => {
-		const r = conllFormat.importFiles([{ path: 'data/ned.conll', text: fs.readFileSync(FIXTURE, 'utf8') }]);
+		const r = conllFormat.importFiles([{ path: 'data/hand-written-iob.conll', text: fs.readFileSync(FIXTURE, 'utf8') }]);
 		const docs = imported(r);
-		assert.deepStrictEqual(docs.map((d) => d.path), ['data/ned/0001.txt', 'data/ned/0002.txt']);
+		assert.deepStrictEqual(docs.map((d) => d.path), ['data/hand-written-iob/0001.txt', 'data/hand-written-iob/0002.txt']);
 		assert.strictEqual(docs[0].text, 'De Nederlandse minister Rutte sprak in Den Haag .\nHij zweeg .');
 		assert.deepStrictEqual(docs[0].annotations.map((a) => [a.label, a.quote, a.start]), [['MISC', 'Nederlandse', 3], ['PER', 'Rutte', 24], ['LOC', 'Den Haag', 39]]);
 		assert.deepStrictEqual(docs[1].annotations.map((a) => [a.label, a.quote]), [['ORG', 'NAVO'], ['ORG', 'VN'], ['LOC', 'Oekraïne']]);
