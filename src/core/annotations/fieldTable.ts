@@ -56,6 +56,12 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+
 const TEXT_HASH = /^[a-z0-9-]+:[0-9a-f]+$/;
 const MONTH = /^\d{4}-(?:0[1-9]|1[0-2])$/;
 
+/** An optional ISO 8601 time; the fields below add how merge treats it and what it means. */
+const TIME = { kind: 'text', required: false, pattern: TIMESTAMP, patternHint: 'an ISO 8601 time such as 2026-01-31T12:00:00Z' } as const;
+/** `created` and `modified`, the same for annotations and relations. */
+const CREATED = { ...TIME, merge: 'conflict', description: 'ISO 8601 UTC creation time.' } as const;
+const MODIFIED = { ...TIME, quietInDiff: true, merge: 'later', description: 'ISO 8601 UTC time of the last change by a person.' } as const;
+
 /** Annotation fields in file key order; unknown keys follow them. */
 export const ANNOTATION_FIELDS = {
 	id: { kind: 'text', required: true, nonEmpty: true, merge: 'conflict', description: 'Short id, unique within this file; never reused.' },
@@ -68,19 +74,10 @@ export const ANNOTATION_FIELDS = {
 	note: { kind: 'text', required: false, merge: 'conflict', description: 'Free-text note by the analyst.' },
 	entity: { kind: 'text', required: false, merge: 'conflict', description: 'Canonical entity name.' },
 	author: { kind: 'text', required: false, merge: 'conflict', description: 'Who made the annotation.' },
-	created: {
-		kind: 'text', required: false, pattern: TIMESTAMP, patternHint: 'an ISO 8601 time such as 2026-01-31T12:00:00Z',
-		merge: 'conflict', description: 'ISO 8601 UTC creation time.',
-	},
-	modified: {
-		kind: 'text', required: false, pattern: TIMESTAMP, patternHint: 'an ISO 8601 time such as 2026-01-31T12:00:00Z',
-		quietInDiff: true, merge: 'later', description: 'ISO 8601 UTC time of the last change by a person.',
-	},
+	created: CREATED,
+	modified: MODIFIED,
 	curated_by: { kind: 'text', required: false, nonEmpty: true, merge: 'conflict', description: 'Who settled this annotation when curating two analysts\' work.' },
-	curated: {
-		kind: 'text', required: false, pattern: TIMESTAMP, patternHint: 'an ISO 8601 time such as 2026-01-31T12:00:00Z',
-		merge: 'later', description: 'ISO 8601 UTC time the curator settled it.',
-	},
+	curated: { ...TIME, merge: 'later', description: 'ISO 8601 UTC time the curator settled it.' },
 } as const satisfies { readonly [K in keyof Annotation]-?: FieldSpec };
 
 /** Top-level fields in file key order; unknown keys follow them. */
@@ -107,14 +104,8 @@ export const RELATION_FIELDS = {
 	to: { kind: 'text', required: true, nonEmpty: true, merge: 'conflict', description: 'Id of the annotation the relation points to.' },
 	note: { kind: 'text', required: false, merge: 'conflict', description: 'Free-text note by the analyst.' },
 	author: { kind: 'text', required: false, merge: 'conflict', description: 'Who made the relation.' },
-	created: {
-		kind: 'text', required: false, pattern: TIMESTAMP, patternHint: 'an ISO 8601 time such as 2026-01-31T12:00:00Z',
-		merge: 'conflict', description: 'ISO 8601 UTC creation time.',
-	},
-	modified: {
-		kind: 'text', required: false, pattern: TIMESTAMP, patternHint: 'an ISO 8601 time such as 2026-01-31T12:00:00Z',
-		quietInDiff: true, merge: 'later', description: 'ISO 8601 UTC time of the last change by a person.',
-	},
+	created: CREATED,
+	modified: MODIFIED,
 } as const satisfies { readonly [K in keyof Relation]-?: FieldSpec };
 
 /** A managed relation field. */
