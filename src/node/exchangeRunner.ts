@@ -14,7 +14,7 @@ import * as path from 'path';
 import { readSidecarFast } from '../core/agreement/fastSidecarRead';
 import { prepareText, selectorAt, type PreparedText } from '../core/annotations/anchoring';
 import { hashArticleText } from '../core/annotations/hash';
-import { addToLabelSchemaText, DEFAULT_LABELS, DEFAULT_RELATION_TYPES, effectiveLabels, effectiveRelationTypes, parseLabelSchema } from '../core/annotations/labelSchema';
+import { addToLabelSchemaText, DEFAULT_LABELS, DEFAULT_RELATION_TYPES, disallowedEnds, effectiveLabels, effectiveRelationTypes, parseLabelSchema } from '../core/annotations/labelSchema';
 import type { Annotation, LabelDef, Relation, RelationTypeDef } from '../core/annotations/model';
 import { canonicalText, codePointLength, sidecarOffset } from '../core/annotations/offsets';
 import { SidecarEditError } from '../core/annotations/sidecarCodec';
@@ -598,12 +598,8 @@ function relationsNotAllowed(annotations: readonly Annotation[], relations: read
 	const found: string[] = [];
 	for (const r of relations) {
 		const type = types.find((t) => t.id === r.type);
-		for (const end of ['from', 'to'] as const) {
-			const label = labelOf.get(r[end]);
-			const allowed = type?.[end];
-			if (allowed && label !== undefined && !allowed.includes(label)) {
-				found.push(`relation ${r.id} "${r.type}" ${end === 'from' ? 'goes from' : 'goes to'} ${allowed.join(' or ')}, but ${r[end]} is labelled ${label}`);
-			}
+		for (const { end, allowed, label } of disallowedEnds(type, { from: labelOf.get(r.from), to: labelOf.get(r.to) })) {
+			found.push(`relation ${r.id} "${r.type}" ${end === 'from' ? 'goes from' : 'goes to'} ${allowed.join(' or ')}, but ${r[end]} is labelled ${label}`);
 		}
 	}
 	return found;

@@ -486,3 +486,33 @@ function printEntries(text: string, labels: readonly LabelDef[], types: readonly
 	const out = doc.toString({ lineWidth: 0 });
 	return text.includes('\r\n') ? out.replace(/\r?\n/g, '\r\n') : out;
 }
+
+/** An end of a relation whose label the relation's type does not allow there. */
+export interface DisallowedEnd {
+	readonly end: 'from' | 'to';
+	/** The labels the type allows at that end. */
+	readonly allowed: readonly string[];
+	readonly label: string;
+}
+
+/**
+ * The ends of a relation of `type` whose labels the type does not allow: the one rule for `check`,
+ * import and the Link Annotation picker. An end whose label is unknown (undefined) is not judged;
+ * a type without a list for an end allows any label there.
+ */
+export function disallowedEnds(type: RelationTypeDef | undefined, labels: { readonly from: string | undefined; readonly to: string | undefined }): DisallowedEnd[] {
+	const found: DisallowedEnd[] = [];
+	for (const end of ['from', 'to'] as const) {
+		const allowed = type?.[end];
+		const label = labels[end];
+		if (allowed && label !== undefined && !allowed.includes(label)) {
+			found.push({ end, allowed, label });
+		}
+	}
+	return found;
+}
+
+/** True when a relation of `type` may go from an annotation labelled `from` to one labelled `to`. */
+export function relationFits(type: RelationTypeDef, from: string, to: string): boolean {
+	return disallowedEnds(type, { from, to }).length === 0;
+}

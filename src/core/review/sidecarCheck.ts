@@ -8,7 +8,7 @@
  */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Node as YamlNode, YAMLMap } from 'yaml';
-import { DEFAULT_RELATION_TYPES, parseLabelSchema } from '../annotations/labelSchema';
+import { DEFAULT_RELATION_TYPES, disallowedEnds, parseLabelSchema } from '../annotations/labelSchema';
 import { parseSidecar } from '../annotations/sidecarCodec';
 import { articleHeader, openSidecarSession, reanchorAgainst } from '../annotations/sidecarSession';
 import { prepareText } from '../annotations/anchoring';
@@ -169,12 +169,8 @@ function checkRelations(
 			error(at('type'), 'unknown-relation-type', `Relation ${r.id}: type "${r.type}" is not in the label schema's relation types (${types.map((t) => t.id).join(', ')}).`);
 			continue;
 		}
-		for (const end of ['from', 'to'] as const) {
-			const allowed = type[end];
-			const label = annotations.get(r[end])?.label;
-			if (allowed && label !== undefined && !allowed.includes(label)) {
-				error(at('type'), 'relation-not-allowed', `Relation ${r.id}: "${r.type}" ${end === 'from' ? 'goes from' : 'goes to'} ${allowed.join(' or ')}, but its "${end}" annotation ${r[end]} is labelled ${label}.`);
-			}
+		for (const { end, allowed, label } of disallowedEnds(type, { from: annotations.get(r.from)?.label, to: annotations.get(r.to)?.label })) {
+			error(at('type'), 'relation-not-allowed', `Relation ${r.id}: "${r.type}" ${end === 'from' ? 'goes from' : 'goes to'} ${allowed.join(' or ')}, but its "${end}" annotation ${r[end]} is labelled ${label}.`);
 		}
 	}
 	return problems;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { createRelation, makeIdGenerator } from '../../core/annotations/factory';
+import { relationFits } from '../../core/annotations/labelSchema';
 import type { Relation, RelationTypeDef } from '../../core/annotations/model';
 import { CommandId } from '../../constants';
 import type { AuthorResolver } from '../../platform/author';
@@ -30,11 +31,6 @@ export function registerRelationCommands(commands: CommandRegistry, deps: Relati
 	const c = new RelationCommands(deps);
 	commands.register(CommandId.LinkAnnotation, (uri?: vscode.Uri | string, options?: LinkOptions) => c.link(uri, options));
 	commands.register(CommandId.DeleteRelation, (uri?: vscode.Uri | string, id?: string) => c.deleteRelation(uri, id));
-}
-
-/** True when a relation of `type` may go from an annotation labelled `from` to one labelled `to`. */
-export function relationFits(type: RelationTypeDef, from: string, to: string): boolean {
-	return (!type.from || type.from.includes(from)) && (!type.to || type.to.includes(to));
 }
 
 /** Characters between two spans of the editor text; 0 when they touch or overlap. */
