@@ -20,12 +20,8 @@ export async function* readCanonicalParagraphs(file: string, what = 'article', c
 	const decoder = new TextDecoder('utf-8', { fatal: true });
 	let pending = '';
 	let first = true;
-	let stream: AsyncIterable<Buffer>;
-	try {
-		stream = createReadStream(file, { highWaterMark: chunkChars });
-	} catch (error) {
-		throw fileError(error, file, what);
-	}
+	// A missing or unreadable file fails on the first read, below.
+	const stream: AsyncIterable<Buffer> = createReadStream(file, { highWaterMark: chunkChars });
 	try {
 		for await (const bytes of stream) {
 			pending += decoder.decode(bytes, { stream: true });
