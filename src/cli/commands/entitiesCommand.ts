@@ -1,4 +1,3 @@
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs, stringOption } from '../args';
 import { CliError, type CliCommand } from '../cliTypes';
@@ -6,7 +5,7 @@ import { canonicalText, codePointLength } from '../../core/annotations/offsets';
 import { readUtf8 } from '../../node/files';
 import { readCanonicalParagraphs } from '../../node/paragraphChunks';
 import { readModel } from './nerCommon';
-import { EntityMatchers, findEntities, LearntModels, STREAMED_FILE_BYTES, tagBigFile, type EntitiesJsonEntry, type LearntModel } from './entityTagging';
+import { EntityMatchers, findEntities, isBigFile, LearntModels, tagBigFile, type EntitiesJsonEntry, type LearntModel } from './entityTagging';
 import type { EntityMatcher } from '../../core/entities/entityMatcher';
 import { runEntitiesJsonl } from './entitiesJsonl';
 
@@ -63,8 +62,7 @@ export const entitiesCommand: CliCommand = {
 		for (const name of parsed.positional) {
 			const full = path.resolve(io.cwd, name);
 			let text: string | undefined;
-			const size = (await fs.stat(full).catch(() => undefined))?.size ?? 0; // a missing file fails in readUtf8, with its message
-			if (size >= STREAMED_FILE_BYTES) {
+			if (await isBigFile(full)) {
 				for await (const chunk of readCanonicalParagraphs(full)) {
 					void chunk;
 				}

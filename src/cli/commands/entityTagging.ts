@@ -137,7 +137,8 @@ export class FileTagger {
  */
 export const STREAMED_FILE_BYTES = 1024 * 1024;
 
-async function isBigFile(fullPath: string): Promise<boolean> {
+/** Whether the file is tagged in chunks; a file that cannot be stat'ed fails as reading it would. */
+export async function isBigFile(fullPath: string): Promise<boolean> {
 	try {
 		return (await fs.stat(fullPath)).size >= STREAMED_FILE_BYTES;
 	} catch (error) {
