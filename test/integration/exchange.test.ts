@@ -51,19 +51,23 @@ class Pickers implements vscode.Disposable {
 	}
 }
 
+/** Where this suite keeps its own pristine copy of the fixture articles: earlier suites edit the shared ones. */
+const OWN = 'exchange-fixture';
+const PRISTINE = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'annotations');
+
 describe('Exchange: Export Corpus… and Import Annotations…', function () {
 	this.timeout(60_000);
 	let out: string;
-	const created: string[] = [];
+	let own: string;
 	before(async () => {
 		await getApi();
 		out = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-exchange-it-'));
+		own = path.join(workspaceRoot().fsPath, OWN);
+		fs.cpSync(PRISTINE, own, { recursive: true });
 	});
 	after(() => {
 		fs.rmSync(out, { recursive: true, force: true });
-		for (const f of created) {
-			fs.rmSync(f, { force: true });
-		}
+		fs.rmSync(own, { recursive: true, force: true });
 	});
 
 	it('exports the workspace through the format quick pick and the folder picker', async () => {
@@ -79,12 +83,13 @@ describe('Exchange: Export Corpus… and Import Annotations…', function () {
 		assert.deepStrictEqual(pickers.asked.map((a) => a.split(':')[0]), ['pick', 'dialog']);
 		assert.ok(report.articles >= 5, report.lines.join('\n'));
 		assert.match(report.lines[0], /^brat: \d+ articles, \d+ annotations?, \d+ relations? exported/);
-		assert.ok(fs.existsSync(path.join(target, 'annotations', '021_bb22cc33dd44ee55.ann')));
+		assert.ok(fs.existsSync(path.join(target, OWN, '021_bb22cc33dd44ee55.ann')));
 		assert.ok(fs.existsSync(path.join(target, 'annotation.conf')));
 		// The fixture's broken sidecar is named, not skipped in silence (a warning then).
 		const shown = pickers.infos.find((m) => m.startsWith('brat: '));
 		assert.ok(shown, pickers.infos.join('\n'));
 		assert.match(shown, /022_cc33dd44ee55ff66\.ann\.yaml:\d+:\d+: .*article not exported/);
+		assert.ok(report.lines.some((l) => /exchange-fixture\/022_cc33dd44ee55ff66\.ann\.yaml:\d+:\d+: .*article not exported/.test(l)), report.lines.join('\n'));
 		assert.ok(report.lines.some((l) => /orphaned annotation/.test(l)), report.lines.join('\n'));
 	});
 
@@ -94,7 +99,7 @@ describe('Exchange: Export Corpus… and Import Annotations…', function () {
 		assert.ok(report && report.articles >= 5);
 		const file = path.join(exported, 'doccano.jsonl');
 		const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
-		const index = lines.findIndex((l) => (JSON.parse(l) as { meta: { path: string } }).meta.path === 'annotations/020_aa11bb22cc33dd44.txt');
+		const index = lines.findIndex((l) => (JSON.parse(l) as { meta: { path: string } }).meta.path === `${OWN}/020_aa11bb22cc33dd44.txt`);
 		assert.ok(index >= 0, 'the unannotated article is in the export');
 		const line = JSON.parse(lines[index]) as { text: string; entities: { id: number; label: string; start_offset: number; end_offset: number }[] };
 		const word = /\p{L}{5,}/u.exec(line.text.slice(14))!;
@@ -103,9 +108,8 @@ describe('Exchange: Export Corpus… and Import Annotations…', function () {
 		lines[index] = JSON.stringify(line);
 		fs.writeFileSync(file, lines.join('\n') + '\n');
 
-		const sidecar = vscode.Uri.joinPath(workspaceRoot(), 'annotations', '020_aa11bb22cc33dd44.ann.yaml').fsPath;
+		const sidecar = path.join(own, '020_aa11bb22cc33dd44.ann.yaml');
 		assert.ok(!fs.existsSync(sidecar));
-		created.push(sidecar);
 		const pickers = new Pickers('doccano', [file], ['Import']);
 		let imported: ImportReportLike | undefined;
 		try {
@@ -117,7 +121,7 @@ describe('Exchange: Export Corpus… and Import Annotations…', function () {
 		assert.deepStrictEqual(pickers.asked.map((a) => a.split(':')[0]), ['pick', 'dialog']);
 		assert.ok(pickers.infos.some((m) => m === 'Import doccano annotations?'), pickers.infos.join('\n'));
 		const changed = imported.articles.filter((a) => a.plan.added.length > 0);
-		assert.deepStrictEqual(changed.map((a) => path.basename(a.articlePath)), ['020_aa11bb22cc33dd44.txt']);
+		assert.deepStrictEqual(changed.map((a) => a.articlePath.split(path.sep).join('/').split('/').slice(-2).join('/')), [`${OWN}/020_aa11bb22cc33dd44.txt`]);
 		const text = fs.readFileSync(sidecar, 'utf8');
 		assert.match(text, /label: claim/);
 		assert.ok(text.includes(`quote: ${word[0]}`), text);
