@@ -3,11 +3,11 @@ import * as vscode from 'vscode';
 import type { CorpusTestingApi } from '../../src/api';
 import { closeAllEditors, fixtureUri, getApi, waitFor } from './helpers';
 
-/** Two articles written by the test: the shipped model types "Maeslantkering" wrongly in both (ORG, unsure; PER with "De"). */
+/** Two articles written by the test: the shipped model types "Zandmotor" wrongly and unsure in both (ORG, about 0.3). */
 const STORM = 'learning/001_storm.txt';
-const STORM_TEXT = ' date 2025-01 Storm\nBij storm gaat de Maeslantkering dicht. Het water stijgt snel.';
+const STORM_TEXT = ' date 2025-01 Storm\nBij storm verliest de Zandmotor veel zand. Het water stijgt snel.';
 const BARRIER = 'learning/002_kering.txt';
-const BARRIER_TEXT = ' date 2025-02 Zee\nDe Maeslantkering is een stormvloedkering bij Rotterdam.';
+const BARRIER_TEXT = ' date 2025-02 Zee\nDe Zandmotor is een kunstmatig schiereiland bij Den Haag.';
 const CORRECTIONS = '.corpus/ner-corrections.yaml';
 
 async function write(path: string, text: string): Promise<void> {
@@ -56,41 +56,41 @@ describe('entity confidence and learning from corrections', () => {
 		const editor = await show(STORM);
 		const uri = editor.document.uri.toString();
 		const mentions = await testing.entities.mentions(uri);
-		const barrier = mentions.find((m) => m.text === 'Maeslantkering');
-		assert.ok(barrier && barrier.type === 'ORG' && barrier.confidence < 0.6, JSON.stringify(mentions));
+		const sandEngine = mentions.find((m) => m.text === 'Zandmotor');
+		assert.ok(sandEngine && sandEngine.type === 'ORG' && sandEngine.confidence < 0.6, JSON.stringify(mentions));
 		await waitFor(async () => {
 			await testing.decorations.repaint(uri);
-			return paintedTexts(testing, STORM, 'entity.ORG.faint').includes('Maeslantkering');
+			return paintedTexts(testing, STORM, 'entity.ORG.faint').includes('Zandmotor');
 		}, 'the unsure mention drawn with the faint decoration');
-		assert.ok(!paintedTexts(testing, STORM, 'entity.ORG').includes('Maeslantkering'), 'not also with the normal one');
-		const hover = await hoverText(editor, barrier.start + 2);
-		assert.match(hover, new RegExp(`Confidence ${barrier.confidence.toFixed(2)} · source: tagger — below the minimum 0\\.60, drawn fainter`), hover);
+		assert.ok(!paintedTexts(testing, STORM, 'entity.ORG').includes('Zandmotor'), 'not also with the normal one');
+		const hover = await hoverText(editor, sandEngine.start + 2);
+		assert.match(hover, new RegExp(`Confidence ${sandEngine.confidence.toFixed(2)} · source: tagger — below the minimum 0\\.60, drawn fainter`), hover);
 		assert.match(hover, /\[Change type…\]\(command:corpusAnnotator\.changeEntityType\?/);
 
 		await settings().update('hideBelowThreshold', true, vscode.ConfigurationTarget.Workspace);
 		await waitFor(async () => {
 			await testing.decorations.repaint(uri);
-			return !paintedTexts(testing, STORM, 'entity.ORG.faint').includes('Maeslantkering');
+			return !paintedTexts(testing, STORM, 'entity.ORG.faint').includes('Zandmotor');
 		}, 'the unsure mention hidden');
 		await settings().update('hideBelowThreshold', undefined, vscode.ConfigurationTarget.Workspace);
 		await waitFor(async () => {
 			await testing.decorations.repaint(uri);
-			return paintedTexts(testing, STORM, 'entity.ORG.faint').includes('Maeslantkering');
+			return paintedTexts(testing, STORM, 'entity.ORG.faint').includes('Zandmotor');
 		}, 'the unsure mention back');
 	});
 
 	it('Change Entity Type writes the correction, retypes the highlight here at once and, after learning, in another article', async () => {
 		const editor = await show(STORM);
 		const uri = editor.document.uri.toString();
-		const barrier = (await testing.entities.mentions(uri)).find((m) => m.text === 'Maeslantkering')!;
-		await vscode.commands.executeCommand('corpusAnnotator.changeEntityType', { uri, start: barrier.start, end: barrier.end, type: 'LOC' });
+		const sandEngine = (await testing.entities.mentions(uri)).find((m) => m.text === 'Zandmotor')!;
+		await vscode.commands.executeCommand('corpusAnnotator.changeEntityType', { uri, start: sandEngine.start, end: sandEngine.end, type: 'LOC' });
 		const file = new TextDecoder().decode(await vscode.workspace.fs.readFile(fixtureUri(CORRECTIONS)));
-		assert.match(file, /corrections:\n {2}- sentence: "Bij storm gaat de Maeslantkering dicht\."\n {4}spans:\n {6}- text: "Maeslantkering"\n {8}start: 18\n {8}end: 32\n {8}type: LOC\n {4}article: "learning\/001_storm\.txt"\n {4}author: ".+"\n {4}time: "\d{4}-/, file);
+		assert.match(file, /corrections:\n {2}- sentence: "Bij storm verliest de Zandmotor veel zand\."\n {4}spans:\n {6}- text: "Zandmotor"\n {8}start: 22\n {8}end: 31\n {8}type: LOC\n {4}article: "learning\/001_storm\.txt"\n {4}author: ".+"\n {4}time: "\d{4}-/, file);
 		await waitFor(async () => {
 			await testing.decorations.repaint(uri);
-			return paintedTexts(testing, STORM, 'entity.LOC').includes('Maeslantkering');
+			return paintedTexts(testing, STORM, 'entity.LOC').includes('Zandmotor');
 		}, 'the highlight retyped in this article');
-		const here = (await testing.entities.mentions(uri)).find((m) => m.text === 'Maeslantkering');
+		const here = (await testing.entities.mentions(uri)).find((m) => m.text === 'Zandmotor');
 		assert.deepStrictEqual([here?.type, here?.source, here?.confidence], ['LOC', 'correction', 1]);
 
 		const learnt = await testing.entities.whenLearnt(uri);
@@ -99,20 +99,20 @@ describe('entity confidence and learning from corrections', () => {
 		const otherUri = other.document.uri.toString();
 		await waitFor(async () => {
 			await testing.decorations.repaint(otherUri);
-			return paintedTexts(testing, BARRIER, 'entity.LOC').includes('Maeslantkering');
+			return paintedTexts(testing, BARRIER, 'entity.LOC').includes('Zandmotor');
 		}, `the name learnt in a new context (painted PER: ${paintedTexts(testing, BARRIER, 'entity.PER').join(', ')})`);
-		const there = (await testing.entities.mentions(otherUri)).find((m) => m.text === 'Maeslantkering');
+		const there = (await testing.entities.mentions(otherUri)).find((m) => m.text === 'Zandmotor');
 		assert.strictEqual(there?.source, 'tagger', 'the other article changed through the model, not the correction');
 
 		await vscode.commands.executeCommand('corpusAnnotator.resetEntityModel');
 		await waitFor(async () => {
 			await testing.decorations.repaint(otherUri);
-			return !paintedTexts(testing, BARRIER, 'entity.LOC').includes('Maeslantkering');
+			return !paintedTexts(testing, BARRIER, 'entity.LOC').includes('Zandmotor');
 		}, 'the shipped model back after the reset');
 		await vscode.commands.executeCommand('corpusAnnotator.learnFromEntityCorrections');
 		await waitFor(async () => {
 			await testing.decorations.repaint(otherUri);
-			return paintedTexts(testing, BARRIER, 'entity.LOC').includes('Maeslantkering');
+			return paintedTexts(testing, BARRIER, 'entity.LOC').includes('Zandmotor');
 		}, 'learnt again');
 	});
 });

@@ -24,7 +24,7 @@ export const entitiesCommand: CliCommand = {
 		'  Offsets are the sidecars\' (what annotate --start/--end takes): Unicode code points into the text,',
 		'  end exclusive; a BOM is not counted and a CRLF line end counts as one.',
 		'  Prints a table per file (type, text, start–end, source); --json prints',
-		'  [{ "file", "entities": [{ "start", "end", "text", "type", "source", "canonical" }] }].',
+		'  [{ "file", "entities": [{ "start", "end", "text", "type", "source", "canonical", "confidence" }] }].',
 		'',
 		'  A file of 1 MiB or more is read and tagged in paragraph chunks (names typed consistently within a',
 		'  chunk), never held whole.',

@@ -29,6 +29,8 @@ export interface EntityJson {
 	readonly source: EntityMention['source'];
 	/** The entity list's name for it, or null when it is not listed. */
 	readonly canonical: string | null;
+	/** The tagger's probability for this span and type (rounded to 0.01); 1 for a list entry or correction. */
+	readonly confidence: number;
 }
 
 /** One file in `entities --json` output. */
@@ -48,6 +50,7 @@ export function findEntities(learnt: LearntModel, matcher: EntityMatcher, canoni
 		type: m.type,
 		source: m.source,
 		canonical: m.canonical ?? null,
+		confidence: Math.round(m.confidence * 100) / 100,
 	}));
 }
 
