@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Worker } from 'worker_threads';
 import { DEFAULT_LABELS, DEFAULT_RELATION_TYPES, effectiveLabels, effectiveRelationTypes, parseLabelSchema } from '../../core/annotations/labelSchema';
 import type { RelationTypeDef } from '../../core/annotations/model';
 import { decodeSidecarBytes } from '../../core/annotations/sidecarValidator';
 import { articlePathFor, baseName, isSidecarPath, isSkippedFolder } from '../../core/corpus/corpusLayout';
 import { checkEntityList, checkLabelSchema, checkSidecar, compareProblems, formatProblem, type CheckProblem } from '../../core/review/sidecarCheck';
+import { WorkerPool, WorkerPoolError } from '../../node/workerPool';
 import { parseArgs, stringOption } from '../args';
 import { CliError, type CliCommand, type CliIo } from '../cliTypes';
 
@@ -142,56 +142,20 @@ export async function checkFolder(dir: string, show: (absolutePath: string) => s
 	return problems.map((p) => ({ ...p, file: show(p.file) }));
 }
 
-/** Batches of {@link BATCH} tasks, at most two in flight per worker; results in task order. */
+/** Batches of {@link BATCH} tasks over the pool; results in task order. */
 async function checkInWorkers(script: string, threads: number, tasks: readonly CheckTask[]): Promise<CheckProblem[]> {
 	const batches: CheckTask[][] = [];
 	for (let i = 0; i < tasks.length; i += BATCH) {
 		batches.push(tasks.slice(i, i + BATCH));
 	}
-	const results: CheckProblem[][] = new Array(batches.length);
-	let next = 0;
-	const workers = Array.from({ length: threads }, () => new Worker(script));
+	const pool = new WorkerPool(script, threads, 'check');
 	try {
-		await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
-			let inFlight = 0;
-			const send = (): void => {
-				while (inFlight < 2 && next < batches.length) {
-					const seq = next++;
-					inFlight++;
-					worker.postMessage({ seq, tasks: batches[seq] } satisfies CheckRequest);
-				}
-				if (inFlight === 0) {
-					resolve();
-				}
-			};
-			worker.on('message', (reply: CheckReply) => {
-				if (reply.error !== undefined) {
-					reject(new CliError(`check worker failed: ${reply.error}`, 2));
-					return;
-				}
-				results[reply.seq] = reply.problems!;
-				inFlight--;
-				send();
-			});
-			worker.on('error', (error) => reject(new CliError(`check worker failed: ${error.message}`, 2)));
-			worker.on('exit', (code) => reject(new CliError(`check worker stopped (exit ${code})`, 2)));
-			send();
-		})));
+		return (await pool.run<CheckTask[], CheckProblem[]>(batches)).answers.flat();
+	} catch (error) {
+		throw error instanceof WorkerPoolError ? new CliError(error.message, 2) : error;
 	} finally {
-		await Promise.all(workers.map((w) => w.terminate()));
+		await pool.close();
 	}
-	return results.flat();
-}
-
-export interface CheckRequest {
-	readonly seq: number;
-	readonly tasks: readonly CheckTask[];
-}
-
-export interface CheckReply {
-	readonly seq: number;
-	readonly problems?: CheckProblem[];
-	readonly error?: string;
 }
 
 /** Checks sidecars one at a time (in this thread or a worker), keeping the label schema per folder. */
