@@ -5,32 +5,14 @@ import { ENTRY_LABEL_BITS } from './nerModelFile';
 
 const L = NUM_LABELS;
 
+/** Every label id, 0 .. L - 1. */
+const LABEL_IDS = Array.from({ length: L }, (_, label) => label);
 /** For each label, the labels that may precede it (in the middle of a sentence). */
-const PREDECESSORS: Int32Array[] = [];
+const PREDECESSORS: Int32Array[] = LABEL_IDS.map((b) => Int32Array.from(LABEL_IDS.filter((a) => allowedTransition(a, b))));
 /** For each label, the labels that may follow it. */
-const SUCCESSORS: Int32Array[] = [];
-const START_OK = new Uint8Array(L);
-const END_OK = new Uint8Array(L);
-for (let b = 0; b < L; b++) {
-	const preds: number[] = [];
-	for (let a = 0; a < L; a++) {
-		if (allowedTransition(a, b)) {
-			preds.push(a);
-		}
-	}
-	PREDECESSORS.push(Int32Array.from(preds));
-	START_OK[b] = allowedTransition(-1, b) ? 1 : 0;
-	END_OK[b] = allowedEnd(b) ? 1 : 0;
-}
-for (let a = 0; a < L; a++) {
-	const succ: number[] = [];
-	for (let b = 0; b < L; b++) {
-		if (allowedTransition(a, b)) {
-			succ.push(b);
-		}
-	}
-	SUCCESSORS.push(Int32Array.from(succ));
-}
+const SUCCESSORS: Int32Array[] = LABEL_IDS.map((a) => Int32Array.from(LABEL_IDS.filter((b) => allowedTransition(a, b))));
+const START_OK = Uint8Array.from(LABEL_IDS, (b) => (allowedTransition(-1, b) ? 1 : 0));
+const END_OK = Uint8Array.from(LABEL_IDS, (b) => (allowedEnd(b) ? 1 : 0));
 
 /** The predecessors of label b (ascending) flattened: PRED_LIST[PRED_START[b] .. PRED_START[b + 1]), with PRED_TRANS = a*L + b. */
 const PRED_START = new Int32Array(L + 1);

@@ -274,19 +274,18 @@ const H_BIGRAM_L = hashString('b-');
 const H_BIGRAM_R = hashString('b+');
 const H_TRIGRAM = hashString('sh3');
 const H_SI = [hashString('si0'), hashString('si1')];
-const H_DOC = hashString('doc');
-const H_DOC_SHAPE = hashString('docsh');
-const H_DOC_CASE = hashString('dcase');
-const H_STACK_SELF = hashString('st0');
-const H_STACK_PREV = hashString('st-1');
-const H_STACK_NEXT = hashString('st+1');
+/** Second-pass features (secondRows): the document's votes and casing, and the stacked first-pass labels. */
+const H_SECOND = {
+	doc: hashString('doc'),
+	docShape: hashString('docsh'),
+	docCase: hashString('dcase'),
+	stackSelf: hashString('st0'),
+	stackPrev: hashString('st-1'),
+	stackNext: hashString('st+1'),
+} as const;
 const GAZ_PREFIXES = ['B', 'I', 'L', 'U'];
-const H_GAZ: number[] = [];
-for (const p of GAZ_PREFIXES) {
-	for (const t of ENTITY_TYPES) {
-		H_GAZ.push(hashString(`gz=${p}-${t}`));
-	}
-}
+/** Gazetteer features: [position * ENTITY_TYPES.length + type]. */
+const H_GAZ: number[] = GAZ_PREFIXES.flatMap((p) => ENTITY_TYPES.map((t) => hashString(`gz=${p}-${t}`)));
 const H_GAZ_ANY = hashString('gz-any');
 /** Knowledge features: [possessive ? 1 : 0][position * KNOWLEDGE_BITS + bit]. */
 const H_KNOW: number[][] = [0, 1].map((poss) =>
@@ -312,6 +311,12 @@ export interface ContextFeatures {
 	context: SentenceFeatures;
 	words: readonly WordInfo[];
 	wordScores: Float32Array[];
+}
+
+interface RowWriter {
+	readonly push: (row: number) => void;
+	startToken(i: number): void;
+	finish(): SentenceFeatures;
 }
 
 export class FeatureExtractor {
@@ -408,18 +413,8 @@ export class FeatureExtractor {
 		const n = words.length;
 		const gaz = this.gazetteerMarks(infos);
 		const know = this.knowledgeMarks(infos);
-		const offsets = new Int32Array(n + 1);
-		let rows = this.scratch;
-		let len = 0;
-		const push = (r: number): void => {
-			if (r < 0) {
-				return;
-			}
-			if (len === rows.length) {
-				rows = this.growScratch();
-			}
-			rows[len++] = r;
-		};
+		const out = this.rowWriter(n);
+		const push = out.push;
 		let sentenceInitial = true;
 		for (let i = 0; i < n; i++) {
 			const cur = infos[i];
@@ -427,7 +422,7 @@ export class FeatureExtractor {
 			const p1 = i >= 1 ? infos[i - 1] : this.bos;
 			const n1 = i + 1 < n ? infos[i + 1] : this.eos;
 			const n2 = i + 2 < n ? infos[i + 2] : this.eos;
-			offsets[i] = len;
+			out.startToken(i);
 			if (withOwn) {
 				for (let k = 0; k < cur.own.length; k++) {
 					push(cur.own[k]);
@@ -493,31 +488,30 @@ export class FeatureExtractor {
 				sentenceInitial = false;
 			}
 		}
-		offsets[n] = len;
-		return { rows: rows.slice(0, len), offsets };
+		return out.finish();
 	}
 
 	private secondRows(cur: WordInfo, i: number, second: SecondPassInput, push: (r: number) => void): void {
 		const v = second.doc[i];
 		if (v >= 0) {
-			const h = hashCombine(H_DOC, v);
+			const h = hashCombine(H_SECOND.doc, v);
 			push(this.resolve(h));
-			push(this.resolve(hashCombine(H_DOC_SHAPE, hashCombine(h, cur.shapeHash))));
+			push(this.resolve(hashCombine(H_SECOND.docShape, hashCombine(h, cur.shapeHash))));
 		}
 		const dc = second.casing ? second.casing[i] : -1;
 		if (dc >= 0) {
-			const h = hashCombine(H_DOC_CASE, dc);
+			const h = hashCombine(H_SECOND.docCase, dc);
 			push(this.resolve(h));
 			push(this.resolve(hashCombine(h, cur.shapeHash)));
 		}
 		const labels = second.labels;
 		if (labels) {
 			const n = labels.length;
-			push(this.resolve(hashCombine(H_STACK_SELF, labels[i])));
+			push(this.resolve(hashCombine(H_SECOND.stackSelf, labels[i])));
 			const prev = i > 0 ? labelType(labels[i - 1]) + 1 : 9;
 			const next = i + 1 < n ? labelType(labels[i + 1]) + 1 : 9;
-			push(this.resolve(hashCombine(H_STACK_PREV, prev)));
-			push(this.resolve(hashCombine(H_STACK_NEXT, next)));
+			push(this.resolve(hashCombine(H_SECOND.stackPrev, prev)));
+			push(this.resolve(hashCombine(H_SECOND.stackNext, next)));
 		}
 	}
 
@@ -525,24 +519,41 @@ export class FeatureExtractor {
 	extractSecond(words: readonly string[], second: SecondPassInput, first?: ContextFeatures): SentenceFeatures {
 		const n = words.length;
 		const infos = first?.words ?? this.infos(words);
-		const offsets = new Int32Array(n + 1);
-		let rows = this.scratch;
-		let len = 0;
-		const push = (r: number): void => {
-			if (r < 0) {
-				return;
-			}
-			if (len === rows.length) {
-				rows = this.growScratch();
-			}
-			rows[len++] = r;
-		};
+		const out = this.rowWriter(n);
+		const push = out.push;
 		for (let i = 0; i < n; i++) {
-			offsets[i] = len;
+			out.startToken(i);
 			this.secondRows(infos[i], i, second, push);
 		}
-		offsets[n] = len;
-		return { rows: rows.slice(0, len), offsets };
+		return out.finish();
+	}
+
+	/**
+	 * Collects a sentence's rows in the scratch buffer: `push` drops unresolved rows (< 0) and
+	 * grows the buffer; `startToken(i)` marks where token i's rows begin.
+	 */
+	private rowWriter(tokenCount: number): RowWriter {
+		const offsets = new Int32Array(tokenCount + 1);
+		let rows = this.scratch;
+		let len = 0;
+		return {
+			push: (r: number): void => {
+				if (r < 0) {
+					return;
+				}
+				if (len === rows.length) {
+					rows = this.growScratch();
+				}
+				rows[len++] = r;
+			},
+			startToken: (i: number): void => {
+				offsets[i] = len;
+			},
+			finish: (): SentenceFeatures => {
+				offsets[tokenCount] = len;
+				return { rows: rows.slice(0, len), offsets };
+			},
+		};
 	}
 
 	/** Doubles the scratch row buffer (contents kept). */
