@@ -4,13 +4,9 @@
  * this label" or not. Undefined values (nothing to compare, no variation) are `null`, never 0 or
  * 1: a reader must not mistake "cannot say" for agreement.
  */
+import { mergeIntervals, type Interval } from '../util/intervals';
 import type { UnitCounter } from './units';
 
-/** A half-open code-point range. */
-export interface Interval {
-	readonly start: number;
-	readonly end: number;
-}
 
 /** Two coders' unit counts for one label: 1 = inside a span of the label, 0 = not. */
 export interface BinaryTable {
@@ -144,21 +140,6 @@ export function nominalAlpha<T>(data: readonly (readonly (T | undefined)[])[]): 
 		}
 	}
 	return expected === 0 ? null : 1 - ((n - 1) * disagree) / expected;
-}
-
-/** Sorted, disjoint union of intervals (one coder's spans of a label may overlap or nest). */
-export function mergeIntervals(spans: readonly Interval[]): Interval[] {
-	const sorted = [...spans].filter((s) => s.end > s.start).sort((x, y) => x.start - y.start || x.end - y.end);
-	const out: { start: number; end: number }[] = [];
-	for (const s of sorted) {
-		const last = out[out.length - 1];
-		if (last && s.start <= last.end) {
-			last.end = Math.max(last.end, s.end);
-		} else {
-			out.push({ start: s.start, end: s.end });
-		}
-	}
-	return out;
 }
 
 /**

@@ -13,6 +13,7 @@ import { backCodePoints, canonicalText, canonicalUtf16Offset, codePointLength, e
 import { approxSearch, editDistance } from './fuzzyMatch';
 import { findAllOccurrences } from './quoteIndex';
 import { diffTexts } from './textDiff';
+import { mergeIntervals, type Interval } from '../util/intervals';
 
 /** Where a span is, in the form stored in a sidecar (code points, canonical text). */
 export interface TextSelector {
@@ -410,14 +411,14 @@ export function reanchorAll(text: string | PreparedText, annotations: readonly A
 		const perSearch = Math.min(opts.fuzzyBudget, budget / (rest.length - k));
 		// Tied exact copies elsewhere: only an edited version right at an expected place can beat them.
 		const windows = searchWindows(t, p, a.quote.length, p.tied ? 0 : perSearch / blocks);
-		const cost = windows.reduce((n, w) => n + (w.to - w.from), 0) * blocks;
+		const cost = windows.reduce((n, w) => n + (w.end - w.start), 0) * blocks;
 		if (cost > budget) {
 			return orphan('not-searched');
 		}
 		budget -= cost;
 		const found: Candidate[] = [];
 		for (const w of windows) {
-			for (const m of approxSearch(t.canonical, a.quote, maxErrors, w.from, w.to)) {
+			for (const m of approxSearch(t.canonical, a.quote, maxErrors, w.start, w.end)) {
 				if (allowed(p, m.start, m.end) && !found.some((f) => f.s16 === m.start && f.e16 === m.end)) {
 					found.push(s.score(a, m.start, m.end, m.errors, s.distance(m.start, p.predictions)));
 				}
@@ -520,29 +521,17 @@ function predictFromNeighbours(
 }
 
 /** UTF-16 windows for an approximate search: the whole allowed range if affordable, else around each expected place. */
-function searchWindows(t: PreparedText, p: Pending, quoteUnits: number, maxUnits: number): { from: number; to: number }[] {
+function searchWindows(t: PreparedText, p: Pending, quoteUnits: number, maxUnits: number): Interval[] {
 	const n = t.canonical.length;
 	const lo = p.zone ? Math.max(0, p.zone.start - quoteUnits - CONTEXT_LENGTH) : 0;
 	const hi = p.zone ? Math.min(n, p.zone.end + quoteUnits + CONTEXT_LENGTH) : n;
 	if (hi - lo <= maxUnits && maxUnits > 0) {
-		return hi > lo ? [{ from: lo, to: hi }] : [];
+		return hi > lo ? [{ start: lo, end: hi }] : [];
 	}
 	const half = maxUnits === 0 ? 2 * quoteUnits + CONTEXT_LENGTH : Math.max(quoteUnits, Math.min(WINDOW, Math.floor(maxUnits / (2 * p.predictions.length))));
-	const windows = p.predictions
+	return mergeIntervals(p.predictions
 		.map((cp) => t.canonIndex.toUtf16(sidecarOffset(cp)))
-		.map((at) => ({ from: Math.max(lo, at - half), to: Math.min(hi, at + quoteUnits + half) }))
-		.filter((w) => w.to > w.from)
-		.sort((x, y) => x.from - y.from);
-	const merged: { from: number; to: number }[] = [];
-	for (const w of windows) {
-		const last = merged[merged.length - 1];
-		if (last && w.from <= last.to) {
-			last.to = Math.max(last.to, w.to);
-		} else {
-			merged.push({ ...w });
-		}
-	}
-	return merged;
+		.map((at) => ({ start: Math.max(lo, at - half), end: Math.min(hi, at + quoteUnits + half) })));
 }
 
 /** Scores candidates against one text and decides between them. */

@@ -28,6 +28,12 @@ export type CanonicalUtf16Offset = Offset<'canonical-utf16'>;
 /** Any UTF-16 offset a {@link TextIndex} converts from and to. */
 export type Utf16Offset = EditorOffset | RawOffset | CanonicalUtf16Offset;
 
+/** A span of the editor's text, end exclusive. */
+export interface EditorRange {
+	readonly start: EditorOffset;
+	readonly end: EditorOffset;
+}
+
 /** Marks a number read from a sidecar (or computed from sidecar offsets) as a sidecar offset. */
 export function sidecarOffset(n: number): SidecarOffset {
 	return n as SidecarOffset;
@@ -90,9 +96,12 @@ export function forwardCodePoints(s: string, pos: number, n: number): number {
 export class TextIndex<U extends Utf16Offset = Utf16Offset> {
 	/** Sorted UTF-16 positions of units that do not start a canonical code point. */
 	private readonly skips: Int32Array;
+	/** skips[i] - i: the code points before each skip (non-decreasing), so both directions are one search. */
+	private readonly codePointsBeforeSkip: Int32Array;
 
 	private constructor(readonly utf16Length: number, skips: number[]) {
 		this.skips = Int32Array.from(skips);
+		this.codePointsBeforeSkip = Int32Array.from(skips, (skip, i) => skip - i);
 	}
 
 	/** Index for text as the editor holds it, or as read from the file (may have a BOM and CRLF line ends). */
@@ -134,34 +143,27 @@ export class TextIndex<U extends Utf16Offset = Utf16Offset> {
 	 */
 	toCodePoint(utf16: U): SidecarOffset {
 		const u = Math.max(0, Math.min(utf16, this.utf16Length));
-		// Number of skips strictly before u.
-		const s = this.skips;
-		let lo = 0, hi = s.length;
-		while (lo < hi) {
-			const mid = (lo + hi) >>> 1;
-			if (s[mid] < u) {
-				lo = mid + 1;
-			} else {
-				hi = mid;
-			}
-		}
-		return sidecarOffset(u - lo);
+		return sidecarOffset(u - countBelow(this.skips, u));
 	}
 
 	/** UTF-16 offset where canonical code point `cp` starts (clamped to the text). */
 	toUtf16(cp: SidecarOffset): U {
 		const c = Math.max(0, Math.min(cp, this.codePointLength));
-		// u = c + #{i : skips[i] - i <= c}; skips[i] - i is non-decreasing.
-		const s = this.skips;
-		let lo = 0, hi = s.length;
-		while (lo < hi) {
-			const mid = (lo + hi) >>> 1;
-			if (s[mid] - mid <= c) {
-				lo = mid + 1;
-			} else {
-				hi = mid;
-			}
-		}
-		return (c + lo) as U;
+		// u = c + #{i : skips[i] - i <= c}.
+		return (c + countBelow(this.codePointsBeforeSkip, c + 1)) as U;
 	}
+}
+
+/** How many elements of the ascending `sorted` are below `limit` (binary search). */
+function countBelow(sorted: Int32Array, limit: number): number {
+	let lo = 0, hi = sorted.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >>> 1;
+		if (sorted[mid] < limit) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
 }

@@ -488,14 +488,7 @@ export class SidecarDocument {
 		if (index < 0) {
 			return false;
 		}
-		this.snapshot();
-		const seq = this.relationsSeq(false)!;
-		seq.items.splice(index, 1);
-		if (seq.items.length === 0) {
-			(this.doc.contents as YAMLMap).delete('relations');
-		}
-		this.view.relations.splice(index, 1);
-		this.touch();
+		this.removeListItem('relations', index, () => (this.doc.contents as YAMLMap).delete('relations'));
 		return true;
 	}
 
@@ -509,15 +502,10 @@ export class SidecarDocument {
 		if (index < 0) {
 			return false;
 		}
-		this.snapshot();
-		const seq = this.annotationsSeq(false)!;
-		seq.items.splice(index, 1);
-		if (seq.items.length === 0) {
+		this.removeListItem('annotations', index, (seq) => {
 			// As a fresh parse has it: an empty block list prints as `annotations:` + `  []`.
 			seq.flow = true;
-		}
-		this.view.annotations.splice(index, 1);
-		this.touch();
+		});
 		return true;
 	}
 
@@ -679,6 +667,18 @@ export class SidecarDocument {
 	private relationsSeq(create: false): YAMLSeq | undefined;
 	private relationsSeq(create: boolean): YAMLSeq | undefined {
 		return this.listSeq('relations', create);
+	}
+
+	/** Removes item `index` of the top-level list `key` from the file and the view; `emptied` shapes a list left empty. */
+	private removeListItem(key: 'annotations' | 'relations', index: number, emptied: (seq: YAMLSeq) => void): void {
+		this.snapshot();
+		const seq = this.listSeq(key, false)!;
+		seq.items.splice(index, 1);
+		if (seq.items.length === 0) {
+			emptied(seq);
+		}
+		this.view[key].splice(index, 1);
+		this.touch();
 	}
 
 	/** The top-level list `key`, created at its managed position when asked. */

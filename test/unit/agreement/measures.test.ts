@@ -7,8 +7,9 @@ import { prepareText } from '../../../src/core/annotations/anchoring';
 import { comparePlaced, combinedMeasures, labelMeasures } from '../../../src/core/agreement/compare';
 import type { AgreementSpan } from '../../../src/core/agreement/matching';
 import {
-	binaryTable, cohenKappa, krippendorffAlpha, nominalAlpha, tableCoincidences, unitCoincidences, type Interval,
+	binaryTable, cohenKappa, krippendorffAlpha, nominalAlpha, tableCoincidences, unitCoincidences,
 } from '../../../src/core/agreement/measures';
+import type { Interval } from '../../../src/core/util/intervals';
 import { UnitCounter } from '../../../src/core/agreement/units';
 import { seededRandom } from '../../../src/core/util/seededRandom';
 
