@@ -8,7 +8,7 @@ import * as path from 'path';
 import { isArticlePath, isSkippedFolder } from '../core/corpus/corpusLayout';
 import type { ExchangeFile } from '../core/exchange/exchangeFormat';
 import { fileError } from './fileErrors';
-import { decodeUtf8 } from './files';
+import { readUtf8 } from './files';
 
 /** Relative `/` path of `full` below `root`. */
 export function relativeSlashPath(root: string, full: string): string {
@@ -49,14 +49,8 @@ export async function listTextFiles(root: string): Promise<string[]> {
 }
 
 /** A text file as read: strict UTF-8, a BOM kept (formats that count characters of the file need it). */
-export async function readTextKeepingBom(file: string, what = 'file'): Promise<string> {
-	let bytes: Uint8Array;
-	try {
-		bytes = await fs.readFile(file);
-	} catch (error) {
-		throw fileError(error, file, what);
-	}
-	return decodeUtf8(bytes, file, what, true);
+export function readTextKeepingBom(file: string, what = 'file'): Promise<string> {
+	return readUtf8(file, what, true);
 }
 
 /**

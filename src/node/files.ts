@@ -20,15 +20,15 @@ export function decodeUtf8(bytes: Uint8Array, file: string, what = 'file', keepB
 	}
 }
 
-/** Reads a UTF-8 text file; invalid bytes are an error, not silently replaced. */
-export async function readUtf8(file: string, what = 'file'): Promise<string> {
+/** Reads a UTF-8 text file; invalid bytes are an error, not silently replaced. A BOM is dropped unless `keepBom`. */
+export async function readUtf8(file: string, what = 'file', keepBom = false): Promise<string> {
 	let bytes: Uint8Array;
 	try {
 		bytes = await fs.readFile(file);
 	} catch (error) {
 		throw fileError(error, file, what);
 	}
-	return decodeUtf8(bytes, file, what);
+	return decodeUtf8(bytes, file, what, keepBom);
 }
 
 /** The text of a file, or undefined when it does not exist (a folder or unreadable file is still an error). */
