@@ -1,10 +1,8 @@
 import * as vscode from 'vscode';
+import type { TextProblem } from '../core/text/textProblem';
 
 /** Where a problem in one of our YAML files is: 1-based line and column, as the core reports it. */
-export interface FilePosition {
-	readonly line: number;
-	readonly column: number;
-	readonly message: string;
+export interface FilePosition extends TextProblem {
 	readonly code?: string;
 }
 

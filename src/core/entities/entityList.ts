@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { TextProblem } from '../text/textProblem';
 import { ENTITY_TYPES, isEntityType, type EntityType } from './entityTypes';
 
 /**
@@ -24,12 +25,7 @@ export interface EntityList {
 	readonly notEntities: readonly string[];
 }
 
-export interface EntityListError {
-	readonly message: string;
-	/** 1-based. */
-	readonly line: number;
-	readonly column: number;
-}
+export type EntityListError = TextProblem;
 
 export const EMPTY_ENTITY_LIST: EntityList = { entities: [], notEntities: [] };
 
@@ -48,6 +44,22 @@ export function parseEntityList(text: string): { list: EntityList; errors: Entit
 	const at = (node: Node | null | undefined, message: string): void => {
 		const pos = node?.range ? lineCounter.linePos(node.range[0]) : { line: 1, col: 1 };
 		errors.push({ message, line: pos.line, column: pos.col });
+	};
+	/** The trimmed names of an optional list node; reports a node that is no list and each entry that is no name. */
+	const names = (node: Node | undefined, notAList: string, notAName: string): string[] => {
+		const found: string[] = [];
+		if (node !== undefined && !isSeq(node)) {
+			at(node, notAList);
+		} else if (node) {
+			for (const item of node.items as Node[]) {
+				if (isScalar(item) && typeof item.value === 'string' && item.value.trim() !== '') {
+					found.push(item.value.trim());
+				} else {
+					at(item, notAName);
+				}
+			}
+		}
+		return found;
 	};
 	const root = doc.contents;
 	if (root === null || (isScalar(root) && root.value === null)) {
@@ -78,36 +90,11 @@ export function parseEntityList(text: string): { list: EntityList; errors: Entit
 				at((item.get('type', true) as Node | undefined) ?? item, `Entity "${name}": \`type\` must be one of ${ENTITY_TYPES.join(', ')}.`);
 				continue;
 			}
-			const aliases: string[] = [];
-			if (aliasesNode !== undefined) {
-				if (!isSeq(aliasesNode)) {
-					at(aliasesNode, `Entity "${name}": \`aliases\` must be a list of names.`);
-				} else {
-					for (const alias of aliasesNode.items as Node[]) {
-						if (isScalar(alias) && typeof alias.value === 'string' && alias.value.trim() !== '') {
-							aliases.push(alias.value.trim());
-						} else {
-							at(alias, `Entity "${name}": every alias must be a non-empty name.`);
-						}
-					}
-				}
-			}
+			const aliases = names(aliasesNode, `Entity "${name}": \`aliases\` must be a list of names.`, `Entity "${name}": every alias must be a non-empty name.`);
 			entities.push({ name: name.trim(), type, aliases });
 		}
 	}
-	const notEntities: string[] = [];
-	const notNode = root.get('notEntities', true) as Node | undefined;
-	if (notNode !== undefined && !isSeq(notNode)) {
-		at(notNode, '`notEntities` must be a list of names.');
-	} else if (notNode) {
-		for (const item of notNode.items as Node[]) {
-			if (isScalar(item) && typeof item.value === 'string' && item.value.trim() !== '') {
-				notEntities.push(item.value.trim());
-			} else {
-				at(item, 'Every entry of `notEntities` must be a non-empty name.');
-			}
-		}
-	}
+	const notEntities = names(root.get('notEntities', true) as Node | undefined, '`notEntities` must be a list of names.', 'Every entry of `notEntities` must be a non-empty name.');
 	return { list: { entities, notEntities }, errors };
 }
 

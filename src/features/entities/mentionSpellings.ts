@@ -3,6 +3,7 @@
  * and aliases), their possessives ("Trumps", "Rutte's"), and — for people — the surname alone,
  * but only in a text where a full name of the person occurs.
  */
+import { editorOffset, type EditorRange } from '../../core/annotations/offsets';
 import { wholeNamePattern } from '../../core/text/namePattern';
 
 /** The spellings of an entity and, for people, the surnames that count where a full name occurs. */
@@ -11,10 +12,8 @@ export interface EntityForms {
 	readonly surnames: readonly string[];
 }
 
-/** A mention found in a text: UTF-16 offsets, end exclusive, and the text as written. */
-export interface FormMatch {
-	readonly start: number;
-	readonly end: number;
+/** A mention found in a text: where it is, and the text as written. */
+export interface FormMatch extends EditorRange {
 	readonly text: string;
 }
 
@@ -55,7 +54,7 @@ function matchesOf(text: string, names: readonly string[]): FormMatch[] {
 		return found;
 	}
 	for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-		found.push({ start: m.index, end: m.index + m[0].length, text: m[0] });
+		found.push({ start: editorOffset(m.index), end: editorOffset(m.index + m[0].length), text: m[0] });
 	}
 	return found;
 }
