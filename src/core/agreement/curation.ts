@@ -30,11 +30,7 @@ export type Decision = 'accept-a' | 'accept-b' | 'keep-both' | 'reject-both' | '
 export const DECISIONS: readonly Decision[] = ['accept-a', 'accept-b', 'keep-both', 'reject-both', 'edit'];
 
 /** A span as the outcome of a decision: what must (not) be in the working tree's sidecar. */
-export interface SpanKey {
-	readonly label: string;
-	readonly start: number;
-	readonly end: number;
-}
+export type SpanKey = Pick<AgreementSpan, 'label' | 'start' | 'end'>;
 
 /** What a decision left in the working tree; {@link decisionHolds} checks it is still so. */
 export interface DecisionRecord {

@@ -18,12 +18,6 @@ export interface AgreementSpan {
 	readonly annotation?: Annotation;
 }
 
-/** Indexes into the A and B arrays given to {@link matchSpans}. */
-export interface SpanPair {
-	readonly a: number;
-	readonly b: number;
-}
-
 export interface SpanMatching {
 	/** Same label, start and end. */
 	readonly exact: readonly SpanPair[];
@@ -33,6 +27,12 @@ export interface SpanMatching {
 	readonly label: readonly SpanPair[];
 	readonly onlyA: readonly number[];
 	readonly onlyB: readonly number[];
+}
+
+/** Indexes into the A and B arrays given to {@link matchSpans}. */
+export interface SpanPair {
+	readonly a: number;
+	readonly b: number;
 }
 
 /**

@@ -27,22 +27,14 @@ export class DisagreementDecorator extends Disposable {
 
 	constructor(private readonly setter: DecorationSetter) {
 		super();
-		this.types = {
-			a: this._register(vscode.window.createTextEditorDecorationType({
-				backgroundColor: new vscode.ThemeColor('corpusAnnotator.agreement.sideABackground'),
-				border: '1px solid',
-				borderColor: new vscode.ThemeColor('corpusAnnotator.agreement.sideABorder'),
-				overviewRulerColor: new vscode.ThemeColor('corpusAnnotator.agreement.sideABorder'),
-				overviewRulerLane: vscode.OverviewRulerLane.Left,
-			})),
-			b: this._register(vscode.window.createTextEditorDecorationType({
-				backgroundColor: new vscode.ThemeColor('corpusAnnotator.agreement.sideBBackground'),
-				border: '1px dashed',
-				borderColor: new vscode.ThemeColor('corpusAnnotator.agreement.sideBBorder'),
-				overviewRulerColor: new vscode.ThemeColor('corpusAnnotator.agreement.sideBBorder'),
-				overviewRulerLane: vscode.OverviewRulerLane.Right,
-			})),
+		const sideType = (side: 'A' | 'B', borderStyle: string, lane: vscode.OverviewRulerLane): vscode.TextEditorDecorationType => {
+			const colour = (part: 'Background' | 'Border'): vscode.ThemeColor => new vscode.ThemeColor(`corpusAnnotator.agreement.side${side}${part}`);
+			return this._register(vscode.window.createTextEditorDecorationType({
+				backgroundColor: colour('Background'), border: `1px ${borderStyle}`, borderColor: colour('Border'),
+				overviewRulerColor: colour('Border'), overviewRulerLane: lane,
+			}));
 		};
+		this.types = { a: sideType('A', 'solid', vscode.OverviewRulerLane.Left), b: sideType('B', 'dashed', vscode.OverviewRulerLane.Right) };
 		this._register(vscode.window.onDidChangeVisibleTextEditors(() => this.paintVisible()));
 	}
 
@@ -62,7 +54,7 @@ export class DisagreementDecorator extends Disposable {
 	clear(): void {
 		const uri = this.shown?.uri;
 		this.shown = undefined;
-		for (const editor of vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === uri)) {
+		for (const editor of visibleEditorsOf(uri)) {
 			this.paint(editor, undefined);
 		}
 	}
@@ -74,10 +66,9 @@ export class DisagreementDecorator extends Disposable {
 	}
 
 	private paintVisible(): void {
-		for (const editor of vscode.window.visibleTextEditors) {
-			if (editor.document.uri.toString() === this.shown?.uri) {
-				this.paint(editor, this.shown.what);
-			}
+		const shown = this.shown;
+		for (const editor of visibleEditorsOf(shown?.uri)) {
+			this.paint(editor, shown?.what);
 		}
 	}
 
@@ -98,4 +89,8 @@ export class DisagreementDecorator extends Disposable {
 			this.setter.set(editor, AGREEMENT_DECORATION_KEYS[side], this.types[side], groups[side]);
 		}
 	}
+}
+
+function visibleEditorsOf(uri: string | undefined): vscode.TextEditor[] {
+	return uri === undefined ? [] : vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === uri);
 }
