@@ -41,6 +41,8 @@ const contexts = await Promise.all([
 	esbuild.context({ ...shared, entryPoints: ['src/cli/commands/entitiesWorker.ts'], outfile: 'dist/entitiesWorker.js' }),
 	// `check --jobs N` checks sidecars in worker threads, loaded from beside dist/cli.js.
 	esbuild.context({ ...shared, entryPoints: ['src/cli/commands/checkWorker.ts'], outfile: 'dist/checkWorker.js' }),
+	// `export --jobs N` reads, converts and writes articles in worker threads, loaded from beside dist/cli.js.
+	esbuild.context({ ...shared, entryPoints: ['src/node/exportWorker.ts'], outfile: 'dist/exportWorker.js' }),
 	// No banner: src/cli/main.ts starts with `#!/usr/bin/env node` and esbuild keeps it (a banner made it appear twice).
 	esbuild.context({ ...shared, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
 ]);

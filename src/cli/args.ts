@@ -1,3 +1,4 @@
+import * as os from 'os';
 import { CliError } from './cliTypes';
 
 /** Parsed `--flag value` / `--switch` options and positional arguments. */
@@ -68,6 +69,15 @@ export function integerOption(parsed: ParsedArgs, name: string): number | undefi
 		throw new CliError(`option --${name} is too large: ${value}`);
 	}
 	return n;
+}
+
+/** `--jobs N` (worker threads, N ≥ 1); without it, the number of cores. */
+export function jobsOption(parsed: ParsedArgs, exitCode?: number): number {
+	const text = stringOption(parsed, 'jobs');
+	if (text !== undefined && !/^[1-9][0-9]*$/.test(text)) {
+		throw new CliError(`--jobs must be a whole number ≥ 1, got ${JSON.stringify(text)}`, exitCode);
+	}
+	return text === undefined ? os.availableParallelism() : Number(text);
 }
 
 /** `0`, or an optional minus and digits without a leading zero (so not `-0`). */

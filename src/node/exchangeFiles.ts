@@ -1,7 +1,7 @@
 /**
  * Files of an export or import (`corpus-annotator export/import`, the extension's Export Corpus…
- * and Import Annotations…): the articles under a corpus folder, the input files of a format under
- * a folder, and the output written under a folder. Paths given back are relative with `/`.
+ * and Import Annotations…): the articles under a corpus folder and the input files of a format
+ * under a folder (the output is written by exportArticles.ts). Paths given back are relative with `/`.
  */
 import { promises as fs } from 'fs';
 import * as path from 'path';
@@ -108,35 +108,4 @@ async function siblingsOf(file: string): Promise<string[]> {
 	const dir = path.dirname(file);
 	const entries = await fs.readdir(dir, { withFileTypes: true });
 	return entries.filter((e) => e.isFile()).map((e) => path.join(dir, e.name));
-}
-
-/**
- * Writes each file under `outDir` (folders made as needed). Each file appears whole (written to a
- * temporary name, then renamed), but without the fsyncs of sidecar writes: an export is a product
- * made again at will, and 10,000 fsyncs took half of an export's time.
- */
-export async function writeExportFiles(outDir: string, files: readonly ExchangeFile[], onFile?: (done: number) => void): Promise<void> {
-	const root = path.resolve(outDir);
-	const made = new Set<string>();
-	let done = 0;
-	for (const f of files) {
-		const full = path.resolve(root, ...f.path.split('/'));
-		if (full !== root && !full.startsWith(root + path.sep)) {
-			throw new Error(`refusing to write ${f.path}: outside ${outDir}`);
-		}
-		const dir = path.dirname(full);
-		if (!made.has(dir)) {
-			await fs.mkdir(dir, { recursive: true });
-			made.add(dir);
-		}
-		const temp = `${full}.${process.pid}.tmp`;
-		try {
-			await fs.writeFile(temp, f.text);
-			await fs.rename(temp, full);
-		} catch (error) {
-			await fs.rm(temp, { force: true });
-			throw fileError(error, full, 'export file');
-		}
-		onFile?.(++done);
-	}
 }

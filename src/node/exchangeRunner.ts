@@ -9,11 +9,9 @@
  * the article's, an unreadable sidecar or an annotation the sidecar refuses stops the import with
  * every problem as `file:line:column: message`, and no file is touched.
  */
-import { promises as fs } from 'fs';
+import { existsSync, promises as fs } from 'fs';
 import * as path from 'path';
-import { readSidecarFast } from '../core/agreement/fastSidecarRead';
 import { prepareText, selectorAt, type PreparedText } from '../core/annotations/anchoring';
-import { hashArticleText } from '../core/annotations/hash';
 import { addToLabelSchemaText, DEFAULT_LABELS, DEFAULT_RELATION_TYPES, disallowedEnds, effectiveLabels, effectiveRelationTypes, parseLabelSchema } from '../core/annotations/labelSchema';
 import type { Annotation, LabelDef, Relation, RelationTypeDef } from '../core/annotations/model';
 import { canonicalText, codePointLength, sidecarOffset } from '../core/annotations/offsets';
@@ -21,16 +19,21 @@ import { SidecarEditError } from '../core/annotations/sidecarCodec';
 import { openSidecarSession } from '../core/annotations/sidecarSession';
 import { decodeSidecarBytes } from '../core/annotations/sidecarValidator';
 import { formatArticleDate, looksLikeArticle, parseHeader } from '../core/article/articleParser';
-import { baseName, sidecarPathFor } from '../core/corpus/corpusLayout';
+import { sidecarPathFor } from '../core/corpus/corpusLayout';
+import { exportContext, ExportSummaryBuilder, ExportTally, type ExportPart } from '../core/exchange/articleExport';
 import { alignToArticle } from '../core/exchange/conll';
-import type { ExchangeDocument, ExchangeError, ExchangeFormat, ExchangeLoss, ExchangeSchema, ImportedDocument } from '../core/exchange/exchangeFormat';
+import type { ExchangeDocument, ExchangeError, ExchangeFormat, ExchangeLoss, ExchangeSchema, ExportContext, ImportedDocument } from '../core/exchange/exchangeFormat';
+import { exchangeFormat } from '../core/exchange/formats';
 import { firstDifference, isEmptyPlan, planMerge, type MergePlan } from '../core/exchange/importPlan';
 import { migrateDocument, parseDatesCsv } from '../core/exchange/migration';
 import { findWorkspaceFile } from './corpusFiles';
-import { listTextFiles, readImportFiles, readTextKeepingBom, relativeSlashPath, writeExportFiles } from './exchangeFiles';
+import { listTextFiles, readImportFiles, readTextKeepingBom } from './exchangeFiles';
+import { ExportWriter, readArticles, writeArticles, type ReadOutcome } from './exportArticles';
+import type { ExportWorkerRequest } from './exportWorker';
 import { NodeFileError } from './fileErrors';
 import { readBytesIfExists, readUtf8IfExists } from './files';
 import { updateFileLocked } from './lockedUpdate';
+import { WorkerPool } from './workerPool';
 
 /** Progress of a long export or import; `isCancelled` is polled between articles. */
 export interface ExchangeProgress {
@@ -131,6 +134,11 @@ export interface ExportRequest {
 	readonly format: ExchangeFormat;
 	readonly labels?: readonly string[];
 	readonly progress?: ExchangeProgress;
+	/**
+	 * Worker threads to read, convert and write the articles in (default 1: in this thread). The
+	 * files are the same with any number; only registered formats run in workers.
+	 */
+	readonly jobs?: number;
 }
 
 export interface ExportReport {
@@ -145,6 +153,20 @@ export interface ExportReport {
 	readonly skipped: string[];
 	/** The lines to show: the summary, then every loss, warning and skip. */
 	readonly lines: string[];
+	/** Worker threads the articles went through (0: this thread). */
+	readonly threads: number;
+}
+
+/** Articles per batch: enough batches for the workers to even out (four each), few enough messages or event-loop turns. */
+function batchSize(texts: number, threads: number): number {
+	return Math.max(1, Math.min(32, Math.ceil(texts / (threads * 4))));
+}
+
+/** How the two passes of an export ran over its batches of articles. */
+interface ExportPasses {
+	readonly outcomes: ReadOutcome[];
+	write(firstIndexes: readonly number[], context: ExportContext): Promise<{ part: ExportPart; files: number }[]>;
+	close(): Promise<void>;
 }
 
 /**
@@ -153,94 +175,141 @@ export interface ExportReport {
  * no longer point at their quote. They and relations touching them are counted as losses.
  */
 export async function exportCorpus(req: ExportRequest): Promise<ExportReport> {
-	const progress = req.progress ?? NO_PROGRESS;
 	const { format } = req;
 	const texts = await listTextFiles(req.corpusDir);
-	const documents: ExchangeDocument[] = [];
-	const skipped: string[] = [];
-	let orphaned = 0;
-	let orphanRelations = 0;
-	const usedLabels = new Set<string>();
-	const usedTypes = new Set<string>();
-	for (let i = 0; i < texts.length; i++) {
-		if (progress.isCancelled()) {
-			throw new ExchangeCancelled(false);
+	const script = path.join(__dirname, 'exportWorker.js');
+	const size = batchSize(texts.length, req.jobs ?? 1);
+	const threads = Math.min(req.jobs ?? 1, Math.ceil(texts.length / size));
+	const inWorkers = threads > 1 && exchangeFormat(format.id) === format && existsSync(script);
+	const passes = inWorkers ? await passesInWorkers(req, texts, size, threads, script) : await passesHere(req, texts, size);
+	try {
+		const summary = new ExportSummaryBuilder();
+		passes.outcomes.forEach((o) => summary.addSummary(o.summary));
+		const { schema } = await readSchemaFile(req.corpusDir);
+		const context = exportContext(schema, summary.summary(), req.labels ? { labels: req.labels } : undefined);
+		const firstIndexes: number[] = [];
+		let articles = 0;
+		for (const o of passes.outcomes) {
+			firstIndexes.push(articles);
+			articles += o.articles;
 		}
-		progress.report(i, texts.length, 'reading');
-		const full = texts[i];
-		const text = await readTextKeepingBom(full, 'article');
-		if (!looksLikeArticle(text)) {
-			continue;
+		const written = await passes.write(firstIndexes, context);
+		const tally = new ExportTally();
+		written.forEach((w) => tally.addPart(w.part));
+		const { records, losses: formatLosses, warnings } = tally.part();
+		const shared = format.exporter.finish(records, context);
+		const writer = new ExportWriter(req.outDir);
+		shared.forEach((f) => writer.write(f));
+		const sum = (f: (o: ReadOutcome) => number): number => passes.outcomes.reduce((n, o) => n + f(o), 0);
+		const annotationCount = sum((o) => o.annotations);
+		const relationCount = sum((o) => o.relations);
+		const orphaned = sum((o) => o.orphaned);
+		const orphanRelations = sum((o) => o.orphanRelations);
+		const fileCount = written.reduce((n, w) => n + w.files, shared.length);
+		const skipped = passes.outcomes.flatMap((o) => o.skipped);
+		const losses = formatLosses.filter((l) => l.count > 0);
+		const orphanLosses: ExchangeLoss[] = [
+			{ what: orphaned === 1 ? 'orphaned annotation' : 'orphaned annotations', count: orphaned },
+			{ what: orphanRelations === 1 ? 'relation to an orphan' : 'relations to orphans', count: orphanRelations },
+		].filter((l) => l.count > 0);
+		const lines = [`${format.id}: ${counted(articles, 'article')}, ${counted(annotationCount, 'annotation')}, ${counted(relationCount, 'relation')} exported (${counted(fileCount, 'file')} in ${req.outDir})`];
+		if (losses.length > 0) {
+			lines.push(`${format.id}: ${joinCounts(losses)} not carried`);
 		}
-		const sidecarPath = sidecarPathFor(full);
-		const bytes = await readBytesIfExists(sidecarPath, 'sidecar');
-		let annotations: Annotation[] = [];
-		let relations: Relation[] = [];
-		const decoded = bytes === undefined ? undefined : decodeSidecarBytes(bytes);
-		const fast = decoded?.ok ? readUnchanged(decoded.text, text) : undefined;
-		if (fast) {
-			annotations = fast.annotations;
-			relations = fast.relations;
-		} else if (decoded !== undefined) {
-			const opened = decoded.ok ? openSidecarSession({ sidecarText: decoded.text, articleText: text, articleName: baseName(full) }) : decoded;
-			if (!opened.ok) {
-				const e = opened.errors[0];
-				skipped.push(`${sidecarPath}:${e.line}:${e.column}: ${e.message}`);
-				continue;
-			}
-			const session = opened.session;
-			const orphans = new Set(session.orphans);
-			annotations = session.doc.data.annotations.filter((a) => !orphans.has(a.id));
-			orphaned += orphans.size;
-			relations = session.doc.data.relations.filter((r) => !orphans.has(r.from) && !orphans.has(r.to));
-			orphanRelations += session.doc.data.relations.length - relations.length;
+		if (orphanLosses.length > 0) {
+			lines.push(`${format.id}: ${joinCounts(orphanLosses)} not exported: not found in the current text (re-anchor or delete them, then export again)`);
 		}
-		annotations.forEach((a) => usedLabels.add(a.label));
-		relations.forEach((r) => usedTypes.add(r.type));
-		documents.push({ path: relativeSlashPath(req.corpusDir, full), text, annotations, relations });
+		lines.push(...warnings.map((w) => `${format.id}: warning: ${w}`));
+		lines.push(...skipped.map((s) => `${s} — article not exported`));
+		return {
+			articles, annotations: annotationCount, relations: relationCount, files: fileCount,
+			losses: [...losses, ...orphanLosses], warnings, skipped, lines, threads: inWorkers ? threads : 0,
+		};
+	} finally {
+		await passes.close();
 	}
-	const { schema } = await readSchemaFile(req.corpusDir);
-	// Labels used in sidecars but missing from the schema still need a place in the format's label list.
-	const exportSchema: ExchangeSchema = {
-		labels: [...schema.labels, ...[...usedLabels].filter((l) => !schema.labels.some((d) => d.id === l)).map((id) => ({ id }))],
-		relationTypes: [...schema.relationTypes, ...[...usedTypes].filter((t) => !schema.relationTypes.some((d) => d.id === t)).map((id) => ({ id }))],
-	};
-	progress.report(texts.length, texts.length, 'converting');
-	const result = format.exportDocuments(documents, exportSchema, req.labels ? { labels: req.labels } : undefined);
-	await writeExportFiles(req.outDir, result.files, (done) => progress.report(done, result.files.length, 'writing'));
-	const annotationCount = documents.reduce((n, d) => n + d.annotations.length, 0);
-	const relationCount = documents.reduce((n, d) => n + d.relations.length, 0);
-	const losses = [...result.losses.filter((l) => l.count > 0)];
-	const orphanLosses: ExchangeLoss[] = [
-		{ what: orphaned === 1 ? 'orphaned annotation' : 'orphaned annotations', count: orphaned },
-		{ what: orphanRelations === 1 ? 'relation to an orphan' : 'relations to orphans', count: orphanRelations },
-	].filter((l) => l.count > 0);
-	const lines = [`${format.id}: ${counted(documents.length, 'article')}, ${counted(annotationCount, 'annotation')}, ${counted(relationCount, 'relation')} exported (${counted(result.files.length, 'file')} in ${req.outDir})`];
-	if (losses.length > 0) {
-		lines.push(`${format.id}: ${joinCounts(losses)} not carried`);
-	}
-	if (orphanLosses.length > 0) {
-		lines.push(`${format.id}: ${joinCounts(orphanLosses)} not exported: not found in the current text (re-anchor or delete them, then export again)`);
-	}
-	lines.push(...result.warnings.map((w) => `${format.id}: warning: ${w}`));
-	lines.push(...skipped.map((s) => `${s} — article not exported`));
-	return {
-		articles: documents.length, annotations: annotationCount, relations: relationCount, files: result.files.length,
-		losses: [...losses, ...orphanLosses], warnings: result.warnings, skipped, lines,
-	};
 }
 
 /**
- * The sidecar's annotations when it records this very article text (nothing to re-anchor) and is
- * in the printer's layout: read without the YAML Document API, which costs milliseconds per file
- * (`readSidecarFast` refuses whatever the codec would, and anything it is unsure of). Undefined:
- * open a session.
+ * Both passes in this thread, batch by batch with a turn of the event loop between batches (the
+ * extension's progress notification and its cancel button stay alive); progress and
+ * cancellation per article.
  */
-function readUnchanged(sidecarText: string, articleText: string): { annotations: Annotation[]; relations: Relation[] } | undefined {
-	const canonical = canonicalText(articleText);
-	const textHash = hashArticleText(articleText);
-	const data = readSidecarFast(sidecarText, { codePointLength: codePointLength(canonical), textHash });
-	return data && data.textHash === textHash ? data : undefined;
+async function passesHere(req: ExportRequest, texts: readonly string[], size: number): Promise<ExportPasses> {
+	const progress = req.progress ?? NO_PROGRESS;
+	const batches: ExchangeDocument[][] = [];
+	const outcomes: ReadOutcome[] = [];
+	for (let from = 0; from < texts.length; from += size) {
+		const { documents, outcome } = readArticles(req.corpusDir, texts.slice(from, from + size), (i) => {
+			if (progress.isCancelled()) {
+				throw new ExchangeCancelled(false);
+			}
+			progress.report(from + i, texts.length, 'reading');
+		});
+		batches.push(documents);
+		outcomes.push(outcome);
+		await nextTurn();
+	}
+	const articles = outcomes.reduce((n, o) => n + o.articles, 0);
+	return {
+		outcomes,
+		write: async (firstIndexes, context) => {
+			const writer = new ExportWriter(req.outDir);
+			const written: { part: ExportPart; files: number }[] = [];
+			for (const [b, documents] of batches.entries()) {
+				written.push(writeArticles(req.format.exporter, documents, firstIndexes[b], context, writer, (n) => {
+					progress.report(firstIndexes[b] + n, articles, 'writing');
+					if (firstIndexes[b] + n < articles && progress.isCancelled()) {
+						throw new ExchangeCancelled(true);
+					}
+				}));
+				await nextTurn();
+			}
+			return written;
+		},
+		close: async () => undefined,
+	};
+}
+
+function nextTurn(): Promise<void> {
+	return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Both passes in a pool of worker threads; each batch is written by the worker that read it. */
+async function passesInWorkers(req: ExportRequest, texts: readonly string[], size: number, threads: number, script: string): Promise<ExportPasses> {
+	const progress = req.progress ?? NO_PROGRESS;
+	const batches: string[][] = [];
+	for (let i = 0; i < texts.length; i += size) {
+		batches.push(texts.slice(i, i + size));
+	}
+	const pool = new WorkerPool(script, threads, 'export');
+	try {
+		const read = await pool.run<ExportWorkerRequest, ReadOutcome>(batches.map((paths, batch) => ({ kind: 'read', batch, corpusDir: req.corpusDir, paths })), {
+			onAnswer: (n) => progress.report(Math.min(n * size, texts.length), texts.length, 'reading'),
+			isCancelled: () => progress.isCancelled(),
+			cancelled: () => new ExchangeCancelled(false),
+		});
+		const articles = read.answers.reduce((n, o) => n + o.articles, 0);
+		return {
+			outcomes: read.answers,
+			write: async (firstIndexes, context) => {
+				let done = 0;
+				const requests = batches.map((_, batch): ExportWorkerRequest => ({
+					kind: 'write', batch, format: req.format.id, firstIndex: firstIndexes[batch], context, outDir: req.outDir,
+				}));
+				return (await pool.run<ExportWorkerRequest, { part: ExportPart; files: number }>(requests, {
+					pinned: read.workers,
+					onAnswer: (_n, batch) => progress.report(done += read.answers[batch].articles, articles, 'writing'),
+					isCancelled: () => progress.isCancelled(),
+					cancelled: () => new ExchangeCancelled(true),
+				})).answers;
+			},
+			close: () => pool.close(),
+		};
+	} catch (error) {
+		await pool.close();
+		throw error;
+	}
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -34,8 +34,8 @@ export interface PoolRun<A> {
 export interface PoolRunOptions {
 	/** Per request, the worker that must answer it (it holds what the request refers to). */
 	readonly pinned?: readonly number[];
-	/** Called after each answer, with the number answered so far. */
-	readonly onAnswer?: (answered: number) => void;
+	/** Called after each answer, with the number answered so far and the request answered. */
+	readonly onAnswer?: (answered: number, request: number) => void;
 	/** Polled before each request is sent; once true, nothing more is sent and the run rejects with `cancelled()`. */
 	readonly isCancelled?: () => boolean;
 	readonly cancelled?: () => Error;
@@ -96,7 +96,7 @@ export class WorkerPool {
 					answers[reply.seq] = reply.answer!;
 					answeredBy[reply.seq] = w;
 					inFlight--;
-					options.onAnswer?.(++answered);
+					options.onAnswer?.(++answered, reply.seq);
 					send();
 				};
 				const onError = (error: Error): void => fail(new WorkerPoolError(`${this.name} worker failed: ${error.message}`));

@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { DEFAULT_LABELS, DEFAULT_RELATION_TYPES, effectiveLabels, effectiveRelationTypes, parseLabelSchema } from '../../core/annotations/labelSchema';
 import type { RelationTypeDef } from '../../core/annotations/model';
@@ -7,7 +6,7 @@ import { decodeSidecarBytes } from '../../core/annotations/sidecarValidator';
 import { articlePathFor, baseName, isSidecarPath, isSkippedFolder } from '../../core/corpus/corpusLayout';
 import { checkEntityList, checkLabelSchema, checkSidecar, compareProblems, formatProblem, type CheckProblem } from '../../core/review/sidecarCheck';
 import { WorkerPool, WorkerPoolError } from '../../node/workerPool';
-import { parseArgs, stringOption } from '../args';
+import { jobsOption, parseArgs } from '../args';
 import { CliError, type CliCommand, type CliIo } from '../cliTypes';
 
 /** `corpus-annotator check [DIR] [--json] [--strict] [--jobs N]`: validates every sidecar under DIR, for CI. */
@@ -37,11 +36,7 @@ export const checkCommand: CliCommand = {
 	].join('\n'),
 	async run(args: readonly string[], io: CliIo): Promise<number> {
 		const parsed = parseArgs(args, ['jobs'], ['json', 'strict']);
-		const jobsText = stringOption(parsed, 'jobs');
-		if (jobsText !== undefined && !/^[1-9][0-9]*$/.test(jobsText)) {
-			throw new CliError(`--jobs must be a whole number ≥ 1, got ${JSON.stringify(jobsText)}`, 2);
-		}
-		const jobs = jobsText === undefined ? os.availableParallelism() : Number(jobsText);
+		const jobs = jobsOption(parsed, 2);
 		if (parsed.positional.length > 1) {
 			throw new CliError('expected at most one folder', 2);
 		}

@@ -23,9 +23,10 @@
  * text between them) are imported as the one span covering them, with a warning.
  */
 import type { LabelDef, RelationTypeDef } from '../annotations/model';
-import type { ExchangeDocument, ExchangeError, ExchangeFile, ExchangeFormat, ExchangeSchema, ExportOptions, ExportResult, ImportedDocument, ImportResult } from './exchangeFormat';
+import { exchangeFormatOf } from './articleExport';
+import type { ArticleExport, ArticleExporter, ExchangeDocument, ExchangeError, ExchangeFile, ExchangeFormat, ImportedDocument, ImportResult } from './exchangeFormat';
 import { countUncarried, LossTally } from './exchangeLosses';
-import { buildDocument, exportChecks, RawText, SchemaCollector, withExtension, type RelationInput, type SpanInput } from './jsonExchange';
+import { buildDocument, checkArticle, RawText, SchemaCollector, withExtension, type RelationInput, type SpanInput } from './jsonExchange';
 
 /** Characters that end a line when brat (Python's `str.splitlines`) reads the `.ann` file. */
 const LINE_BREAK = /[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/u;
@@ -66,24 +67,6 @@ function oneLine(s: string): string {
 	return s.replace(new RegExp(LINE_BREAK.source, 'gu'), ' ');
 }
 
-function labelsOf(documents: readonly ExchangeDocument[], schema: ExchangeSchema): { labels: string[]; types: RelationTypeDef[] } {
-	const labels = schema.labels.map((l) => l.id);
-	const types = [...schema.relationTypes];
-	for (const doc of documents) {
-		for (const a of doc.annotations) {
-			if (!labels.includes(a.label)) {
-				labels.push(a.label);
-			}
-		}
-		for (const r of doc.relations) {
-			if (!types.some((t) => t.id === r.type)) {
-				types.push({ id: r.type });
-			}
-		}
-	}
-	return { labels, types };
-}
-
 /** `annotation.conf`: every label an entity type, every relation type with its allowed labels. */
 function configText(labels: readonly string[], types: readonly RelationTypeDef[]): string {
 	const args = (allowed: readonly string[] | undefined): string => allowed && allowed.length > 0 ? allowed.join('|') : '<ANY>';
@@ -101,73 +84,78 @@ function configText(labels: readonly string[], types: readonly RelationTypeDef[]
 	].join('\n');
 }
 
-function exportBrat(documents: readonly ExchangeDocument[], schema: ExchangeSchema, _options?: ExportOptions): ExportResult {
-	const checks = exportChecks(documents, 'brat');
+function exportArticle(doc: ExchangeDocument): ArticleExport {
+	const checks = checkArticle(doc, 'brat');
+	const raw = checks.text;
 	const tally = new LossTally();
 	tally.addAll(checks.losses);
-	const warnings = [...checks.warnings];
-	const files: ExchangeFile[] = [];
-	for (const doc of documents) {
-		const raw = new RawText(doc.text);
-		const relations = checks.relations.get(doc) ?? [];
-		countUncarried(tally, doc.annotations, relations, { annotation: ['note'], relation: ['note'] });
-		const lines: string[] = [];
-		const notes: string[] = [];
-		const note = (target: string, text: string | undefined): void => {
-			if (text === undefined) {
-				return;
-			}
-			const flat = oneLine(text);
-			if (flat !== text) {
-				tally.add('notes with line breaks (written on one line)');
-			}
-			notes.push(`#${notes.length + 1}\tAnnotatorNotes ${target}\t${flat}`);
-		};
-		const bratIds = new Map<string, string>();
-		for (const a of doc.annotations) {
-			if (/\s/.test(a.label)) {
-				tally.add('spans whose label has white space (not written: brat types have none)');
-				continue;
-			}
-			const { fragments, trimmed } = fragmentsOf(raw, raw.fromSidecar(a.start), raw.fromSidecar(a.end));
-			if (fragments.length === 0) {
-				tally.add('spans of line breaks only (not written)');
-				continue;
-			}
-			if (trimmed) {
-				tally.add('spans starting or ending with a line break (written without it)');
-			}
-			const id = `T${bratIds.size + 1}`;
-			bratIds.set(a.id, id);
-			const offsets = fragments.map((f) => `${f.start} ${f.end}`).join(';');
-			const quote = fragments.map((f) => raw.slice(f.start, f.end)).join(' ');
-			lines.push(`${id}\t${a.label} ${offsets}\t${quote}`);
-			note(id, a.note);
+	countUncarried(tally, doc.annotations, checks.relations, { annotation: ['note'], relation: ['note'] });
+	const lines: string[] = [];
+	const notes: string[] = [];
+	const note = (target: string, text: string | undefined): void => {
+		if (text === undefined) {
+			return;
 		}
-		let written = 0;
-		for (const r of relations) {
-			const from = bratIds.get(r.from);
-			const to = bratIds.get(r.to);
-			if (from === undefined || to === undefined) {
-				tally.add('relations to spans not written');
-				continue;
-			}
-			if (/\s/.test(r.type)) {
-				tally.add('relations whose type has white space (not written: brat types have none)');
-				continue;
-			}
-			const id = `R${++written}`;
-			lines.push(`${id}\t${r.type} Arg1:${from} Arg2:${to}`);
-			note(id, r.note);
+		const flat = oneLine(text);
+		if (flat !== text) {
+			tally.add('notes with line breaks (written on one line)');
 		}
-		files.push({ path: withExtension(doc.path, '.txt'), text: doc.text });
-		files.push({ path: withExtension(doc.path, '.ann'), text: [...lines, ...notes].map((l) => l + '\n').join('') });
+		notes.push(`#${notes.length + 1}\tAnnotatorNotes ${target}\t${flat}`);
+	};
+	const bratIds = new Map<string, string>();
+	for (const a of doc.annotations) {
+		if (/\s/.test(a.label)) {
+			tally.add('spans whose label has white space (not written: brat types have none)');
+			continue;
+		}
+		const { fragments, trimmed } = fragmentsOf(raw, raw.fromSidecar(a.start), raw.fromSidecar(a.end));
+		if (fragments.length === 0) {
+			tally.add('spans of line breaks only (not written)');
+			continue;
+		}
+		if (trimmed) {
+			tally.add('spans starting or ending with a line break (written without it)');
+		}
+		const id = `T${bratIds.size + 1}`;
+		bratIds.set(a.id, id);
+		const offsets = fragments.map((f) => `${f.start} ${f.end}`).join(';');
+		const quote = fragments.map((f) => raw.slice(f.start, f.end)).join(' ');
+		lines.push(`${id}\t${a.label} ${offsets}\t${quote}`);
+		note(id, a.note);
 	}
-	const { labels, types } = labelsOf(documents, schema);
-	const plain = (id: string): boolean => !/\s/.test(id);
-	files.push({ path: BRAT_CONF, text: configText(labels.filter(plain), types.filter((t) => plain(t.id))) });
-	return { files, losses: tally.list(), warnings };
+	let written = 0;
+	for (const r of checks.relations) {
+		const from = bratIds.get(r.from);
+		const to = bratIds.get(r.to);
+		if (from === undefined || to === undefined) {
+			tally.add('relations to spans not written');
+			continue;
+		}
+		if (/\s/.test(r.type)) {
+			tally.add('relations whose type has white space (not written: brat types have none)');
+			continue;
+		}
+		const id = `R${++written}`;
+		lines.push(`${id}\t${r.type} Arg1:${from} Arg2:${to}`);
+		note(id, r.note);
+	}
+	return {
+		files: [
+			{ path: withExtension(doc.path, '.txt'), text: doc.text },
+			{ path: withExtension(doc.path, '.ann'), text: [...lines, ...notes].map((l) => l + '\n').join('') },
+		],
+		losses: tally.list(),
+		warnings: checks.warnings,
+	};
 }
+
+const bratExporter: ArticleExporter = {
+	exportArticle: (doc) => exportArticle(doc),
+	finish(_records, { schema }) {
+		const plain = (id: string): boolean => !/\s/.test(id);
+		return [{ path: BRAT_CONF, text: configText(schema.labels.map((l) => l.id).filter(plain), schema.relationTypes.filter((t) => plain(t.id))) }];
+	},
+};
 
 // ---- import -----------------------------------------------------------------------------------
 
@@ -392,10 +380,10 @@ function importBrat(files: readonly ExchangeFile[]): ImportResult {
 }
 
 /** brat standoff: `.txt` + `.ann` per article and one `annotation.conf`. */
-export const bratFormat: ExchangeFormat = {
+export const bratFormat: ExchangeFormat = exchangeFormatOf({
 	id: 'brat',
 	description: 'brat standoff: <stem>.txt and <stem>.ann per article (T, R and AnnotatorNotes lines), one annotation.conf',
 	inputExtensions: ['.ann', '.txt', '.conf'],
-	exportDocuments: exportBrat,
+	exporter: bratExporter,
 	importFiles: importBrat,
-};
+});

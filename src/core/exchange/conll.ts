@@ -22,7 +22,8 @@ import { prepareText, selectorAt } from '../annotations/anchoring';
 import type { Annotation } from '../annotations/model';
 import { canonicalUtf16Offset, sidecarOffset, type SidecarOffset } from '../annotations/offsets';
 import { headerLength, tokenizeDocument } from '../ner/tokenizer';
-import type { ExchangeDocument, ExchangeError, ExchangeFile, ExchangeFormat, ExchangeSchema, ExportOptions, ExportResult, ImportedDocument, ImportResult } from './exchangeFormat';
+import { exchangeFormatOf } from './articleExport';
+import type { ArticleExport, ArticleExporter, ExchangeDocument, ExchangeError, ExchangeFile, ExchangeFormat, ImportedDocument, ImportResult } from './exchangeFormat';
 import { countUncarried, LossTally } from './exchangeLosses';
 import { importPerFile } from './exchangeImport';
 import { buildDocument, importedPath, RawText, SchemaCollector, withExtension, type SpanInput } from './jsonExchange';
@@ -51,71 +52,72 @@ function firstAtOrAfter(tokens: readonly { start: number }[], pos: number): numb
 	return lo;
 }
 
-function exportConll(documents: readonly ExchangeDocument[], _schema: ExchangeSchema, options?: ExportOptions): ExportResult {
-	const chosen = options?.labels ? new Set(options.labels) : undefined;
+function exportArticle(doc: ExchangeDocument, chosen: ReadonlySet<string> | undefined): ArticleExport {
 	const tally = new LossTally();
 	const warnings: string[] = [];
-	const files: ExchangeFile[] = [];
-	for (const doc of documents) {
-		countUncarried(tally, doc.annotations, doc.relations, { annotation: [], relation: false });
-		const prepared = prepareText(doc.text);
-		const sentences = tokenizeDocument(prepared.canonical);
-		const tokens = sentences.flat();
-		const candidates: Candidate[] = [];
-		doc.annotations.forEach((a, order) => {
-			if (chosen && !chosen.has(a.label)) {
-				tally.add('spans with labels not chosen');
-				return;
-			}
-			if (/\s/.test(a.label)) {
-				tally.add('spans whose label has white space (not written: a tag is one word)');
-				return;
-			}
-			const s = prepared.canonIndex.toUtf16(a.start);
-			const e = prepared.canonIndex.toUtf16(a.end);
-			const first = firstAtOrAfter(tokens, s);
-			let last = first;
-			while (last < tokens.length && tokens[last].end <= e) {
-				last++;
-			}
-			if (last === first) {
-				tally.add('spans within one token or between tokens (not written)');
-				return;
-			}
-			if (tokens[first].start !== s || tokens[last - 1].end !== e) {
-				tally.add('spans not on token boundaries (written as the tokens inside them)');
-			}
-			candidates.push({ label: a.label, first, last, order });
-		});
-		// Keep the longest of overlapping spans (in tokens; ties: the earlier, then document order).
-		const byLength = [...candidates].sort((x, y) => (y.last - y.first) - (x.last - x.first) || x.first - y.first || x.order - y.order);
-		const tags: string[] = tokens.map(() => 'O');
-		let dropped = 0;
-		for (const c of byLength) {
-			if (tags.slice(c.first, c.last).some((t) => t !== 'O')) {
-				dropped++;
-				continue;
-			}
-			for (let k = c.first; k < c.last; k++) {
-				tags[k] = `${k === c.first ? 'B' : 'I'}-${c.label}`;
-			}
+	countUncarried(tally, doc.annotations, doc.relations, { annotation: [], relation: false });
+	const prepared = prepareText(doc.text);
+	const sentences = tokenizeDocument(prepared.canonical);
+	const tokens = sentences.flat();
+	const candidates: Candidate[] = [];
+	doc.annotations.forEach((a, order) => {
+		if (chosen && !chosen.has(a.label)) {
+			tally.add('spans with labels not chosen');
+			return;
 		}
-		if (dropped > 0) {
-			tally.add('overlapping spans (the longest kept)', dropped);
-			warnings.push(`${doc.path}: ${dropped} span${dropped === 1 ? '' : 's'} overlapping a longer one not written (CoNLL has one tag per token).`);
+		if (/\s/.test(a.label)) {
+			tally.add('spans whose label has white space (not written: a tag is one word)');
+			return;
 		}
-		const lines = [`${DOCSTART}\tO`, ''];
-		let k = 0;
-		for (const sentence of sentences) {
-			for (const t of sentence) {
-				lines.push(`${t.text}\t${tags[k++]}`);
-			}
-			lines.push('');
+		const s = prepared.canonIndex.toUtf16(a.start);
+		const e = prepared.canonIndex.toUtf16(a.end);
+		const first = firstAtOrAfter(tokens, s);
+		let last = first;
+		while (last < tokens.length && tokens[last].end <= e) {
+			last++;
 		}
-		files.push({ path: withExtension(doc.path, '.conll'), text: lines.join('\n') + '\n' });
+		if (last === first) {
+			tally.add('spans within one token or between tokens (not written)');
+			return;
+		}
+		if (tokens[first].start !== s || tokens[last - 1].end !== e) {
+			tally.add('spans not on token boundaries (written as the tokens inside them)');
+		}
+		candidates.push({ label: a.label, first, last, order });
+	});
+	// Keep the longest of overlapping spans (in tokens; ties: the earlier, then document order).
+	const byLength = [...candidates].sort((x, y) => (y.last - y.first) - (x.last - x.first) || x.first - y.first || x.order - y.order);
+	const tags: string[] = tokens.map(() => 'O');
+	let dropped = 0;
+	for (const c of byLength) {
+		if (tags.slice(c.first, c.last).some((t) => t !== 'O')) {
+			dropped++;
+			continue;
+		}
+		for (let k = c.first; k < c.last; k++) {
+			tags[k] = `${k === c.first ? 'B' : 'I'}-${c.label}`;
+		}
 	}
-	return { files, losses: tally.list(), warnings };
+	if (dropped > 0) {
+		tally.add('overlapping spans (the longest kept)', dropped);
+		warnings.push(`${doc.path}: ${dropped} span${dropped === 1 ? '' : 's'} overlapping a longer one not written (CoNLL has one tag per token).`);
+	}
+	const lines = [`${DOCSTART}\tO`, ''];
+	let k = 0;
+	for (const sentence of sentences) {
+		for (const t of sentence) {
+			lines.push(`${t.text}\t${tags[k++]}`);
+		}
+		lines.push('');
+	}
+	const file = { path: withExtension(doc.path, '.conll'), text: lines.join('\n') + '\n' };
+	return { files: [file], losses: tally.list(), warnings };
 }
+
+const conllExporter: ArticleExporter = {
+	exportArticle: (doc, _index, { options }) => exportArticle(doc, options.labels ? new Set(options.labels) : undefined),
+	finish: () => [],
+};
 
 // ---- import -----------------------------------------------------------------------------------
 
@@ -279,10 +281,10 @@ export function alignToArticle(doc: ImportedDocument, articleText: string): { ok
 }
 
 /** CoNLL IOB2 with our tokenizer. */
-export const conllFormat: ExchangeFormat = {
+export const conllFormat: ExchangeFormat = exchangeFormatOf({
 	id: 'conll',
 	description: 'CoNLL IOB2: <stem>.conll per article, token<tab>tag lines, -DOCSTART- at the top (only --labels, the longest of overlapping spans)',
 	inputExtensions: ['.conll'],
-	exportDocuments: exportConll,
+	exporter: conllExporter,
 	importFiles: importConll,
-};
+});

@@ -20,9 +20,10 @@
  * path, else `<jsonl stem>/<id or line number>.txt` beside the file.
  */
 import type { Relation } from '../annotations/model';
-import type { ExchangeDocument, ExchangeError, ExchangeFile, ExchangeFormat, ExportResult, ImportedDocument, ImportResult } from './exchangeFormat';
+import { exchangeFormatOf } from './articleExport';
+import type { ArticleExporter, ExchangeDocument, ExchangeError, ExchangeFile, ExchangeFormat, ImportedDocument, ImportResult } from './exchangeFormat';
 import {
-	ANNOTATION_EXTRA_KEYS, buildDocument, exportChecks, extrasOf, importedPath, isOffset, isRecord, parseJson,
+	ANNOTATION_EXTRA_KEYS, buildDocument, checkArticle, extrasOf, importedPath, isOffset, isRecord, parseJson,
 	RawText, RELATION_EXTRA_KEYS, SchemaCollector, Stash, stashKey, type Place, type RelationInput, type SpanInput,
 } from './jsonExchange';
 
@@ -32,8 +33,7 @@ export const DOCCANO_FILE = 'doccano.jsonl';
 type Json = Record<string, unknown>;
 
 
-function doccanoLine(doc: ExchangeDocument, relations: readonly Relation[]): Json {
-	const text = new RawText(doc.text);
+function doccanoLine(doc: ExchangeDocument, text: RawText, relations: readonly Relation[]): Json {
 	const number = new Map<string, number>();
 	const entities = doc.annotations.map((a, i) => {
 		number.set(a.id, i + 1);
@@ -56,11 +56,13 @@ function doccanoLine(doc: ExchangeDocument, relations: readonly Relation[]): Jso
 	};
 }
 
-function exportDoccano(documents: readonly ExchangeDocument[]): ExportResult {
-	const checks = exportChecks(documents, 'doccano');
-	const text = documents.map((doc) => JSON.stringify(doccanoLine(doc, checks.relations.get(doc) ?? [])) + '\n').join('');
-	return { files: [{ path: DOCCANO_FILE, text }], losses: checks.losses, warnings: checks.warnings };
-}
+const doccanoExporter: ArticleExporter = {
+	exportArticle(doc) {
+		const checks = checkArticle(doc, 'doccano');
+		return { files: [], record: JSON.stringify(doccanoLine(doc, checks.text, checks.relations)) + '\n', losses: checks.losses, warnings: checks.warnings };
+	},
+	finish: (records) => [{ path: DOCCANO_FILE, text: records.join('') }],
+};
 
 // ---- import -------------------------------------------------------------------------------------
 
@@ -213,10 +215,10 @@ function readRelations(
 	return out;
 }
 
-export const doccanoFormat: ExchangeFormat = {
+export const doccanoFormat: ExchangeFormat = exchangeFormatOf({
 	id: 'doccano',
 	description: 'doccano JSONL (sequence labelling with relations): one line per article in doccano.jsonl',
 	inputExtensions: ['.jsonl'],
-	exportDocuments: (documents) => exportDoccano(documents),
+	exporter: doccanoExporter,
 	importFiles: importDoccano,
-};
+});

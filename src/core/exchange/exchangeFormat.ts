@@ -77,12 +77,47 @@ export type ImportResult =
 	| { readonly ok: true; readonly documents: ImportedDocument[]; readonly schema: ExchangeSchema; readonly warnings: string[] }
 	| { readonly ok: false; readonly errors: ExchangeError[] };
 
+/**
+ * What the conversion of one article may know of the whole export, made before any article is
+ * converted (so articles can be converted apart, in worker threads, and give the same files).
+ */
+export interface ExportContext {
+	/** The corpus' labels and relation types, then those the articles use that it lacks. */
+	readonly schema: ExchangeSchema;
+	readonly options: ExportOptions;
+	/**
+	 * The optional fields (`note`, `author`…) set on some annotation of the export, and on some
+	 * relation whose ends are both annotations of its article.
+	 */
+	readonly fields: { readonly annotation: readonly string[]; readonly relation: readonly string[] };
+}
+
+/** One article converted. */
+export interface ArticleExport {
+	/** Files of this article alone (written as they are). */
+	readonly files: ExchangeFile[];
+	/** Its part of the format's one file for the whole export (a JSONL line, a task of a list), see {@link ArticleExporter.finish}. */
+	readonly record?: string;
+	readonly losses: ExchangeLoss[];
+	readonly warnings: string[];
+}
+
+/** A format's export, one article at a time. */
+export interface ArticleExporter {
+	/** `index`: the article's place in the export (0-based), for formats that number their records. */
+	exportArticle(doc: ExchangeDocument, index: number, context: ExportContext): ArticleExport;
+	/** The files made once for the whole export (brat's annotation.conf, doccano's JSONL), from the articles' records in article order. */
+	finish(records: readonly string[], context: ExportContext): ExchangeFile[];
+}
+
 export interface ExchangeFormat {
 	readonly id: ExchangeFormatId;
 	/** One line for `--help` and the quick pick. */
 	readonly description: string;
 	/** How import finds its input under a directory (or a single file): e.g. `.ann`, `.tsv`, `.jsonld`, `.conll`, `.jsonl`, `.json`. */
 	readonly inputExtensions: readonly string[];
+	readonly exporter: ArticleExporter;
+	/** Every article at once, in memory: {@link exporter} run over `documents` (see `exportAll`). */
 	exportDocuments(documents: readonly ExchangeDocument[], schema: ExchangeSchema, options?: ExportOptions): ExportResult;
 	/** `files`: every input file found (for brat: the `.ann`, the `.txt` beside it and `annotation.conf`). Never throws on bad input. */
 	importFiles(files: readonly ExchangeFile[]): ImportResult;

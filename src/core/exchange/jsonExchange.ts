@@ -8,7 +8,7 @@
  * - {@link DocumentBuilder}: one imported document from spans and relations, with the checks
  *   every import makes (span inside the text, field values a sidecar accepts, unique ids, ids
  *   for spans the format gave none) and errors that name the file and line;
- * - export-side checks ({@link exportChecks}) and path rules ({@link articlePathProblem}).
+ * - export-side checks ({@link checkArticle}) and path rules ({@link articlePathProblem}).
  */
 import { prepareText, selectorAt, type PreparedText } from '../annotations/anchoring';
 import { makeIdGenerator } from '../annotations/factory';
@@ -228,17 +228,23 @@ export function isOffset(v: unknown): v is number {
  */
 export class RawText {
 	readonly prepared: PreparedText;
-	/** Code points of the text as given. */
-	readonly length: number;
-	/** Code points ↔ UTF-16 of the text as given: only surrogate pairs are folded (no BOM or CRLF rule). */
-	private readonly points: TextIndex<CanonicalUtf16Offset>;
 	private readonly identity: boolean;
+	private pointIndex: TextIndex<CanonicalUtf16Offset> | undefined;
 
 	constructor(readonly raw: string) {
 		this.prepared = prepareText(raw);
 		this.identity = this.prepared.canonical === raw;
-		this.points = this.identity ? this.prepared.canonIndex : TextIndex.forCanonical(raw);
-		this.length = this.points.codePointLength;
+	}
+
+	/** Code points ↔ UTF-16 of the text as given: only surrogate pairs are folded (no BOM or CRLF rule); built when first needed. */
+	private get points(): TextIndex<CanonicalUtf16Offset> {
+		this.pointIndex ??= this.identity ? this.prepared.canonIndex : TextIndex.forCanonical(this.raw);
+		return this.pointIndex;
+	}
+
+	/** Code points of the text as given. */
+	get length(): number {
+		return this.points.codePointLength;
 	}
 
 	/** The sidecar offset of code point `rawPoint` of the text as given (inside a CRLF: after it). */
@@ -463,35 +469,42 @@ export function buildDocument(
 
 // ---- export side ------------------------------------------------------------------------------
 
+/** The article's relations whose ends are both its annotations (the others are not exported). */
+export function keptRelations(doc: ExchangeDocument): readonly Relation[] {
+	if (doc.relations.length === 0) {
+		return doc.relations;
+	}
+	const ids = new Set(doc.annotations.map((a) => a.id));
+	return doc.relations.filter((r) => ids.has(r.from) && ids.has(r.to));
+}
+
+/** One article as every export checks it first, with its text's offset indexes (built once per article). */
+export interface CheckedArticle {
+	readonly text: RawText;
+	/** {@link keptRelations}. */
+	readonly relations: readonly Relation[];
+	readonly losses: ExchangeLoss[];
+	readonly warnings: string[];
+}
+
 /**
  * What every export checks first: annotations whose stored quote is not the text at their
  * offsets (orphaned; exported as stored, with a warning, and an import would refuse them), and
  * relations whose endpoint is not among the article's annotations (not exported, counted).
  */
-export function exportChecks(documents: readonly ExchangeDocument[], formatName: string): {
-	readonly relations: Map<ExchangeDocument, Relation[]>;
-	readonly losses: ExchangeLoss[];
-	readonly warnings: string[];
-} {
+export function checkArticle(doc: ExchangeDocument, formatName: string): CheckedArticle {
+	const text = new RawText(doc.text);
 	const warnings: string[] = [];
-	const relations = new Map<ExchangeDocument, Relation[]>();
-	let dangling = 0;
-	for (const doc of documents) {
-		const text = prepareText(doc.text);
-		const ids = new Set<string>();
-		for (const a of doc.annotations) {
-			ids.add(a.id);
-			const problem = canonicalRangeProblem(text, a.start, a.end);
-			if (problem || !quoteIsAt(text, a)) {
-				warnings.push(`${doc.path}: annotation ${a.id}'s quote is not the text at ${a.start}–${a.end} (orphaned?); ${formatName} gets it as stored, and importing it back will refuse it.`);
-			}
+	for (const a of doc.annotations) {
+		const problem = canonicalRangeProblem(text.prepared, a.start, a.end);
+		if (problem || !quoteIsAt(text.prepared, a)) {
+			warnings.push(`${doc.path}: annotation ${a.id}'s quote is not the text at ${a.start}–${a.end} (orphaned?); ${formatName} gets it as stored, and importing it back will refuse it.`);
 		}
-		const kept = doc.relations.filter((r) => ids.has(r.from) && ids.has(r.to));
-		dangling += doc.relations.length - kept.length;
-		relations.set(doc, kept);
 	}
+	const relations = keptRelations(doc);
+	const dangling = doc.relations.length - relations.length;
 	const losses = dangling > 0 ? [{ what: 'relations whose endpoint is not an annotation of the article', count: dangling }] : [];
-	return { relations, losses, warnings };
+	return { text, relations, losses, warnings };
 }
 
 /** Whether the canonical text between the annotation's offsets is its quote (compared in place, no copy). */

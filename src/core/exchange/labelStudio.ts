@@ -28,9 +28,10 @@
  * safe relative path, else `<json stem>/<task id>.txt` beside the file.
  */
 import type { Relation } from '../annotations/model';
-import type { ExchangeDocument, ExchangeError, ExchangeFile, ExchangeFormat, ExportResult, ImportedDocument, ImportResult } from './exchangeFormat';
+import { exchangeFormatOf } from './articleExport';
+import type { ArticleExporter, ExchangeDocument, ExchangeError, ExchangeFile, ExchangeFormat, ImportedDocument, ImportResult } from './exchangeFormat';
 import {
-	ANNOTATION_EXTRA_KEYS, buildDocument, exportChecks, extrasOf, importedPath, isOffset, isRecord, parseJson, RawText,
+	ANNOTATION_EXTRA_KEYS, buildDocument, checkArticle, extrasOf, importedPath, isOffset, isRecord, parseJson, RawText,
 	RELATION_EXTRA_KEYS, SchemaCollector, Stash, stashKey, type Place, type RelationInput, type SpanInput,
 } from './jsonExchange';
 
@@ -42,8 +43,7 @@ export const UNLABELLED_RELATION_TYPE = 'related';
 type Json = Record<string, unknown>;
 
 
-function task(doc: ExchangeDocument, index: number, relations: readonly Relation[]): Json {
-	const text = new RawText(doc.text);
+function task(doc: ExchangeDocument, index: number, text: RawText, relations: readonly Relation[]): Json {
 	const result: Json[] = [];
 	const stashed: Record<string, Json> = {};
 	for (const a of doc.annotations) {
@@ -75,14 +75,15 @@ function task(doc: ExchangeDocument, index: number, relations: readonly Relation
 	};
 }
 
-function exportLabelStudio(documents: readonly ExchangeDocument[]): ExportResult {
-	const checks = exportChecks(documents, 'Label Studio');
-	const tasks = documents.map((doc, i) => task(doc, i, checks.relations.get(doc) ?? []));
+const labelStudioExporter: ArticleExporter = {
+	exportArticle(doc, index) {
+		const checks = checkArticle(doc, 'Label Studio');
+		return { files: [], record: JSON.stringify(task(doc, index, checks.text, checks.relations)), losses: checks.losses, warnings: checks.warnings };
+	},
 	// One task per line: an error names the task's line, and a large corpus stays far below the
 	// longest string JavaScript can hold (an indented file of 10,000 long articles would not).
-	const text = `[\n${tasks.map((t) => JSON.stringify(t)).join(',\n')}\n]\n`;
-	return { files: [{ path: LABEL_STUDIO_FILE, text }], losses: checks.losses, warnings: checks.warnings };
-}
+	finish: (records) => [{ path: LABEL_STUDIO_FILE, text: `[\n${records.join(',\n')}\n]\n` }],
+};
 
 // ---- import -------------------------------------------------------------------------------------
 
@@ -258,10 +259,10 @@ function readLinks(links: readonly Json[], regions: Map<string, number[]>, spans
 	return out;
 }
 
-export const labelStudioFormat: ExchangeFormat = {
+export const labelStudioFormat: ExchangeFormat = exchangeFormatOf({
 	id: 'label-studio',
 	description: 'Label Studio JSON task list (labels, per-region notes, relations): label-studio.json',
 	inputExtensions: ['.json'],
-	exportDocuments: (documents) => exportLabelStudio(documents),
+	exporter: labelStudioExporter,
 	importFiles: importLabelStudio,
-};
+});

@@ -28,9 +28,10 @@
 import { selectorAt, type PreparedText } from '../annotations/anchoring';
 import type { Annotation, Relation } from '../annotations/model';
 import { canonicalUtf16Offset, sidecarOffset, type SidecarOffset } from '../annotations/offsets';
-import type { ExchangeDocument, ExchangeError, ExchangeFile, ExchangeFormat, ExportResult, ImportedDocument, ImportResult } from './exchangeFormat';
+import { exchangeFormatOf } from './articleExport';
+import type { ArticleExporter, ExchangeDocument, ExchangeError, ExchangeFile, ExchangeFormat, ImportedDocument, ImportResult } from './exchangeFormat';
 import {
-	articlePathProblem, buildDocument, canonicalRangeProblem, exportChecks, folderOf, isOffset, isRecord, parseJson, RawText,
+	articlePathProblem, buildDocument, canonicalRangeProblem, checkArticle, folderOf, isOffset, isRecord, parseJson, RawText,
 	SchemaCollector, withExtension, type Place, type RelationInput, type SpanInput,
 } from './jsonExchange';
 
@@ -58,14 +59,20 @@ function provenance(item: { author?: string; created?: string; modified?: string
 	};
 }
 
+/** The bodies of an annotation by purpose: its label or type, its note, its entity name. */
+function bodiesOf(tag: string, note: string | undefined, entity?: string): Json[] {
+	const body = [textualBody('tagging', tag)];
+	if (note !== undefined) {
+		body.push(textualBody('commenting', note));
+	}
+	if (entity !== undefined) {
+		body.push(textualBody('identifying', entity));
+	}
+	return body;
+}
+
 function spanItem(a: Annotation, source: string): Json {
-	const body = [textualBody('tagging', a.label)];
-	if (a.note !== undefined) {
-		body.push(textualBody('commenting', a.note));
-	}
-	if (a.entity !== undefined) {
-		body.push(textualBody('identifying', a.entity));
-	}
+	const body = bodiesOf(a.label, a.note, a.entity);
 	return {
 		id: ANNOTATION_PREFIX + encodeURIComponent(a.id),
 		type: 'Annotation',
@@ -85,10 +92,7 @@ function spanItem(a: Annotation, source: string): Json {
 }
 
 function relationItem(r: Relation): Json {
-	const body = [textualBody('tagging', r.type)];
-	if (r.note !== undefined) {
-		body.push(textualBody('commenting', r.note));
-	}
+	const body = bodiesOf(r.type, r.note);
 	return {
 		id: RELATION_PREFIX + encodeURIComponent(r.id),
 		type: 'Annotation',
@@ -118,14 +122,14 @@ function pageText(page: Json): string {
 	return `${open},\n  "items": ${list}\n}\n`;
 }
 
-function exportW3c(documents: readonly ExchangeDocument[]): ExportResult {
-	const checks = exportChecks(documents, 'W3C');
-	const files = documents.map((doc) => ({
-		path: withExtension(doc.path, '.jsonld'),
-		text: pageText(w3cPage(doc, checks.relations.get(doc))),
-	}));
-	return { files, losses: checks.losses, warnings: checks.warnings };
-}
+const w3cExporter: ArticleExporter = {
+	exportArticle(doc) {
+		const checks = checkArticle(doc, 'W3C');
+		const file = { path: withExtension(doc.path, '.jsonld'), text: pageText(w3cPage(doc, checks.relations)) };
+		return { files: [file], losses: checks.losses, warnings: checks.warnings };
+	},
+	finish: () => [],
+};
 
 // ---- import -------------------------------------------------------------------------------------
 
@@ -425,10 +429,10 @@ function documentFor(
 	return doc;
 }
 
-export const w3cFormat: ExchangeFormat = {
+export const w3cFormat: ExchangeFormat = exchangeFormatOf({
 	id: 'w3c',
 	description: 'W3C Web Annotation (JSON-LD): one AnnotationPage <stem>.jsonld per article; import needs the article .txt beside it',
 	inputExtensions: ['.jsonld'],
-	exportDocuments: (documents) => exportW3c(documents),
+	exporter: w3cExporter,
 	importFiles: importW3c,
-};
+});

@@ -26,14 +26,15 @@
  * `value` feature becomes spans (a null value: the layer's short name), relation layers on such
  * a layer become relations; other layers are skipped with a warning.
  */
-import { prepareText } from '../annotations/anchoring';
+import { prepareText, type PreparedText } from '../annotations/anchoring';
 import type { Annotation, Relation } from '../annotations/model';
 import { editorOffset, sidecarOffset } from '../annotations/offsets';
 import { splitSentences, tokenize } from '../ner/tokenizer';
-import type { ExchangeDocument, ExchangeError, ExchangeFile, ExchangeFormat, ExchangeSchema, ExportOptions, ExportResult, ImportedDocument, ImportResult } from './exchangeFormat';
+import { exchangeFormatOf } from './articleExport';
+import type { ArticleExporter, ExchangeDocument, ExchangeError, ExchangeFile, ExchangeFormat, ImportedDocument, ImportResult } from './exchangeFormat';
 import { importPerFile } from './exchangeImport';
 import { LossTally } from './exchangeLosses';
-import { buildDocument, exportChecks, RawText, SchemaCollector, withExtension, type RelationInput, type SpanInput } from './jsonExchange';
+import { buildDocument, checkArticle, RawText, SchemaCollector, withExtension, type RelationInput, type SpanInput } from './jsonExchange';
 
 export const TSV_SPAN_LAYER = 'webanno.custom.Annotation';
 export const TSV_RELATION_LAYER = 'webanno.custom.Relation';
@@ -269,14 +270,11 @@ function layout(text: string, starts: ReadonlySet<number>, ends: ReadonlySet<num
 	}));
 }
 
-function usedFields<F extends string>(items: readonly Partial<Record<F, string>>[], fields: readonly [F, string][]): [F, string][] {
-	return fields.filter(([f]) => items.some((x) => x[f] !== undefined));
-}
-
-function tsvOf(doc: ExchangeDocument, relations: readonly Relation[], spanCols: readonly [SpanField, string][], relCols: readonly [RelationField, string][]): string {
+function tsvOf(
+	doc: ExchangeDocument, prepared: PreparedText, relations: readonly Relation[], spanCols: readonly [SpanField, string][], relCols: readonly [RelationField, string][],
+): string {
 	const hasBom = doc.text.charCodeAt(0) === 0xfeff;
 	const text = hasBom ? doc.text.slice(1) : doc.text;
-	const prepared = prepareText(doc.text);
 	const bom = hasBom ? 1 : 0;
 	const ranges = doc.annotations.map((a) => ({ start: prepared.rawIndex.toUtf16(a.start) - bom, end: prepared.rawIndex.toUtf16(a.end) - bom }));
 	const starts = new Set<number>();
@@ -377,16 +375,20 @@ function tsvOf(doc: ExchangeDocument, relations: readonly Relation[], spanCols: 
 	return lines.join('\n') + '\n';
 }
 
-function exportTsv(documents: readonly ExchangeDocument[], _schema: ExchangeSchema, _options?: ExportOptions): ExportResult {
-	const checks = exportChecks(documents, 'webanno-tsv');
-	const tally = new LossTally();
-	tally.addAll(checks.losses);
-	const spanCols = usedFields(documents.flatMap((d) => d.annotations), SPAN_FIELDS);
-	const relCols = usedFields(documents.flatMap((d) => checks.relations.get(d) ?? []), RELATION_FIELDS_TSV);
-	const files = documents.map((doc) => ({ path: withExtension(doc.path, '.tsv'), text: tsvOf(doc, checks.relations.get(doc) ?? [], spanCols, relCols) }));
-	tally.add('byte-order marks (the TSV text has none)', documents.filter((d) => d.text.charCodeAt(0) === 0xfeff).length);
-	return { files, losses: tally.list(), warnings: checks.warnings };
-}
+const tsvExporter: ArticleExporter = {
+	exportArticle(doc, _index, context) {
+		const checks = checkArticle(doc, 'webanno-tsv');
+		// The columns are the fields used anywhere in the export: every file declares the same layers.
+		const spanCols = SPAN_FIELDS.filter(([f]) => context.fields.annotation.includes(f));
+		const relCols = RELATION_FIELDS_TSV.filter(([f]) => context.fields.relation.includes(f));
+		const tally = new LossTally();
+		tally.addAll(checks.losses);
+		tally.add('byte-order marks (the TSV text has none)', doc.text.charCodeAt(0) === 0xfeff ? 1 : 0);
+		const file = { path: withExtension(doc.path, '.tsv'), text: tsvOf(doc, checks.text.prepared, checks.relations, spanCols, relCols) };
+		return { files: [file], losses: tally.list(), warnings: checks.warnings };
+	},
+	finish: () => [],
+};
 
 // ---- import -----------------------------------------------------------------------------------
 
@@ -673,10 +675,10 @@ function importTsv(files: readonly ExchangeFile[]): ImportResult {
 }
 
 /** WebAnno TSV 3.3, as INCEpTION imports and exports it. */
-export const webannoTsvFormat: ExchangeFormat = {
+export const webannoTsvFormat: ExchangeFormat = exchangeFormatOf({
 	id: 'webanno-tsv',
 	description: 'WebAnno TSV 3.3 (INCEpTION): <stem>.tsv per article, span layer webanno.custom.Annotation and relation layer webanno.custom.Relation',
 	inputExtensions: ['.tsv'],
-	exportDocuments: exportTsv,
+	exporter: tsvExporter,
 	importFiles: importTsv,
-};
+});

@@ -11,6 +11,7 @@ import { sidecarOffset } from '../../../src/core/annotations/offsets';
 import { readSidecarData } from '../../../src/core/annotations/sidecarCodec';
 import { openSidecarSession } from '../../../src/core/annotations/sidecarSession';
 import { canonicalText } from '../../../src/core/annotations/offsets';
+import { exchangeFormatOf } from '../../../src/core/exchange/articleExport';
 import type { ExchangeFormat, ExchangeFormatId, ImportedDocument } from '../../../src/core/exchange/exchangeFormat';
 
 /** BOM, CRLF, an emoji before and inside spans, a heading. */
@@ -103,16 +104,17 @@ export async function copyDir(from: string, to: string): Promise<void> {
  * A lossless test format: one `<path>.json` per article with the text, the annotations and the
  * relations. Bad JSON is reported with its line and column, as a real format must.
  */
-export const jsonTestFormat: ExchangeFormat = {
+export const jsonTestFormat: ExchangeFormat = exchangeFormatOf({
 	id: 'test-json' as ExchangeFormatId,
 	description: 'test only',
 	inputExtensions: ['.json'],
-	exportDocuments(documents) {
-		return {
-			files: documents.map((d) => ({ path: d.path.replace(/\.txt$/, '.json'), text: JSON.stringify({ text: d.text, annotations: d.annotations, relations: d.relations }, null, 1) })),
+	exporter: {
+		exportArticle: (d) => ({
+			files: [{ path: d.path.replace(/\.txt$/, '.json'), text: JSON.stringify({ text: d.text, annotations: d.annotations, relations: d.relations }, null, 1) }],
 			losses: [],
 			warnings: [],
-		};
+		}),
+		finish: () => [],
 	},
 	importFiles(files) {
 		const documents: ImportedDocument[] = [];
@@ -129,4 +131,4 @@ export const jsonTestFormat: ExchangeFormat = {
 		}
 		return { ok: true, documents, schema: { labels: [], relationTypes: [] }, warnings: [] };
 	},
-};
+});

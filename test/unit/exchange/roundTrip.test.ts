@@ -9,9 +9,11 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { Annotation, Relation } from '../../../src/core/annotations/model';
 import { EXCHANGE_FORMATS } from '../../../src/core/exchange/formats';
+import { w3cFormat } from '../../../src/core/exchange/w3c';
 import type { ExchangeFormatId, ExchangeLoss } from '../../../src/core/exchange/exchangeFormat';
 import { exportCorpus, importAnnotations, ExchangeRefused } from '../../../src/node/exchangeRunner';
 import { walkFiles } from '../../../src/node/exchangeFiles';
+import { NodeFileError } from '../../../src/node/fileErrors';
 import { copyDir, HARD_ARTICLE, hardAnnotations, readSidecars, span, tempDir, writeSidecar } from './exchangeFixtures';
 
 const SAMPLE = path.resolve(__dirname, '..', '..', '..', '..', 'sample-corpus');
@@ -106,6 +108,20 @@ describe('exchange: round trip through every registered format', function () {
 		assert.deepStrictEqual(EXCHANGE_FORMATS.map((f) => f.id).sort(), [...ALL].sort());
 	});
 
+	it('export: a file that cannot be written is named, in worker threads as in this one', async () => {
+		for (const jobs of [1, 3]) {
+			const out = path.join(root, `blocked-${jobs}`);
+			await fs.mkdir(out);
+			// A file where the export needs the folder hard/.
+			await fs.writeFile(path.join(out, 'hard'), 'in the way');
+			await assert.rejects(exportCorpus({ corpusDir: corpus, outDir: out, format: w3cFormat, jobs }), (e: Error) => {
+				assert.ok(e instanceof NodeFileError, `--jobs ${jobs}: ${e.stack}`);
+				assert.ok(e.message.startsWith(`export file ${path.join(out, 'hard', 'hard.jsonld')}: `), e.message);
+				return true;
+			});
+		}
+	});
+
 	for (const format of EXCHANGE_FORMATS) {
 		describe(format.id, () => {
 			let out: string;
@@ -188,6 +204,21 @@ describe('exchange: round trip through every registered format', function () {
 				if (losses.length === 0) {
 					assert.deepStrictEqual(back, original, 'lossless: the same sidecars');
 				}
+			});
+
+			it('export --jobs 3 writes the same files, byte for byte, and the same report as --jobs 1', async () => {
+				const one = path.join(root, `jobs1-${format.id}`);
+				const three = path.join(root, `jobs3-${format.id}`);
+				const inOne = await exportCorpus({ corpusDir: corpus, outDir: one, format, jobs: 1 });
+				const inThree = await exportCorpus({ corpusDir: corpus, outDir: three, format, jobs: 3 });
+				assert.deepStrictEqual([inOne.threads, inThree.threads], [0, 3], 'the worker threads ran (out/src/node/exportWorker.js is there)');
+				const files = async (dir: string): Promise<[string, string][]> =>
+					Promise.all((await walkFiles(dir)).map(async (f): Promise<[string, string]> => [path.relative(dir, f), (await fs.readFile(f)).toString('latin1')]));
+				const written = await files(one);
+				assert.ok(written.some(([f, text]) => f.startsWith('hard') || text.includes('hard/hard.txt')), 'the CRLF + BOM + emoji article is exported');
+				assert.deepStrictEqual(await files(three), written);
+				assert.deepStrictEqual(inThree.lines.map((l) => l.replace(three, 'OUT')), inOne.lines.map((l) => l.replace(one, 'OUT')));
+				assert.deepStrictEqual(inThree.losses, inOne.losses);
 			});
 
 			it('a malformed input is refused with file:line and writes nothing', async () => {
