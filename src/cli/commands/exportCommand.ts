@@ -9,12 +9,12 @@ import { CliError, type CliCommand, type CliIo } from '../cliTypes';
 /** The end of an exchange command's usage: the formats it knows. */
 export const FORMATS_HELP: readonly string[] = ['', '  Formats:', ...formatHelpLines('    ')];
 
-/** `corpus-annotator export [DIR] --format F --out OUTDIR [--labels L1,L2]`. */
+/** `corpus-annotator export [DIR] --format F --out OUTDIR [--labels L1,L2] [--jobs N]`. */
 export const exportCommand: CliCommand = {
 	name: 'export',
 	summary: 'Export the corpus and its annotations for another tool (brat, WebAnno TSV, W3C, CoNLL, doccano, Label Studio)',
 	usage: [
-		'export [DIR] --format F --out OUTDIR [--labels L1,L2]',
+		'export [DIR] --format F --out OUTDIR [--labels L1,L2] [--jobs N]',
 		'',
 		'  Reads every article under DIR (default: the current folder) with its sidecar and writes them',
 		'  in format F under OUTDIR. Prints "F: N articles, M annotations, K relations exported", then',
@@ -22,6 +22,8 @@ export const exportCommand: CliCommand = {
 		'  Orphaned annotations (not found in the current text) are not exported, and are counted.',
 		'  An article whose sidecar does not validate is left out and named (exit 1).',
 		'  --labels L1,L2   only these labels (CoNLL); the others are counted as not carried',
+		'  --jobs N         read, convert and write the articles in N worker threads (default: the number',
+		'                   of cores); the files are the same as with --jobs 1',
 		...FORMATS_HELP,
 	].join('\n'),
 	async run(args: readonly string[], io: CliIo): Promise<number> {

@@ -220,6 +220,9 @@ describe('exchange: export and import machinery', () => {
 		assert.match(i.err, /unknown format "nope"/);
 		const d = await runCli(corpus, 'export', '--format', 'brat');
 		assert.match(d.err, /--out OUTDIR is required|unknown format/);
+		const jobs = await runCli(corpus, 'export', '--format', 'w3c', '--out', out, '--jobs', '0');
+		assert.strictEqual(jobs.code, 1);
+		assert.match(jobs.err, /--jobs must be a whole number ≥ 1, got "0"/);
 		const help = await runCli(corpus, 'import', '--help');
 		assert.match(help.out, /--dry-run/);
 	});
