@@ -209,6 +209,14 @@ export function parseJson(text: string, firstLine = 1): JsonParse {
 	}
 }
 
+/** What JSON.stringify would escape in a string, and lone surrogates (it escapes those too). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** `JSON.stringify(s)`, without the call for the usual string that needs no escape. */
+export function jsonString(s: string): string {
+	return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
 /** True for a plain JSON object (not an array, not null). */
 export function isRecord(v: unknown): v is Record<string, unknown> {
 	return typeof v === 'object' && v !== null && !Array.isArray(v);
