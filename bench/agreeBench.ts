@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { makeSelector } from '../src/core/annotations/anchoring';
+import { editorOffset } from '../src/core/annotations/offsets';
 import { hashArticleText } from '../src/core/annotations/hash';
 import type { Annotation } from '../src/core/annotations/model';
 import { createSidecar, serializeIfChanged } from '../src/core/annotations/sidecarCodec';
@@ -81,7 +82,7 @@ function viaCodec(name: string, text: string, annotations: readonly Annotation[]
 }
 
 function annotation(text: string, id: string, label: string, s: { start: number; end: number }, author: string): Annotation {
-	return { id, label, ...makeSelector(text, s.start, s.end), author, created: '2026-12-01T10:00:00Z' };
+	return { id, label, ...makeSelector(text, editorOffset(s.start), editorOffset(s.end)), author, created: '2026-12-01T10:00:00Z' };
 }
 
 function build(dir: string): void {

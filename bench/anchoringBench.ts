@@ -10,6 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { makeSelector, prepareText, reanchorAll } from '../src/core/annotations/anchoring';
+import { editorOffset } from '../src/core/annotations/offsets';
 import type { AnchorResult, AnchorTarget } from '../src/core/annotations/anchoring';
 
 /** A result row in the shape bench/runBench.ts tabulates. */
@@ -52,7 +53,7 @@ function spreadAnnotations(text: string, count: number): AnchorTarget[] {
 	return Array.from({ length: count }, (_, i) => {
 		const k = Math.floor(((i + 0.5) / count) * words.length);
 		const last = words[Math.min(words.length - 1, k + (i % 3))];
-		return makeSelector(prepared, words[k].index!, last.index! + last[0].length);
+		return makeSelector(prepared, editorOffset(words[k].index!), editorOffset(last.index! + last[0].length));
 	});
 }
 

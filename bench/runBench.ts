@@ -19,6 +19,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import { makeSelector, prepareText, reanchorAll } from '../src/core/annotations/anchoring';
+import { editorOffset } from '../src/core/annotations/offsets';
 import type { Annotation } from '../src/core/annotations/model';
 import { createSidecar, parseSidecar, serializeIfChanged } from '../src/core/annotations/sidecarCodec';
 import { parseEntityList } from '../src/core/entities/entityList';
@@ -164,7 +165,7 @@ function makeAnnotations(article: string, count: number, seed = 1): Annotation[]
 		anns.push({
 			id: 'a' + i.toString(36).padStart(4, '0'),
 			label: labels[i % labels.length],
-			...makeSelector(prepared, start, end),
+			...makeSelector(prepared, editorOffset(start), editorOffset(end)),
 			...(i % 9 === 0 ? { note: 'Controleren bij de bron.' } : {}),
 			...(i % 5 === 0 ? { entity: endWord[0] } : {}),
 			author: 'Analist',

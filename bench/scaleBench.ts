@@ -20,6 +20,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { makeSelector, prepareText } from '../src/core/annotations/anchoring';
+import { editorOffset } from '../src/core/annotations/offsets';
 import { hashArticleText } from '../src/core/annotations/hash';
 import type { Annotation } from '../src/core/annotations/model';
 import { createSidecar, parseSidecar, serializeIfChanged } from '../src/core/annotations/sidecarCodec';
@@ -102,7 +103,7 @@ function annotationsFor(text: string, count: number, random: () => number, prefi
 		return {
 			id: `${prefix}${i.toString(36).padStart(5, '0')}`,
 			label: ['claim', 'event', 'attribution', 'framing'][i % 4],
-			...makeSelector(prepared, words[w].index, last.index + last[0].length),
+			...makeSelector(prepared, editorOffset(words[w].index), editorOffset(last.index + last[0].length)),
 			author: 'Analist',
 			created: '2026-11-23T18:00:00Z',
 			modified: '2026-11-23T18:00:00Z',

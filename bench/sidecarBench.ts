@@ -7,6 +7,7 @@
 import { parse, stringify } from 'yaml';
 import { createSidecar, parseSidecar, serializeIfChanged } from '../src/core/annotations/sidecarCodec';
 import { makeSelector, prepareText, reanchorAll } from '../src/core/annotations/anchoring';
+import { editorOffset } from '../src/core/annotations/offsets';
 import type { Annotation } from '../src/core/annotations/model';
 
 function median(xs: number[]): number {
@@ -60,7 +61,7 @@ export async function runSidecarBench(): Promise<Record<string, number>> {
 	const anns: Annotation[] = [];
 	for (let i = 0; i < 1000; i++) {
 		const s = 20 + Math.floor((i / 1000) * (article.length - 200));
-		const sel = makeSelector(prepared, s, s + 15 + Math.floor(r() * 60));
+		const sel = makeSelector(prepared, editorOffset(s), editorOffset(s + 15 + Math.floor(r() * 60)));
 		anns.push({
 			id: 'a' + i.toString(36).padStart(5, '0'), label: 'claim', ...sel,
 			author: 'Jan Jansen', created: '2026-11-23T18:00:00Z', modified: '2026-11-23T18:00:00Z',

@@ -15,6 +15,7 @@ import * as path from 'path';
 import { createAnnotation, makeIdGenerator } from '../../src/core/annotations/factory';
 import { openSidecarSession } from '../../src/core/annotations/sidecarSession';
 import { prepareText, toEditorRange } from '../../src/core/annotations/anchoring';
+import { sidecarOffset } from '../../src/core/annotations/offsets';
 import { seededRandom } from '../../src/core/util/seededRandom';
 import { checkFolder } from '../../src/cli/commands/checkCommand';
 import type { CliIo } from '../../src/cli/cliTypes';
@@ -54,7 +55,7 @@ function validSidecar(r: () => number, n: number): string {
 	const length = prepared.canonIndex.codePointLength;
 	for (let i = 0; i < n; i++) {
 		const start = Math.floor(r() * (length - 20));
-		const range = toEditorRange(prepared, start, start + 3 + Math.floor(r() * 15));
+		const range = toEditorRange(prepared, sidecarOffset(start), sidecarOffset(start + 3 + Math.floor(r() * 15)));
 		session.doc.add(createAnnotation(prepared, range.start, range.end, r() < 0.5 ? 'claim' : 'event', {
 			now: () => new Date(Date.UTC(2026, 0, 1 + i)),
 			author: 'Tester',

@@ -20,6 +20,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { makeSelector, reanchorAll, toEditorRange } from '../../src/core/annotations/anchoring';
+import { sidecarOffset } from '../../src/core/annotations/offsets';
 import type { AnchorResult, AnchorTarget } from '../../src/core/annotations/anchoring';
 import { CONTEXT_LENGTH } from '../../src/core/annotations/model';
 import { seededRandom } from '../../src/core/util/seededRandom';
@@ -452,7 +453,7 @@ function main(): void {
 		const rawBefore = rawForm(base, crlf, bom);
 		const canonCps = [...base];
 		const anns = spans.map(([s, e]) => {
-			const r = toEditorRange(rawBefore, s, e);
+			const r = toEditorRange(rawBefore, sidecarOffset(s), sidecarOffset(e));
 			return makeSelector(rawBefore, r.start, r.end);
 		});
 		spans.forEach(([s, e], k) => {

@@ -5,6 +5,7 @@ import { createAnnotation, makeIdGenerator } from '../../core/annotations/factor
 import { hashArticleText } from '../../core/annotations/hash';
 import { DEFAULT_LABELS, parseLabelSchema } from '../../core/annotations/labelSchema';
 import type { LabelDef } from '../../core/annotations/model';
+import { sidecarOffset } from '../../core/annotations/offsets';
 import { sidecarPathFor } from '../../core/corpus/corpusLayout';
 import { openSidecarSession, type SidecarSession } from '../../core/annotations/sidecarSession';
 import { decodeSidecarBytes, type SidecarError } from '../../core/annotations/sidecarValidator';
@@ -122,6 +123,7 @@ async function openTarget(articlePath: string, shown: string, labelCache = new M
 	};
 }
 
+/** An annotation to add: start and end are sidecar offsets (code points), as the user gave them. */
 interface NewAnnotation {
 	readonly start: number;
 	readonly end: number;
@@ -148,7 +150,7 @@ async function addToSidecar(target: Target, annotations: readonly NewAnnotation[
 			const newId = makeIdGenerator(Math.random, (candidate) => taken.has(candidate));
 			const now = new Date();
 			const created = annotations.map((a) => {
-				const range = toEditorRange(prepared, a.start, a.end);
+				const range = toEditorRange(prepared, sidecarOffset(a.start), sidecarOffset(a.end));
 				const annotation = createAnnotation(prepared, range.start, range.end, a.label, { now: () => now, author: a.author, newId }, { note: a.note, entity: a.entity });
 				taken.add(annotation.id);
 				return annotation;

@@ -9,7 +9,7 @@
  */
 import { CONTEXT_LENGTH } from './model';
 import type { Annotation } from './model';
-import { backCodePoints, canonicalText, canonicalUtf16Offset, codePointLength, editorOffset, forwardCodePoints, sidecarOffset, TextIndex, type CanonicalUtf16Offset, type EditorOffset, type SidecarOffset } from './offsets';
+import { backCodePoints, canonicalText, canonicalUtf16Offset, codePointLength, editorOffset, forwardCodePoints, sidecarOffset, TextIndex, type CanonicalUtf16Offset, type EditorOffset, type EditorRange, type SidecarOffset } from './offsets';
 import { approxSearch, editDistance } from './fuzzyMatch';
 import { findAllOccurrences } from './quoteIndex';
 import { diffTexts } from './textDiff';
@@ -65,10 +65,10 @@ function selectorFromCanonical(t: PreparedText, s16: number, e16: number): TextS
  * offsets into the canonical text, the quote and {@link CONTEXT_LENGTH} code points of
  * context on each side.
  */
-export function makeSelector(text: string | PreparedText, startUtf16: number, endUtf16: number): TextSelector {
+export function makeSelector(text: string | PreparedText, start: EditorOffset, end: EditorOffset): TextSelector {
 	const t = prepareText(text);
-	const s = t.rawIndex.toCodePoint(editorOffset(Math.min(startUtf16, endUtf16)));
-	const e = t.rawIndex.toCodePoint(editorOffset(Math.max(startUtf16, endUtf16)));
+	const s = t.rawIndex.toCodePoint(start <= end ? start : end);
+	const e = t.rawIndex.toCodePoint(start <= end ? end : start);
 	return selectorFromCanonical(t, t.canonIndex.toUtf16(s), t.canonIndex.toUtf16(e));
 }
 
@@ -82,9 +82,9 @@ export function selectorAt(text: string | PreparedText, start: SidecarOffset, en
 }
 
 /** UTF-16 range in the editor's text for stored code-point offsets. */
-export function toEditorRange(text: string | PreparedText, start: number, end: number): { start: EditorOffset; end: EditorOffset } {
+export function toEditorRange(text: string | PreparedText, start: SidecarOffset, end: SidecarOffset): EditorRange {
 	const t = prepareText(text);
-	return { start: t.rawIndex.toUtf16(sidecarOffset(start)), end: t.rawIndex.toUtf16(sidecarOffset(end)) };
+	return { start: t.rawIndex.toUtf16(start), end: t.rawIndex.toUtf16(end) };
 }
 
 /** Outcome of re-anchoring one annotation. */
@@ -680,17 +680,10 @@ function similarity(a: string, b: string): number {
 }
 
 
-/** A span in the editor, UTF-16 offsets. */
-export interface LiveRange {
-	start: number;
-	end: number;
-}
-
-/** One replacement, in UTF-16 offsets of the text before the change (as in a VS Code change event). */
-export interface TextEdit {
-	start: number;
-	end: number;
-	newLength: number;
+/** One replacement, in editor offsets of the text before the change (as in a VS Code change event). */
+export interface TextEdit extends EditorRange {
+	/** UTF-16 units of the replacement. */
+	readonly newLength: number;
 }
 
 /**
@@ -701,8 +694,8 @@ export interface TextEdit {
 export type ShiftStatus = 'unchanged' | 'shifted' | 'resized' | 'needs-reanchor';
 
 /** A range after {@link shiftForEdits}. */
-export interface ShiftedRange extends LiveRange {
-	status: ShiftStatus;
+export interface ShiftedRange extends EditorRange {
+	readonly status: ShiftStatus;
 }
 
 const RANK: Record<ShiftStatus, number> = { unchanged: 0, shifted: 1, resized: 2, 'needs-reanchor': 3 };
@@ -714,11 +707,12 @@ const RANK: Record<ShiftStatus, number> = { unchanged: 0, shifted: 1, resized: 2
  * not extend it; to extend, the analyst re-selects). Replaced text that straddles a
  * boundary is also treated as outside.
  */
-export function shiftForEdits(ranges: readonly LiveRange[], edits: readonly TextEdit[]): ShiftedRange[] {
+export function shiftForEdits(ranges: readonly EditorRange[], edits: readonly TextEdit[]): ShiftedRange[] {
 	// Later edits first: earlier offsets are then still valid for the remaining edits.
 	const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
 	return ranges.map((r) => {
-		let { start, end } = r;
+		let start: number = r.start;
+		let end: number = r.end;
 		let status: ShiftStatus = 'unchanged';
 		const raise = (s: ShiftStatus): void => { if (RANK[s] > RANK[status]) { status = s; } };
 		for (const e of sorted) {
@@ -746,6 +740,6 @@ export function shiftForEdits(ranges: readonly LiveRange[], edits: readonly Text
 				raise('resized');
 			}
 		}
-		return { start, end, status };
+		return { start: editorOffset(start), end: editorOffset(end), status };
 	});
 }

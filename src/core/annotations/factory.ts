@@ -5,6 +5,7 @@
 import type { Annotation, Relation } from './model';
 import { makeSelector } from './anchoring';
 import type { PreparedText } from './anchoring';
+import type { EditorOffset } from './offsets';
 
 /** Returns a float in [0, 1), like Math.random. */
 export type Rng = () => number;
@@ -51,12 +52,12 @@ export interface NewAnnotationFields {
 	entity?: string;
 }
 
-/** A new annotation for a span given as UTF-16 offsets into the editor's text. */
+/** A new annotation for a span of the editor's text. */
 export function createAnnotation(
-	text: string | PreparedText, startUtf16: number, endUtf16: number, label: string,
+	text: string | PreparedText, start: EditorOffset, end: EditorOffset, label: string,
 	ctx: AnnotationContext, fields: NewAnnotationFields = {},
 ): Annotation {
-	const sel = makeSelector(text, startUtf16, endUtf16);
+	const sel = makeSelector(text, start, end);
 	const ann: Annotation = { id: ctx.newId(), label, ...sel };
 	if (fields.note !== undefined) {
 		ann.note = fields.note;

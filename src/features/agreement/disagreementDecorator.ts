@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { toEditorRange, type PreparedText } from '../../core/annotations/anchoring';
+import { sidecarOffset } from '../../core/annotations/offsets';
 import type { Disagreement } from '../../core/agreement/curation';
 import type { AgreementSpan } from '../../core/agreement/matching';
 import type { DecorationSetter } from '../../platform/decorationSetter';
@@ -59,9 +60,9 @@ export class DisagreementDecorator extends Disposable {
 		}
 	}
 
-	/** Editor range of a code-point span of `text`. */
+	/** Editor range of a code-point span of `text` (agreement spans count code points of the compared text, like sidecars). */
 	static range(document: vscode.TextDocument, text: PreparedText, start: number, end: number): vscode.Range {
-		const r = toEditorRange(text, start, end);
+		const r = toEditorRange(text, sidecarOffset(start), sidecarOffset(end));
 		return new vscode.Range(document.positionAt(r.start), document.positionAt(r.end));
 	}
 

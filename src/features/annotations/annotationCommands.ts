@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { createAnnotation, isoTimestamp, makeIdGenerator } from '../../core/annotations/factory';
 import type { LabelDef } from '../../core/annotations/model';
+import { editorOffset } from '../../core/annotations/offsets';
 import { wholeNamePattern } from '../../core/text/namePattern';
 import { CommandId } from '../../constants';
 import type { ArticleDocumentCache } from '../../platform/articleDocuments';
@@ -269,7 +270,7 @@ class AnnotationCommands {
 		const target = await pickAnnotation(this.deps.store, document, id, 'Which annotation moves to the selection?', true);
 		const range = trimRange(document, editor.selection);
 		await this.deps.store.modify(document, (doc, text, edits) => {
-			const fresh = createAnnotation(text, document.offsetAt(range.start), document.offsetAt(range.end), target.annotation.label, {
+			const fresh = createAnnotation(text, editorOffset(document.offsetAt(range.start)), editorOffset(document.offsetAt(range.end)), target.annotation.label, {
 				now: () => new Date(),
 				author: target.annotation.author ?? '',
 				newId: () => target.annotation.id,
@@ -290,7 +291,7 @@ class AnnotationCommands {
 			const newId = makeIdGenerator(Math.random, (id) => taken.has(id));
 			const ids: string[] = [];
 			for (const range of ranges) {
-				const annotation = createAnnotation(text, document.offsetAt(range.start), document.offsetAt(range.end), label, {
+				const annotation = createAnnotation(text, editorOffset(document.offsetAt(range.start)), editorOffset(document.offsetAt(range.end)), label, {
 					now: () => new Date(),
 					author,
 					newId: () => {

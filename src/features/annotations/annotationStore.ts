@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { formatArticleDate, parseHeader } from '../../core/article/articleParser';
 import { makeSelector, prepareText, shiftForEdits, toEditorRange, type PreparedText, type TextSelector } from '../../core/annotations/anchoring';
 import { hashArticleText } from '../../core/annotations/hash';
+import { editorOffset, sidecarOffset, type EditorRange } from '../../core/annotations/offsets';
 import type { Annotation, Relation } from '../../core/annotations/model';
 import { openSidecarSession, type SidecarSession } from '../../core/annotations/sidecarSession';
 import { SidecarEditError, createSidecar, parseSidecar, serializeIfChanged, type SidecarDocument, type SidecarError } from '../../core/annotations/sidecarCodec';
@@ -18,11 +19,9 @@ import { compareSpans, editedSpanSurvives } from './liveSpans';
 /** Where an annotation is in the open editor, and how sure we are. */
 export type LiveStatus = 'anchored' | 'moved' | 'fuzzy' | 'edited' | 'orphaned';
 
-export interface LiveAnnotation {
+/** An annotation where it is in the editor; for an orphan, its last known place clamped to the text (never drawn). */
+export interface LiveAnnotation extends EditorRange {
 	readonly annotation: Annotation;
-	/** UTF-16 offsets into the editor text; for orphans, the last known position clamped to the text (never drawn). */
-	readonly start: number;
-	readonly end: number;
 	readonly status: LiveStatus;
 	/** Why an orphan could not be anchored. */
 	readonly reason?: string;
@@ -42,9 +41,7 @@ export interface ArticleAnnotations {
 	readonly pendingChanges: number;
 }
 
-interface LiveRange {
-	start: number;
-	end: number;
+interface LiveRange extends EditorRange {
 	status: LiveStatus;
 	reason?: string;
 }
@@ -313,9 +310,9 @@ export class AnnotationStore extends Disposable {
 		entry.offsetsPending = session.needsWrite();
 	}
 
-	private clampedRange(prepared: PreparedText, annotation: Annotation): { start: number; end: number } {
+	private clampedRange(prepared: PreparedText, annotation: Annotation): EditorRange {
 		const max = prepared.rawIndex.codePointLength;
-		return toEditorRange(prepared, Math.min(annotation.start, max), Math.min(annotation.end, max));
+		return toEditorRange(prepared, sidecarOffset(Math.min(annotation.start, max)), sidecarOffset(Math.min(annotation.end, max)));
 	}
 
 	/**
@@ -377,7 +374,7 @@ export class AnnotationStore extends Disposable {
 		}
 		const shifted = shiftForEdits(
 			ids.map((id) => entry.live.get(id)!),
-			changes.map((c) => ({ start: c.rangeOffset, end: c.rangeOffset + c.rangeLength, newLength: c.text.length })),
+			changes.map((c) => ({ start: editorOffset(c.rangeOffset), end: editorOffset(c.rangeOffset + c.rangeLength), newLength: c.text.length })),
 		);
 		let text: string | undefined;
 		ids.forEach((id, i) => {

@@ -10,6 +10,7 @@ import * as path from 'path';
 import type { AuthorReport } from '../../../src/core/agreement/byAuthor';
 import type { AgreementReport } from '../../../src/core/agreement/report';
 import { makeSelector } from '../../../src/core/annotations/anchoring';
+import { editorOffset } from '../../../src/core/annotations/offsets';
 import { hashArticleText } from '../../../src/core/annotations/hash';
 import { createSidecar, parseSidecar, serializeIfChanged } from '../../../src/core/annotations/sidecarCodec';
 import { runCli } from '../cli/runCli';
@@ -39,7 +40,7 @@ describe('agree: two branches in a real repository', function () {
 		const doc = parsed?.ok ? parsed.doc : createSidecar({ article: path.posix.basename(article), date: null, textHash: hashArticleText(text) });
 		const start = text.indexOf(quote);
 		assert.ok(start >= 0, quote);
-		doc.add({ id: `t${++ids}`, label, ...makeSelector(text, start, start + quote.length), author, created: '2026-12-01T10:00:00Z' });
+		doc.add({ id: `t${++ids}`, label, ...makeSelector(text, editorOffset(start), editorOffset(start + quote.length)), author, created: '2026-12-01T10:00:00Z' });
 		fs.writeFileSync(sidecarPath, serializeIfChanged(existing ?? '', doc)!);
 	};
 	const agree = async (...args: string[]): Promise<{ code: number; report: AgreementReport; err: string }> => {

@@ -7,7 +7,7 @@ import { compareArticle, combinedMeasures } from '../../../src/core/agreement/co
 import { matchSpans, type AgreementSpan } from '../../../src/core/agreement/matching';
 import { AgreementAccumulator } from '../../../src/core/agreement/report';
 import { seededRandom } from '../../../src/core/util/seededRandom';
-import { sidecarOffset } from '../../../src/core/annotations/offsets';
+import { editorOffset, sidecarOffset } from '../../../src/core/annotations/offsets';
 
 const TEXT = ' date 2024-05 De minister van Defensie kondigde nieuwe steun aan Oekraïne aan.\n\nVolgens het kabinet gaat het om luchtverdediging.';
 
@@ -18,7 +18,7 @@ function s(label: string, start: number, end: number, id: string): AgreementSpan
 function ann(text: string, id: string, label: string, quote: string, author = 'ann'): Annotation {
 	const start = text.indexOf(quote);
 	assert.ok(start >= 0, quote);
-	return { id, label, ...makeSelector(text, start, start + quote.length), author };
+	return { id, label, ...makeSelector(text, editorOffset(start), editorOffset(start + quote.length)), author };
 }
 
 function sidecar(text: string, annotations: Annotation[]): string {

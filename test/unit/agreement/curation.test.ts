@@ -1,6 +1,7 @@
 /** Settling disagreements into a working-tree sidecar: what each decision writes, and when it still holds. */
 import * as assert from 'assert';
 import { makeSelector, prepareText } from '../../../src/core/annotations/anchoring';
+import { editorOffset } from '../../../src/core/annotations/offsets';
 import type { Annotation } from '../../../src/core/annotations/model';
 import { createSidecar, parseSidecar, serializeIfChanged, type SidecarDocument } from '../../../src/core/annotations/sidecarCodec';
 import { comparePlaced } from '../../../src/core/agreement/compare';
@@ -12,7 +13,7 @@ const prepared = prepareText(TEXT);
 
 function ann(id: string, label: string, quote: string, author: string): Annotation {
 	const start = TEXT.indexOf(quote);
-	return { id, label, ...makeSelector(TEXT, start, start + quote.length), author, created: '2026-01-01T00:00:00Z' };
+	return { id, label, ...makeSelector(TEXT, editorOffset(start), editorOffset(start + quote.length)), author, created: '2026-01-01T00:00:00Z' };
 }
 
 const A = [ann('a1', 'event', 'De minister van Defensie', 'alice'), ann('a2', 'claim', 'steun aan Oekraïne', 'alice'), ann('a3', 'claim', 'luchtverdediging', 'alice')];

@@ -5,6 +5,7 @@
  */
 import * as assert from 'assert';
 import { makeSelector } from '../../../src/core/annotations/anchoring';
+import { editorOffset } from '../../../src/core/annotations/offsets';
 import type { Annotation } from '../../../src/core/annotations/model';
 import { createSidecar, parseSidecar, serializeIfChanged } from '../../../src/core/annotations/sidecarCodec';
 import { readSidecarDataFast, readSidecarFast } from '../../../src/core/agreement/fastSidecarRead';
@@ -30,7 +31,7 @@ function randomSidecar(random: () => number): string {
 	const n = Math.floor(random() * 8);
 	for (let i = 0; i < n; i++) {
 		const start = Math.floor(random() * (text.length - 20));
-		const selector = makeSelector(text, start, start + 2 + Math.floor(random() * 15));
+		const selector = makeSelector(text, editorOffset(start), editorOffset(start + 2 + Math.floor(random() * 15)));
 		if (selector.quote === '' || doc.data.annotations.some((x) => x.start === selector.start)) {
 			continue; // inside one emoji
 		}

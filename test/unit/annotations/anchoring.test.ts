@@ -7,6 +7,7 @@ import {
 	toEditorRange,
 } from '../../../src/core/annotations/anchoring';
 import type { AnchorTarget } from '../../../src/core/annotations/anchoring';
+import { editorOffset } from '../../../src/core/annotations/offsets';
 import { ARTICLE, selectOccurrence } from './helpers';
 import { seededRandom } from '../../../src/core/util/seededRandom';
 
@@ -22,7 +23,7 @@ describe('anchoring', () => {
 		it('stores code points, the quote and 32 code points of context', () => {
 			const q = 'Witte Huis';
 			const at = ARTICLE.indexOf(q);
-			const sel = makeSelector(ARTICLE, at, at + q.length);
+			const sel = makeSelector(ARTICLE, editorOffset(at), editorOffset(at + q.length));
 			assert.strictEqual(sel.quote, q);
 			assert.strictEqual(sel.start, cp(ARTICLE, at));
 			assert.strictEqual(sel.end - sel.start, q.length);
@@ -34,13 +35,13 @@ describe('anchoring', () => {
 		it('counts an emoji before the span as one code point', () => {
 			const text = '😀🇳🇱 date 2025-07 Trump 👍 sprak met Zelensky.';
 			const at = text.indexOf('Zelensky');
-			const sel = makeSelector(text, at, at + 8);
+			const sel = makeSelector(text, editorOffset(at), editorOffset(at + 8));
 			assert.strictEqual(sel.start, at - 4, 'three astral code points = 6 units, 3 fewer code points... ');
 			assert.strictEqual(sel.start, cp(text, at));
 			assert.deepStrictEqual(toEditorRange(text, sel.start, sel.end), { start: at, end: at + 8 });
 			// The prefix is cut on code points, never inside a surrogate pair.
 			const long = '👍'.repeat(40) + 'Zelensky';
-			const s2 = makeSelector(long, 80, 88);
+			const s2 = makeSelector(long, editorOffset(80), editorOffset(88));
 			assert.strictEqual(s2.prefix, '👍'.repeat(32));
 			assert.strictEqual(s2.start, 40);
 		});
@@ -50,7 +51,7 @@ describe('anchoring', () => {
 			const q = 'Patriot-raketten';
 			const lf = select(ARTICLE, q);
 			const at = crlf.indexOf(q);
-			const sel = makeSelector(crlf, at, at + q.length);
+			const sel = makeSelector(crlf, editorOffset(at), editorOffset(at + q.length));
 			assert.deepStrictEqual(sel, lf);
 			assert.deepStrictEqual(toEditorRange(crlf, sel.start, sel.end), { start: at, end: at + q.length });
 		});
@@ -173,7 +174,7 @@ describe('anchoring', () => {
 			const anns: AnchorTarget[] = [];
 			for (let i = 0; i < 1000; i++) {
 				const s = Math.floor((i / 1000) * (text.length - 100)) + 10;
-				anns.push(makeSelector(prepared, s, s + 20 + Math.floor(rng() * 40)));
+				anns.push(makeSelector(prepared, editorOffset(s), editorOffset(s + 20 + Math.floor(rng() * 40))));
 			}
 			const edited = 'Een nieuwe eerste zin. ' + text;
 			const t0 = Date.now();

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { makeSelector, reanchor, reanchorAll, toEditorRange } from '../../../src/core/annotations/anchoring';
+import { editorOffset } from '../../../src/core/annotations/offsets';
 import type { AnchorResult, AnchorTarget } from '../../../src/core/annotations/anchoring';
 import { findAllOccurrences } from '../../../src/core/annotations/quoteIndex';
 import { diffTexts } from '../../../src/core/annotations/textDiff';
@@ -35,7 +36,7 @@ function spread(text: string): AnchorTarget[] {
 	const words = [...text.matchAll(/\p{L}+/gu)].filter((m) => m.index! > 14);
 	const out: AnchorTarget[] = [];
 	for (let i = 0; i + 1 < words.length; i += 5) {
-		out.push(makeSelector(text, words[i].index!, words[i + 1].index! + words[i + 1][0].length));
+		out.push(makeSelector(text, editorOffset(words[i].index!), editorOffset(words[i + 1].index! + words[i + 1][0].length)));
 	}
 	return out;
 }
@@ -55,7 +56,7 @@ describe('reanchorAll', () => {
 
 		it('does not stay on the wrong letter when text is inserted before a short quote (Tennis → xTennis)', () => {
 			const text = 'Tennis is een sport die veel mensen graag spelen in de zomer.';
-			const a = makeSelector(text, 3, 4); // the second "n"
+			const a = makeSelector(text, editorOffset(3), editorOffset(4)); // the second "n"
 			const edited = 'x' + text;
 			const r = reanchor(edited, a);
 			assert.ok(r.status === 'orphaned' || r.start === 4, JSON.stringify(r));

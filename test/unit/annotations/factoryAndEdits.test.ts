@@ -5,7 +5,7 @@ import { createSidecar, parseSidecar, serializeIfChanged } from '../../../src/co
 import type { SidecarDocument } from '../../../src/core/annotations/sidecarCodec';
 import { ARTICLE, ann, lineDiff } from './helpers';
 import { seededRandom } from '../../../src/core/util/seededRandom';
-import { sidecarOffset } from '../../../src/core/annotations/offsets';
+import { editorOffset, sidecarOffset } from '../../../src/core/annotations/offsets';
 
 function reparse(doc: SidecarDocument): SidecarDocument {
 	const r = parseSidecar(doc.toString());
@@ -34,7 +34,7 @@ describe('factory', () => {
 
 	it('creates an annotation with injected clock and author', () => {
 		const at = ARTICLE.indexOf('Witte Huis');
-		const a = createAnnotation(ARTICLE, at, at + 10, 'event', {
+		const a = createAnnotation(ARTICLE, editorOffset(at), editorOffset(at + 10), 'event', {
 			now: () => new Date(Date.UTC(2026, 10, 23, 18, 0, 0, 123)),
 			author: 'Jan Jansen',
 			newId: () => 'a7k2m9',
@@ -85,7 +85,7 @@ describe('SidecarDocument edits at scale', function () {
 		const doc = createSidecar({ article: 'a.txt', date: '2025-07', textHash: null });
 		for (let i = 0; i < 1000; i++) {
 			const s = 10 + i * 47;
-			doc.add({ ...ann('a' + String(i).padStart(4, '0'), 0, 0, ''), ...makeSelector(prepared, s, s + 30) });
+			doc.add({ ...ann('a' + String(i).padStart(4, '0'), 0, 0, ''), ...makeSelector(prepared, editorOffset(s), editorOffset(s + 30)) });
 		}
 		const before = doc.toString();
 		const parsed = parseSidecar(before);

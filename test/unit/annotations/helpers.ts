@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import { makeSelector, type AnchorTarget } from '../../../src/core/annotations/anchoring';
 import type { Annotation } from '../../../src/core/annotations/model';
-import { sidecarOffset } from '../../../src/core/annotations/offsets';
+import { editorOffset, sidecarOffset } from '../../../src/core/annotations/offsets';
 
 /** A Dutch article in the corpus format (header line, paragraphs separated by blank lines). */
 export const ARTICLE = [
@@ -25,7 +25,7 @@ export function selectOccurrence(text: string, quote: string, nth = 0): AnchorTa
 		at = text.indexOf(quote, at + 1);
 	}
 	assert.ok(at >= 0, `"${quote}" not in text`);
-	return makeSelector(text, at, at + quote.length);
+	return makeSelector(text, editorOffset(at), editorOffset(at + quote.length));
 }
 
 /** Line-level LCS diff: which lines were removed from `a` and added in `b`. */

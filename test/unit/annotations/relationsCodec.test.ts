@@ -8,6 +8,7 @@ import type { Relation } from '../../../src/core/annotations/model';
 import { ann, lineDiff } from './helpers';
 import { seededRandom } from '../../../src/core/util/seededRandom';
 import { makeSelector } from '../../../src/core/annotations/anchoring';
+import { editorOffset } from '../../../src/core/annotations/offsets';
 import { openSidecarSession } from '../../../src/core/annotations/sidecarSession';
 
 const HEADER = { article: '000_3ffb0e8bd60704ce.txt', date: '2025-07', textHash: 'sha256:' + 'ab'.repeat(32) };
@@ -321,7 +322,7 @@ describe('sidecar relations: the session', () => {
 	const ARTICLE = ' date 2024-06 De NAVO sprak met president Zelensky.\r\n\r\nRutte bezocht later Kiev, waar hij de burgemeester sprak.';
 	const at = (text: string, id: string, quote: string, label = 'claim') => {
 		const i = text.indexOf(quote);
-		return { id, label, ...makeSelector(text, i, i + quote.length), author: 'T', created: '2026-01-01T00:00:00Z', modified: '2026-01-01T00:00:00Z' };
+		return { id, label, ...makeSelector(text, editorOffset(i), editorOffset(i + quote.length)), author: 'T', created: '2026-01-01T00:00:00Z', modified: '2026-01-01T00:00:00Z' };
 	};
 
 	it('opening, re-anchoring and writing a file with relations keeps the relation lines byte-identical', () => {

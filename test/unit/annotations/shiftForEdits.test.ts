@@ -1,8 +1,11 @@
 import * as assert from 'assert';
 import { shiftForEdits } from '../../../src/core/annotations/anchoring';
+import { editorOffset, type EditorRange } from '../../../src/core/annotations/offsets';
 
-const R = { start: 10, end: 20 };
-const one = (start: number, end: number, newLength: number) => shiftForEdits([R], [{ start, end, newLength }])[0];
+const range = (start: number, end: number): EditorRange => ({ start: editorOffset(start), end: editorOffset(end) });
+const edit = (start: number, end: number, newLength: number) => ({ ...range(start, end), newLength });
+const R = range(10, 20);
+const one = (start: number, end: number, newLength: number) => shiftForEdits([R], [edit(start, end, newLength)])[0];
 
 describe('shiftForEdits', () => {
 	it('shifts for an insertion or deletion before the span', () => {
@@ -38,12 +41,8 @@ describe('shiftForEdits', () => {
 	});
 
 	it('applies several edits of one change event in any order', () => {
-		const edits = [
-			{ start: 2, end: 2, newLength: 3 },
-			{ start: 12, end: 14, newLength: 0 },
-			{ start: 30, end: 31, newLength: 5 },
-		];
-		const ranges = [R, { start: 28, end: 40 }, { start: 0, end: 1 }];
+		const edits = [edit(2, 2, 3), edit(12, 14, 0), edit(30, 31, 5)];
+		const ranges = [R, range(28, 40), range(0, 1)];
 		const expected = [
 			{ start: 13, end: 21, status: 'resized' },
 			{ start: 29, end: 45, status: 'resized' },

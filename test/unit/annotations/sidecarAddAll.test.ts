@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { prepareText } from '../../../src/core/annotations/anchoring';
+import { editorOffset } from '../../../src/core/annotations/offsets';
 import { createAnnotation } from '../../../src/core/annotations/factory';
 import type { Annotation } from '../../../src/core/annotations/model';
 import { SidecarEditError, createSidecar, parseSidecar, serializeIfChanged } from '../../../src/core/annotations/sidecarCodec';
@@ -12,7 +13,7 @@ function annotations(random: () => number, count: number, prefix: string): Annot
 	return Array.from({ length: count }, (_, i) => {
 		const start = 14 + Math.floor(random() * (length - 40));
 		const end = start + 1 + Math.floor(random() * 20);
-		return createAnnotation(TEXT, start, end, 'claim', { now: () => new Date(0), author: 'T', newId: () => `${prefix}${i.toString(36).padStart(4, '0')}` });
+		return createAnnotation(TEXT, editorOffset(start), editorOffset(end), 'claim', { now: () => new Date(0), author: 'T', newId: () => `${prefix}${i.toString(36).padStart(4, '0')}` });
 	});
 }
 

@@ -5,7 +5,7 @@ import type { Annotation } from '../../../src/core/annotations/model';
 import { SidecarEditError, parseSidecar } from '../../../src/core/annotations/sidecarCodec';
 import { openSidecarSession, validateSidecar, type SidecarSession } from '../../../src/core/annotations/sidecarSession';
 import { decodeSidecarBytes } from '../../../src/core/annotations/sidecarValidator';
-import { sidecarOffset } from '../../../src/core/annotations/offsets';
+import { editorOffset, sidecarOffset } from '../../../src/core/annotations/offsets';
 
 const NAME = '001_0a1b2c3d4e5f6071.txt';
 const ARTICLE = ' date 2024-06 De NAVO 🇺🇦 sprak met president Zelensky.\r\n\r\nRutte bezocht later Kiev, waar hij de burgemeester sprak.';
@@ -13,7 +13,7 @@ const ARTICLE = ' date 2024-06 De NAVO 🇺🇦 sprak met president Zelensky.\r\
 function annotation(text: string, id: string, quote: string): Annotation {
 	const at = text.indexOf(quote);
 	assert.ok(at >= 0, quote);
-	return { id, label: 'claim', ...makeSelector(text, at, at + quote.length), author: 'T', created: '2026-01-01T00:00:00Z', modified: '2026-01-01T00:00:00Z' };
+	return { id, label: 'claim', ...makeSelector(text, editorOffset(at), editorOffset(at + quote.length)), author: 'T', created: '2026-01-01T00:00:00Z', modified: '2026-01-01T00:00:00Z' };
 }
 
 function open(sidecarText: string | undefined, articleText = ARTICLE, previousArticleText?: string): SidecarSession {
@@ -72,7 +72,7 @@ describe('sidecar session', () => {
 		s.doc.setOffsets('a0', sidecarOffset(1), sidecarOffset(5), 'date', '', ' 2024-06 De NAVO 🇺🇦 sprak met pre');
 		assert.throws(() => s.serialize(), SidecarEditError);
 		const target = changed.indexOf('Hij ging');
-		assert.ok(s.reanchor('a0', makeSelector(changed, target, target + 'Hij ging'.length)));
+		assert.ok(s.reanchor('a0', makeSelector(changed, editorOffset(target), editorOffset(target + 'Hij ging'.length))));
 		assert.deepStrictEqual(s.orphans, []);
 		const after = parseSidecar(s.serialize()!);
 		assert.ok(after.ok);

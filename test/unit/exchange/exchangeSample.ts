@@ -1,6 +1,7 @@
 /** The article the brat, WebAnno TSV and CoNLL tests export and import: BOM, CRLF, an emoji, overlapping and nested spans, a span across a line break, notes and relations. */
 import * as assert from 'assert';
 import { makeSelector } from '../../../src/core/annotations/anchoring';
+import { editorOffset } from '../../../src/core/annotations/offsets';
 import type { Annotation, Relation } from '../../../src/core/annotations/model';
 import type { ExchangeDocument, ExchangeSchema, ImportedDocument, ImportResult } from '../../../src/core/exchange/exchangeFormat';
 
@@ -20,7 +21,7 @@ function at(quote: string, nth = 0): { start: number; end: number } {
 
 function ann(id: string, label: string, quote: string, extra: Partial<Annotation> = {}): Annotation {
 	const r = at(quote);
-	return { id, label, ...makeSelector(SAMPLE_TEXT, r.start, r.end), ...extra };
+	return { id, label, ...makeSelector(SAMPLE_TEXT, editorOffset(r.start), editorOffset(r.end)), ...extra };
 }
 
 const ANNOTATIONS: Annotation[] = [
@@ -52,7 +53,7 @@ export const PLAIN_DOC: ExchangeDocument = (() => {
 	const s = text.indexOf('Rutte');
 	return {
 		path: 'plain.txt', text,
-		annotations: [{ id: 'p1', label: 'PER', ...makeSelector(text, s, s + 5) }],
+		annotations: [{ id: 'p1', label: 'PER', ...makeSelector(text, editorOffset(s), editorOffset(s + 5)) }],
 		relations: [],
 	};
 })();
@@ -127,7 +128,7 @@ export function randomDocuments(rng: () => number, count: number): ExchangeDocum
 			// Offsets in code points of the canonical text; the selector from the raw text's UTF-16.
 			const rawStart = rawUtf16(text, s);
 			const rawEnd = rawUtf16(text, e);
-			annotations.push({ id: `a${k}`, label: ['PER', 'LOC', 'x_y'][k % 3], ...makeSelector(text, rawStart, rawEnd), ...(rng() < 0.3 ? { note: 'n|ote;' } : {}) });
+			annotations.push({ id: `a${k}`, label: ['PER', 'LOC', 'x_y'][k % 3], ...makeSelector(text, editorOffset(rawStart), editorOffset(rawEnd)), ...(rng() < 0.3 ? { note: 'n|ote;' } : {}) });
 		}
 		annotations.sort((a, b) => a.start - b.start || a.end - b.end || (a.id < b.id ? -1 : 1));
 		const relations: Relation[] = annotations.length >= 2 ? [{ id: 'r1', type: 'about', from: annotations[0].id, to: annotations[annotations.length - 1].id }] : [];

@@ -6,6 +6,7 @@
  */
 import * as assert from 'assert';
 import { makeSelector } from '../../../src/core/annotations/anchoring';
+import { editorOffset } from '../../../src/core/annotations/offsets';
 import type { Annotation, Relation, SidecarData } from '../../../src/core/annotations/model';
 import { parseSidecar, type SidecarDocument } from '../../../src/core/annotations/sidecarCodec';
 import { CONFLICT_MARKERS, mergeSidecars, type MergeResult } from '../../../src/core/review/sidecarMerge';
@@ -20,7 +21,7 @@ function randomAnnotation(r: () => number, id: string): Annotation {
 	const end = start + 1 + Math.floor(r() * 25);
 	const note = NOTES[Math.floor(r() * NOTES.length)];
 	return {
-		id, label: LABELS[Math.floor(r() * LABELS.length)], ...makeSelector(ARTICLE_TEXT, start, end),
+		id, label: LABELS[Math.floor(r() * LABELS.length)], ...makeSelector(ARTICLE_TEXT, editorOffset(start), editorOffset(end)),
 		...(note ? { note } : {}), author: 'T', created: '2026-01-01T00:00:00Z', modified: '2026-01-01T00:00:00Z',
 	};
 }
