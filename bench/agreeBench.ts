@@ -14,7 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { makeSelector } from '../src/core/annotations/anchoring';
 import { editorOffset } from '../src/core/annotations/offsets';
-import { hashArticleText } from '../src/core/annotations/hash';
+import { hashArticleText } from '../src/core/annotations/textHash';
 import type { Annotation } from '../src/core/annotations/model';
 import { createSidecar, serializeIfChanged } from '../src/core/annotations/sidecarCodec';
 import { seededRandom } from '../src/core/util/seededRandom';

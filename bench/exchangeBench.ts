@@ -14,7 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { selectorAt } from '../src/core/annotations/anchoring';
-import { hashArticleText } from '../src/core/annotations/hash';
+import { hashArticleText } from '../src/core/annotations/textHash';
 import type { Annotation, Relation } from '../src/core/annotations/model';
 import { sidecarOffset } from '../src/core/annotations/offsets';
 import { createSidecar, serializeIfChanged } from '../src/core/annotations/sidecarCodec';

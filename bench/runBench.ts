@@ -24,7 +24,7 @@ import type { Annotation } from '../src/core/annotations/model';
 import { createSidecar, parseSidecar, serializeIfChanged } from '../src/core/annotations/sidecarCodec';
 import { parseEntityList } from '../src/core/entities/entityList';
 import { EntityMatcher } from '../src/core/entities/entityMatcher';
-import { parseConll } from '../src/core/ner/conll';
+import { parseConll } from '../src/core/ner/conllReader';
 import { loadModel, tagText, type NerModel } from '../src/core/ner/tagger';
 import { generateCorpus, runIndexBench, type IndexBenchResult } from './indexBench';
 import { runScaleBench } from './scaleBench';

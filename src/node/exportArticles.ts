@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { readSidecarFast } from '../core/agreement/fastSidecarRead';
-import { hashArticleText } from '../core/annotations/hash';
+import { hashArticleText } from '../core/annotations/textHash';
 import type { Annotation, Relation } from '../core/annotations/model';
 import { canonicalText, codePointLength } from '../core/annotations/offsets';
 import { openSidecarSession } from '../core/annotations/sidecarSession';

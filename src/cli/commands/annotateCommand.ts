@@ -2,7 +2,7 @@ import * as path from 'path';
 import { parseHeader } from '../../core/article/articleParser';
 import { prepareText, toEditorRange, type PreparedText } from '../../core/annotations/anchoring';
 import { createAnnotation, makeIdGenerator } from '../../core/annotations/factory';
-import { hashArticleText } from '../../core/annotations/hash';
+import { hashArticleText } from '../../core/annotations/textHash';
 import { DEFAULT_LABELS, parseLabelSchema } from '../../core/annotations/labelSchema';
 import type { LabelDef } from '../../core/annotations/model';
 import { sidecarOffset } from '../../core/annotations/offsets';

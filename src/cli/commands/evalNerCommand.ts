@@ -6,7 +6,7 @@ import { canonicalText, TextIndex } from '../../core/annotations/offsets';
 import { readSidecarData } from '../../core/annotations/sidecarCodec';
 import { sidecarPathFor } from '../../core/corpus/corpusLayout';
 import { ConllEvaluator, formatEvalReport } from '../../core/ner/conlleval';
-import { countTokens } from '../../core/ner/conll';
+import { countTokens } from '../../core/ner/conllReader';
 import { normalizeWord } from '../../core/ner/features';
 import { bilouToIob2 } from '../../core/ner/labels';
 import { entityTypeOfLabel, formatSpanReport, SpanEvaluator, type ScoredSpan } from '../../core/ner/spanEval';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { prepareText } from '../../core/annotations/anchoring';
-import { hashArticleText } from '../../core/annotations/hash';
+import { hashArticleText } from '../../core/annotations/textHash';
 import { decodeSidecarBytes, type ArticleFacts } from '../../core/annotations/sidecarValidator';
 import { articlePathFor } from '../../core/corpus/corpusLayout';
 import { describeConflict, mergeSidecars } from '../../core/review/sidecarMerge';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CliError } from '../cliTypes';
 import { fileError } from '../../node/fileErrors';
-import { parseConll, type ConllDocument } from '../../core/ner/conll';
+import { parseConll, type ConllDocument } from '../../core/ner/conllReader';
 import { loadModel, type LoadedModel } from '../../core/ner/tagger';
 
 /** The shipped model: models/nl-ner.model beside dist/ (the bundle), or found from the compiled sources in out/ (tests). */

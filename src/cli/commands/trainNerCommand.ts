@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { integerOption, parseArgs, stringOption } from '../args';
 import { CliError, type CliCommand } from '../cliTypes';
-import { countTokens, type ConllDocument } from '../../core/ner/conll';
+import { countTokens, type ConllDocument } from '../../core/ner/conllReader';
 import { bakeAdaptation, serializeModel } from '../../core/ner/nerModelFile';
 import { loadModel } from '../../core/ner/tagger';
 import { adaptToCorrections, readCorrectionsFile } from './nerCorrectionsFile';

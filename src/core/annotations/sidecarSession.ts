@@ -11,7 +11,7 @@
 import { formatArticleDate, parseHeader } from '../article/articleParser';
 import { prepareText, reanchorAll, type AnchorOptions, type AnchorResult, type AnchorTarget, type PreparedText, type TextSelector } from './anchoring';
 import { ARTICLE_HEADER_FIELDS } from './fieldTable';
-import { hashArticleText } from './hash';
+import { hashArticleText } from './textHash';
 import type { Annotation, SidecarData, SidecarHeader } from './model';
 import { SidecarEditError, createSidecar, parseSidecar, serializeIfChanged, type SidecarDocument } from './sidecarCodec';
 import type { SidecarError } from './sidecarValidator';

@@ -4,7 +4,7 @@
  * optional document-level second pass trained on jack-knifed first-pass predictions.
  */
 import { ConllEvaluator } from './conlleval';
-import type { ConllDocument } from './conll';
+import type { ConllDocument } from './conllReader';
 import { documentCasing, documentMajority } from './docFeatures';
 import { addPrefixes, FeatureExtractor, normalizeWord, phraseHash, type GazetteerLike, type NerResources } from './features';
 import { hashString, U32Map } from './featureHash';

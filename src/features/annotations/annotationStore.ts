@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { formatArticleDate, parseHeader } from '../../core/article/articleParser';
 import { makeSelector, prepareText, shiftForEdits, toEditorRange, type PreparedText, type TextSelector } from '../../core/annotations/anchoring';
-import { hashArticleText } from '../../core/annotations/hash';
+import { hashArticleText } from '../../core/annotations/textHash';
 import { editorOffset, sidecarOffset, type EditorRange } from '../../core/annotations/offsets';
 import type { Annotation, Relation } from '../../core/annotations/model';
 import { openSidecarSession, type SidecarSession } from '../../core/annotations/sidecarSession';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { hashArticleText } from '../../core/annotations/hash';
+import { hashArticleText } from '../../core/annotations/textHash';
 import type { IndexSnapshotStore } from './workspaceCorpus';
 
 /**

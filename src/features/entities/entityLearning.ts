@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { Worker } from 'worker_threads';
-import { hashArticleText } from '../../core/annotations/hash';
+import { hashArticleText } from '../../core/annotations/textHash';
 import { correctionExample, parseCorrections, type NerCorrection } from '../../core/entities/nerCorrections';
 import { adaptationFromJson, adaptationToJson } from '../../core/ner/overlay';
 import type { LoadedModel } from '../../core/ner/tagger';

@@ -11,7 +11,7 @@ import type { AuthorReport } from '../../../src/core/agreement/byAuthor';
 import type { AgreementReport } from '../../../src/core/agreement/report';
 import { makeSelector } from '../../../src/core/annotations/anchoring';
 import { editorOffset } from '../../../src/core/annotations/offsets';
-import { hashArticleText } from '../../../src/core/annotations/hash';
+import { hashArticleText } from '../../../src/core/annotations/textHash';
 import { createSidecar, parseSidecar, serializeIfChanged } from '../../../src/core/annotations/sidecarCodec';
 import { runCli } from '../cli/runCli';
 

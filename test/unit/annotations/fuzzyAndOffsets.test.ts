@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { approxSearch, editDistance } from '../../../src/core/annotations/fuzzyMatch';
 import { backCodePoints, canonicalText, canonicalUtf16Offset, codePointLength, editorOffset, forwardCodePoints, isSurrogatePairAt, sidecarOffset, TextIndex, type EditorOffset, type SidecarOffset } from '../../../src/core/annotations/offsets';
-import { hashArticleText } from '../../../src/core/annotations/hash';
+import { hashArticleText } from '../../../src/core/annotations/textHash';
 import { seededRandom } from '../../../src/core/util/seededRandom';
 
 function randomString(rng: () => number, len: number, alphabet: string): string {

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { makeSelector, prepareText } from '../../../src/core/annotations/anchoring';
-import { hashArticleText } from '../../../src/core/annotations/hash';
+import { hashArticleText } from '../../../src/core/annotations/textHash';
 import type { Annotation } from '../../../src/core/annotations/model';
 import { SidecarEditError, parseSidecar } from '../../../src/core/annotations/sidecarCodec';
 import { openSidecarSession, validateSidecar, type SidecarSession } from '../../../src/core/annotations/sidecarSession';

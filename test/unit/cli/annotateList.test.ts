@@ -8,7 +8,7 @@ import { execFileSync } from 'child_process';
 import { main } from '../../../src/cli/main';
 import { previousArticleText } from '../../../src/cli/commands/annotateCommand';
 import { prepareText } from '../../../src/core/annotations/anchoring';
-import { hashArticleText } from '../../../src/core/annotations/hash';
+import { hashArticleText } from '../../../src/core/annotations/textHash';
 
 async function run(cwd: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
 	let out = '';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { ConllEvaluator, formatEvalReport } from '../../../src/core/ner/conlleval';
-import { parseConll } from '../../../src/core/ner/conll';
+import { parseConll } from '../../../src/core/ner/conllReader';
 import { bilouToIob2, tagsToBilou, tagsToChunks } from '../../../src/core/ner/labels';
 
 describe('conlleval scoring', () => {

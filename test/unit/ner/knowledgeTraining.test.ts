@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseConll } from '../../../src/core/ner/conll';
+import { parseConll } from '../../../src/core/ner/conllReader';
 import { enforceConsistency, type ScoredChunk } from '../../../src/core/ner/docConsistency';
 import { FeatureExtractor } from '../../../src/core/ner/features';
 import { KnowledgeBuilder, knowledgeFeatureHashes, parseNameList } from '../../../src/core/ner/knowledge';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseConll } from '../../../src/core/ner/conll';
+import { parseConll } from '../../../src/core/ner/conllReader';
 import { ConllEvaluator } from '../../../src/core/ner/conlleval';
 import { normalizeWord } from '../../../src/core/ner/features';
 import { bilouToIob2 } from '../../../src/core/ner/labels';
