@@ -147,6 +147,24 @@ describe('Articles tree', () => {
 		await waitFor(() => tree.revealedArticle() === '002_1b2c3d4e5f607182.txt', 'the selection to follow the editor');
 	});
 
+	it('reveals a new article in a month the tree has not shown yet', async () => {
+		// Revealing the 2024 article expands 2024 (months 03 and 06); the new one is in 2024-11, opened
+		// before its file event arrives. VS Code answered such a reveal from its cached months of 2024
+		// ("Cannot resolve tree item for element 1/month:2024-11") when the tree had not been refreshed first.
+		await openFixture('2024/001_0a1b2c3d4e5f6071.txt');
+		await waitFor(() => tree.revealedArticle() === '2024/001_0a1b2c3d4e5f6071.txt', 'the 2024 article to be selected');
+		const path = '2024/034_0000000000000034.txt';
+		await vscode.workspace.fs.writeFile(fixtureUri(path), encode(' date 2024-11 Een artikel in een nieuwe maand.'));
+		try {
+			await openFixture(path);
+			await waitFor(() => tree.revealedArticle() === path, 'the new article to be selected');
+		} finally {
+			await closeAllEditors();
+			await vscode.workspace.fs.delete(fixtureUri(path));
+			await waitFor(async () => !(await articleRow(tree, path)), 'the deleted article to leave the tree');
+		}
+	});
+
 	it('narrows the tree with a filter and says so in the message', async () => {
 		tree.setFilter('zelensky');
 		assert.match(tree.message() ?? '', /^Filter: zelensky — \d+ articles? \(clear with ✕\)$/);

@@ -86,6 +86,18 @@ export class ArticlesTreeProvider extends Disposable implements vscode.TreeDataP
 		return this.corpus.index.isVisible(entry.id) ? this.nodes.article(entry.id) : undefined;
 	}
 
+	/**
+	 * Sends the refreshes still waiting for their timer now. `TreeView.reveal` waits for the
+	 * refreshes fired before it, not for these: revealing an article in a month the view has not
+	 * been told about would otherwise fail in VS Code ("Cannot resolve tree item for element").
+	 */
+	flushPendingRefresh(): void {
+		if (this.timer !== undefined) {
+			clearTimeout(this.timer);
+			this.flush();
+		}
+	}
+
 	/** Redraws everything (filter or sort order changed). */
 	refreshAll(): void {
 		clearTimeout(this.timer);
@@ -120,8 +132,9 @@ export class ArticlesTreeProvider extends Disposable implements vscode.TreeDataP
 		for (const key of change.keys) {
 			this.pending.keys.add(key);
 		}
-		// Live edits go out on the next tick; during the initial index the top level is throttled.
-		this.timer ??= setTimeout(() => this.flush(), indexing ? INDEXING_REFRESH_MS : 0);
+		// Live edits, and the first rows of an empty view (a restored snapshot, the first batch),
+		// go out on the next tick; after that, while indexing, the top level is throttled.
+		this.timer ??= setTimeout(() => this.flush(), indexing && this.rootIds !== '' ? INDEXING_REFRESH_MS : 0);
 	}
 
 	private flush(): void {

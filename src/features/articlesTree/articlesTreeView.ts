@@ -173,6 +173,7 @@ export class ArticlesTreeView extends Disposable {
 			return;
 		}
 		this.lastRevealed = node.id;
+		this.provider.flushPendingRefresh();
 		this.view.reveal(node, { select: true, focus: false, expand: false }).then(undefined, (error: unknown) => {
 			this.lastRevealed = undefined;
 			this.logger.warn(`Could not reveal ${entry.path} in the Articles view: ${error instanceof Error ? error.message : String(error)}`);
