@@ -139,9 +139,9 @@ export async function makeScreenshots({ onSession } = {}) {
 		await widenSidebar(page, 470);
 		await page.mouse.move(900, 400); // off the sash (it highlights while hovered)
 		await until('the year rows', async () => (await rowLabels(rows)).includes('Undated'), { timeoutMs: 60_000 });
-		// Fold the other panes (Entities is empty without an open article; Annotation Changes has
+		// Fold the other panes (Entities is empty without an open article; Annotation Changes and Disagreements have
 		// its own picture) so the Articles pane gets the height.
-		for (const title of ['Entities', 'Annotation Changes']) {
+		for (const title of ['Entities', 'Annotation Changes', 'Disagreements']) {
 			const header = page.locator(`.part.sidebar .pane-header[aria-label^="${title}"]`);
 			if ((await header.count()) > 0 && (await header.getAttribute('aria-expanded')) === 'true') {
 				await header.click();
@@ -231,6 +231,9 @@ export async function makeScreenshots({ onSession } = {}) {
 		).catch(async (e) => {
 			throw new Error(`${e.message}; rows: ${JSON.stringify(await rowLabels(rows))}`);
 		});
+		// Off the pane header: its "HEAD ↔ Working Tree" tooltip would cover the rows.
+		await page.mouse.move(900, 400);
+		await page.locator('.workbench-hover-container').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
 	});
 
 	// 5. The Disagreements view: the two authors of one article compared, both versions drawn.

@@ -15,6 +15,7 @@ import type { AuthorResolver } from '../../platform/author';
 import type { CommandRegistry } from '../../platform/commandRegistry';
 import type { DecorationSetter } from '../../platform/decorationSetter';
 import type { Logger } from '../../platform/logger';
+import type { TreeViewFactory } from '../../platform/treeViews';
 import { CancelledError, UserError } from '../../platform/userError';
 import type { AnalystPair } from './agreementSession';
 import { DisagreementDecorator } from './disagreementDecorator';
@@ -38,9 +39,10 @@ export function registerAgreement(
 	logger: Logger,
 	store: AnnotationEditing,
 	author: AuthorResolver,
+	createView: TreeViewFactory,
 ): { disposable: vscode.Disposable; testing: AgreementTestingApi } {
 	const decorator = new DisagreementDecorator(setter);
-	const view = new DisagreementsView(store, decorator, context.workspaceState, (folder) => author.resolve(folder), logger);
+	const view = new DisagreementsView(store, decorator, context.workspaceState, (folder) => author.resolve(folder), logger, createView);
 
 	const root = async (): Promise<string> => {
 		const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
@@ -67,10 +69,10 @@ export function registerAgreement(
 	};
 
 	commands.register(CommandId.CompareAnalysts, async (a?: string, b?: string, mode?: 'refs' | 'authors') => {
-		if (typeof a === 'string' && typeof b === 'string') {
-			return compare({ mode: mode ?? 'refs', a, b });
-		}
-		return compare(await pickPair(await root()));
+		const pair = typeof a === 'string' && typeof b === 'string' ? { mode: mode ?? 'refs', a, b } : await pickPair(await root());
+		// The result is in the Disagreements view: show it, even when the analyst had folded it.
+		await vscode.commands.executeCommand(`${ViewId.Disagreements}.focus`);
+		return compare(pair);
 	});
 	commands.register(CommandId.RefreshDisagreements, () => view.refresh());
 	commands.register(CommandId.OpenDisagreement, (article: string, key: string) => view.open(article, key));
