@@ -140,6 +140,32 @@ describe('Articles tree', () => {
 		}
 	});
 
+	it('ignores a snapshot it cannot read (an older version, a corrupt file) and builds the index again', async () => {
+		await tree.whenIndexed();
+		await tree.saveIndexSnapshot();
+		const kept = await tree.reopenIndex();
+		assert.ok(kept.storageFile && kept.restored > 0);
+		const file = vscode.Uri.parse(kept.storageFile);
+		const version1 = JSON.stringify({ version: 1, root: vscode.workspace.workspaceFolders![0].uri.toString(), entries: [] });
+		try {
+			const unreadable = [
+				['a version-1 snapshot', encode(version1)],
+				['bytes that are no snapshot', Uint8Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256)],
+				['the start of a snapshot', (await vscode.workspace.fs.readFile(file)).subarray(0, 100)],
+			] as const;
+			for (const [what, bytes] of unreadable) {
+				await vscode.workspace.fs.writeFile(file, bytes);
+				const reopened = await tree.reopenIndex();
+				assert.strictEqual(reopened.restored, 0, `${what}: nothing restored`);
+				assert.strictEqual(reopened.total, kept.total, `${what}: the index built from the files`);
+			}
+		} finally {
+			await tree.saveIndexSnapshot();
+		}
+		const again = await tree.reopenIndex();
+		assert.strictEqual(again.restored, kept.total, 'the rebuilt index was kept again');
+	});
+
 	it('reveals and selects the article of the active editor', async () => {
 		await openFixture('2024/001_0a1b2c3d4e5f6071.txt');
 		await waitFor(() => tree.revealedArticle() === '2024/001_0a1b2c3d4e5f6071.txt', 'the article to be selected');

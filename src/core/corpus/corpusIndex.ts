@@ -2,7 +2,11 @@ import type { ArticleDate } from '../article/articleParser';
 import type { ArticleSummary } from './articleSummary';
 import type { SidecarSummary } from './sidecarSummary';
 
-/** One article of the corpus as the index keeps it: a summary, never the full text. */
+/**
+ * One article of the corpus as the index keeps it: a summary, never the full text.
+ * An entry may compute some fields when read (one restored from a snapshot decodes its lead
+ * then): copy it with {@link withEntryFields}, not with an object spread, which drops them.
+ */
 export interface CorpusEntry extends ArticleSummary, SidecarSummary {
 	/** Unique key: the file's URI in the extension, its path in the command line. */
 	readonly id: string;
@@ -13,6 +17,16 @@ export interface CorpusEntry extends ArticleSummary, SidecarSummary {
 	/** Cache key: the file's modification time and size when it was summarised. */
 	readonly mtime: number;
 	readonly size: number;
+}
+
+/** A plain copy of `entry` with `fields` replaced (every field read, computed ones included). */
+export function withEntryFields(entry: CorpusEntry, fields: Partial<CorpusEntry>): CorpusEntry {
+	return {
+		id: entry.id, root: entry.root, path: entry.path, mtime: entry.mtime, size: entry.size,
+		date: entry.date, title: entry.title, leadExcerpt: entry.leadExcerpt, problem: entry.problem,
+		annotationCount: entry.annotationCount, labels: entry.labels, entities: entry.entities,
+		...fields,
+	};
 }
 
 export type SortOrder = 'oldestFirst' | 'newestFirst';
@@ -220,6 +234,9 @@ export class CorpusIndex {
 	setMany(entries: Iterable<CorpusEntry>): IndexChange {
 		const change = emptyChange();
 		const touched = new Set<Bucket>();
+		// Into an empty index without a filter (a restored snapshot, the first batch) every group
+		// is new: buckets are filled without the per-entry bookkeeping of attach.
+		const filling = this.entries.size === 0 && !this.matches;
 		for (const entry of entries) {
 			const previous = this.entries.get(entry.id);
 			if (previous) {
@@ -227,11 +244,19 @@ export class CorpusIndex {
 				change.keys.add(articleKey(entry.id));
 			}
 			this.entries.set(entry.id, entry);
-			this.attach(entry, change, touched);
+			if (filling) {
+				const bucket = this.bucketOf(entry.date, true)!;
+				bucket.ids.add(entry.id);
+				touched.add(bucket);
+			} else {
+				this.attach(entry, change, touched);
+			}
 		}
 		for (const bucket of touched) {
+			bucket.invalidate();
 			this.touch(bucket.date, change);
 		}
+		change.structural ||= filling && this.entries.size > 0;
 		return change;
 	}
 

@@ -1,6 +1,6 @@
 import { HEAD_BYTES, summarizeArticleBytes } from './articleSummary';
 import { joinCorpusPath, type CorpusFileSystem, type FileStat } from './corpusFileSystem';
-import type { CorpusEntry } from './corpusIndex';
+import { withEntryFields, type CorpusEntry } from './corpusIndex';
 import { ARTICLE_EXTENSION, isSkippedFolder, SIDECAR_SUFFIX, sidecarPathFor } from './corpusLayout';
 import { EMPTY_SIDECAR_SUMMARY, scanSidecar, SIDECAR_MAX_BYTES, type SidecarSummary } from './sidecarSummary';
 
@@ -322,7 +322,7 @@ function toEntry(id: string, rootKey: string, relativePath: string, stat: FileSt
 function withSidecar(entry: CorpusEntry, sidecar: SidecarSummary): CorpusEntry {
 	return sameSidecar(entry, sidecar)
 		? entry
-		: { ...entry, annotationCount: sidecar.annotationCount, labels: sidecar.labels, entities: sidecar.entities };
+		: withEntryFields(entry, { annotationCount: sidecar.annotationCount, labels: sidecar.labels, entities: sidecar.entities });
 }
 
 function sameSidecar(a: SidecarSummary, b: SidecarSummary): boolean {

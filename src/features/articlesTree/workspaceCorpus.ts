@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CorpusIndex, emptyChange, mergeChange, type CorpusEntry, type IndexChange } from '../../core/corpus/corpusIndex';
+import { CorpusIndex, emptyChange, mergeChange, withEntryFields, type CorpusEntry, type IndexChange } from '../../core/corpus/corpusIndex';
 import { indexArticleFile, indexCorpus, readSidecarSummary } from '../../core/corpus/corpusIndexer';
 import { articlePathFor, CORPUS_FILES_GLOB, isArticlePath, isSidecarPath, sidecarPathFor } from '../../core/corpus/corpusLayout';
 import { decodeIndexSnapshot, encodeIndexSnapshot } from '../../core/corpus/indexSnapshot';
@@ -17,8 +17,8 @@ const SNAPSHOT_DELAY_MS = 5000;
  * workspace storage). Reads and writes may fail; the index then works as without a store.
  */
 export interface IndexSnapshotStore {
-	load(folderKey: string): Promise<string | undefined>;
-	save(folderKey: string, text: string): Promise<void>;
+	load(folderKey: string): Promise<Uint8Array | undefined>;
+	save(folderKey: string, snapshot: Uint8Array): Promise<void>;
 }
 
 export interface CorpusChange {
@@ -184,13 +184,13 @@ export class WorkspaceCorpus extends Disposable {
 
 	/** Shows the folder's entries from its snapshot, if there is a usable one; true when it did. */
 	private async restoreSnapshot(state: FolderState): Promise<boolean> {
-		let text: string | undefined;
+		let bytes: Uint8Array | undefined;
 		try {
-			text = await this.snapshots?.load(state.key);
+			bytes = await this.snapshots?.load(state.key);
 		} catch {
-			text = undefined;
+			bytes = undefined;
 		}
-		const entries = text === undefined ? undefined : decodeIndexSnapshot(text, state.key, (path) => state.fs.uri(path).toString());
+		const entries = bytes === undefined ? undefined : decodeIndexSnapshot(bytes, state.key, (path) => state.fs.uriString(path));
 		this.restoredCounts.set(state.key, entries?.length ?? 0);
 		if (!entries || entries.length === 0 || this.isDisposed) {
 			return false;
@@ -275,7 +275,7 @@ export class WorkspaceCorpus extends Disposable {
 			};
 			const entries = await indexCorpus(state.fs, '', {
 				rootKey: state.key,
-				idFor: (path) => state.fs.uri(path).toString(),
+				idFor: (path) => state.fs.uriString(path),
 				files,
 				previous: checkAgainstIndex ? (id) => this.index.get(id) : undefined,
 				onBatch: apply,
@@ -336,14 +336,14 @@ export class WorkspaceCorpus extends Disposable {
 	}
 
 	private async applyEvent(state: FolderState, path: string, uri: vscode.Uri, deleted: boolean): Promise<IndexChange> {
-		const options = { rootKey: state.key, idFor: (p: string) => state.fs.uri(p).toString() };
+		const options = { rootKey: state.key, idFor: (p: string) => state.fs.uriString(p) };
 		if (isSidecarPath(path)) {
-			const entry = this.index.get(state.fs.uri(articlePathFor(path)!).toString());
+			const entry = this.index.get(state.fs.uriString(articlePathFor(path)!));
 			if (!entry) {
 				return emptyChange();
 			}
 			const summary = await readSidecarSummary(state.fs, sidecarPathFor(entry.path));
-			return this.index.set({ ...entry, ...summary });
+			return this.index.set(withEntryFields(entry, summary));
 		}
 		if (isArticlePath(path)) {
 			const id = uri.toString();
@@ -365,10 +365,10 @@ export class WorkspaceCorpus extends Disposable {
 		if (stat?.type !== 'directory') {
 			return emptyChange();
 		}
-		const entries = await indexCorpus(state.fs, path, { rootKey: state.key, idFor: (p) => state.fs.uri(`${path}/${p}`).toString() });
+		const entries = await indexCorpus(state.fs, path, { rootKey: state.key, idFor: (p) => state.fs.uriString(`${path}/${p}`) });
 		const change = emptyChange();
 		for (const entry of entries) {
-			mergeChange(change, this.index.set({ ...entry, path: `${path}/${entry.path}` }));
+			mergeChange(change, this.index.set(withEntryFields(entry, { path: `${path}/${entry.path}` })));
 		}
 		return change;
 	}

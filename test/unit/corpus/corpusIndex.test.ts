@@ -172,4 +172,16 @@ describe('parseFilter', () => {
 		);
 		assert.strictEqual(many.setMany([]).keys.size, 0);
 	});
+
+	it('setMany into an empty index keeps the later of two entries with one id, and reports each group', () => {
+		const index = new CorpusIndex();
+		const change = index.setMany([entry('a.txt', '2024-03'), entry('b.txt', '2024-03'), entry('a.txt', '2023-07'), entry('c.txt', null)]);
+		assert.strictEqual(change.structural, true);
+		assert.deepStrictEqual([...change.keys].sort(), ['article:a.txt', 'month:2023-07', 'month:2024-03', 'undated', 'year:2023', 'year:2024']);
+		assert.strictEqual(index.size, 3);
+		assert.deepStrictEqual(index.yearGroups('oldestFirst').map((g) => [g.year, g.count]), [[2023, 1], [2024, 1]]);
+		assert.deepStrictEqual(index.articles(2024, 3).map((e) => e.path), ['b.txt']);
+		assert.deepStrictEqual(index.articles(2023, 7).map((e) => e.path), ['a.txt']);
+		assert.strictEqual(index.setMany([]).structural, false);
+	});
 });
