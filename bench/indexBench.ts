@@ -14,11 +14,12 @@
  * - sync floor: the same files with synchronous open, fstat, read (1 KB), close — what the indexer
  *   does on a local disk, so the fairer floor for it (no summaries, no index).
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { looksLikeArticle } from '../src/core/article/articleParser';
-import { CorpusIndex } from '../src/core/corpus/corpusIndex';
+import { CorpusIndex, parseFilter, withEntryFields } from '../src/core/corpus/corpusIndex';
 import { indexArticleFile, indexCorpus } from '../src/core/corpus/corpusIndexer';
 import { decodeIndexSnapshot, encodeIndexSnapshot } from '../src/core/corpus/indexSnapshot';
 import { NodeCorpusFileSystem } from '../src/node/nodeCorpusFileSystem';
@@ -37,10 +38,29 @@ export interface IndexBenchResult {
 	readonly floorMs: number;
 	readonly syncFloorMs: number;
 	readonly ratio: number;
-	/** The next session: the snapshot's size, read + decode + into a CorpusIndex with its years, and the floor (read + JSON.parse alone). */
+	/** The next session: the snapshot's size, read + decode + into a CorpusIndex with its years. */
 	readonly snapshotMB: number;
 	readonly restoreMs: number;
+	/** CPU of the process (every thread, GC included) during the restore: steadier than wall time on a loaded machine. */
+	readonly restoreCpuMs: number;
+	/** Floors: reading the snapshot's bytes alone; reading and `JSON.parse` of the same index as one JSON text (`jsonMB`). */
+	readonly restoreReadMs: number;
 	readonly restoreFloorMs: number;
+	readonly restoreFloorCpuMs: number;
+	readonly jsonMB: number;
+	/**
+	 * Heap + array buffers the restored index holds after a GC, and right after the restore
+	 * (garbage included: the peak); what the parsed JSON alone holds.
+	 */
+	readonly restoredMB: number;
+	readonly restorePeakMB: number;
+	readonly jsonHeldMB: number;
+	/** Titles of the first month's articles from the restored index (decoded from the leads on demand). */
+	readonly monthArticles: number;
+	readonly monthLabelsMs: number;
+	/** A text filter over every lead: restored (decoded on demand) and freshly indexed (strings). */
+	readonly restoredFilterMs: number;
+	readonly freshFilterMs: number;
 	/** The background check after the restore: walk + stat every file, only the one edited above re-read. */
 	readonly recheckMs: number;
 }
@@ -130,6 +150,12 @@ export function generateCorpus(size: number): { dir: string; files: number; prob
 	return { dir, files, probe };
 }
 
+/** Bytes on the JS heap plus array buffers (the restored leads live in one). */
+function heapAndBuffers(): number {
+	const m = process.memoryUsage();
+	return m.heapUsed + m.arrayBuffers;
+}
+
 function gc(): void {
 	(globalThis as { gc?: () => void }).gc?.();
 }
@@ -201,6 +227,71 @@ function syncFloor(dir: string): number {
 	return performance.now() - start;
 }
 
+type ProbeMode = 'restore' | 'read' | 'json';
+
+interface ProbeResult {
+	readonly ms: number;
+	readonly cpuMs: number;
+	readonly peakMB: number;
+	readonly heldMB: number;
+}
+
+/** Median of three runs (memory figures from the median-time run) of {@link probe} in a child process. */
+function probeMedian(mode: ProbeMode, file: string, rootKey: string, expected: number): ProbeResult {
+	const runs: ProbeResult[] = [];
+	for (let i = 0; i < 3; i++) {
+		const child = spawnSync(process.execPath, ['--expose-gc', __filename, '--probe', mode, file, rootKey, String(expected)], { encoding: 'utf8' });
+		if (child.status !== 0) {
+			throw new Error(`the ${mode} probe failed: ${child.stderr}`);
+		}
+		runs.push(JSON.parse(child.stdout) as ProbeResult);
+	}
+	runs.sort((a, b) => a.ms - b.ms);
+	return runs[1];
+}
+
+/** Heap plus array buffers, after the GC has had the chance to free buffers (their memory is released after the collection). */
+async function settledMemory(): Promise<number> {
+	for (let i = 0; i < 2; i++) {
+		gc();
+		await new Promise((resolve) => setImmediate(resolve));
+	}
+	return heapAndBuffers();
+}
+
+/**
+ * One restore in this (fresh) process: `restore` reads and decodes the snapshot into a CorpusIndex
+ * with its years (what reopening does before the tree shows); `read` only reads the file (the
+ * least any restore does); `json` reads and `JSON.parse`s the JSON text of the same index.
+ */
+async function probe(mode: ProbeMode, file: string, rootKey: string, expected: number): Promise<ProbeResult> {
+	const before = await settledMemory();
+	const cpu = process.cpuUsage();
+	const start = performance.now();
+	let held: unknown;
+	if (mode === 'restore') {
+		const index = new CorpusIndex();
+		index.setMany(decodeIndexSnapshot(fs.readFileSync(file), rootKey, (p) => `${rootKey}/${p}`) ?? []);
+		index.yearGroups('oldestFirst');
+		if (index.size !== expected) {
+			throw new Error(`restored ${index.size} of ${expected}`);
+		}
+		held = index;
+	} else if (mode === 'read') {
+		held = fs.readFileSync(file);
+	} else {
+		held = JSON.parse(fs.readFileSync(file, 'utf8'));
+	}
+	const ms = performance.now() - start;
+	const used = process.cpuUsage(cpu);
+	const peakMB = (heapAndBuffers() - before) / 1e6;
+	const heldMB = ((await settledMemory()) - before) / 1e6;
+	if (!held) {
+		throw new Error('nothing held');
+	}
+	return { ms, cpuMs: (used.user + used.system) / 1000, peakMB, heldMB };
+}
+
 export async function runIndexBench(sizes = [1000, 10000, 100000]): Promise<IndexBenchResult[]> {
 	const results: IndexBenchResult[] = [];
 	for (const size of sizes) {
@@ -260,24 +351,48 @@ export async function runIndexBench(sizes = [1000, 10000, 100000]): Promise<Inde
 		}
 
 		// The next session: restore from the snapshot, then the check that reads only changed files.
-		const snapshotFile = path.join(dir, '..', `snapshot-${size}.json`);
-		fs.writeFileSync(snapshotFile, encodeIndexSnapshot('', index.values()));
+		// Ids as the extension makes them (the folder's URI + the path): they are much of an entry's memory.
+		const rootKey = `file:///bench/corpus-${size}`;
+		const idFor = (p: string): string => `${rootKey}/${p}`;
+		const snapshotFile = path.join(dir, '..', `snapshot-${size}.bin`);
+		fs.writeFileSync(snapshotFile, encodeIndexSnapshot(rootKey, [...index.values()].map((e) => withEntryFields(e, { id: idFor(e.path), root: rootKey }))));
 		const snapshotMB = fs.statSync(snapshotFile).size / 1e6;
-		gc();
-		const restoreStart = performance.now();
+		// The floor's file: the same index as one JSON text (version 1 of the snapshot was this).
+		const jsonFile = path.join(dir, '..', `snapshot-${size}.json`);
+		fs.writeFileSync(jsonFile, JSON.stringify([...index.values()].map((e) => [e.path, e.size, e.mtime, e.date?.year ?? 0, e.date?.month ?? 0, 0, e.leadExcerpt, e.problem, e.annotationCount, e.labels, e.entities])));
+		const jsonMB = fs.statSync(jsonFile).size / 1e6;
+		// Each in a process of its own, as a new session starts: no other index on the heap, memory not blurred by this one's garbage.
+		const restore = probeMedian('restore', snapshotFile, rootKey, index.size);
+		const read = probeMedian('read', snapshotFile, rootKey, index.size);
+		const json = probeMedian('json', jsonFile, rootKey, index.size);
+		fs.rmSync(jsonFile);
+
 		const restored = new CorpusIndex();
-		restored.setMany(decodeIndexSnapshot(fs.readFileSync(snapshotFile, 'utf8'), '', (p) => p) ?? []);
-		restored.yearGroups('oldestFirst');
-		const restoreMs = performance.now() - restoreStart;
+		restored.setMany(decodeIndexSnapshot(fs.readFileSync(snapshotFile), rootKey, idFor) ?? []);
 		if (restored.size !== index.size) {
 			throw new Error(`the snapshot restored ${restored.size} of ${index.size} entries`);
 		}
-		gc();
-		const restoreFloorStart = performance.now();
-		JSON.parse(fs.readFileSync(snapshotFile, 'utf8'));
-		const restoreFloorMs = performance.now() - restoreFloorStart;
+		// Labels of the biggest month (titles come from the leads on demand), and a text filter that reads every lead.
+		const labelsStart = performance.now();
+		const biggestMonth = restored.yearGroups('oldestFirst').flatMap((y) => restored.monthGroups(y.year, 'oldestFirst')).reduce((a, b) => (b.count > a.count ? b : a));
+		let labelChars = 0;
+		for (const e of restored.articles(biggestMonth.year, biggestMonth.month)) {
+			labelChars += e.title.length;
+		}
+		const monthLabelsMs = performance.now() - labelsStart;
+		const filterStart = performance.now();
+		const filterMatches = restored.setFilter(parseFilter('oekraïne'));
+		const restoredFilterMs = performance.now() - filterStart;
+		restored.setFilter(undefined);
+		const freshFilterStart = performance.now();
+		const freshMatches = index.setFilter(parseFilter('oekraïne'));
+		const freshFilterMs = performance.now() - freshFilterStart;
+		index.setFilter(undefined);
+		if (filterMatches !== freshMatches || labelChars === 0) {
+			throw new Error(`the restored index filters to ${filterMatches} articles, the fresh one to ${freshMatches}`);
+		}
 		const recheckStart = performance.now();
-		await indexCorpus(nodeFs, dir, { previous: (id) => restored.get(id) });
+		await indexCorpus(nodeFs, dir, { rootKey, idFor, previous: (id) => restored.get(id) });
 		const recheckMs = performance.now() - recheckStart;
 		fs.rmSync(snapshotFile);
 
@@ -297,8 +412,19 @@ export async function runIndexBench(sizes = [1000, 10000, 100000]): Promise<Inde
 			syncFloorMs: syncFloor(dir),
 			ratio: fullMs / floorMs,
 			snapshotMB,
-			restoreMs,
-			restoreFloorMs,
+			restoreMs: restore.ms,
+			restoreCpuMs: restore.cpuMs,
+			restoreReadMs: read.ms,
+			restoreFloorMs: json.ms,
+			restoreFloorCpuMs: json.cpuMs,
+			jsonMB,
+			restoredMB: restore.heldMB,
+			restorePeakMB: restore.peakMB,
+			jsonHeldMB: json.heldMB,
+			monthArticles: biggestMonth.count,
+			monthLabelsMs,
+			restoredFilterMs,
+			freshFilterMs,
 			recheckMs,
 		});
 		entries.length = 0;
@@ -307,7 +433,7 @@ export async function runIndexBench(sizes = [1000, 10000, 100000]): Promise<Inde
 }
 
 function table(results: readonly IndexBenchResult[]): string {
-	const header = ['articles', 'files', 'indexed', 'first batch', 'all years seen', 'years final', 'full index', 'peak heap', 'retained', '1-file change', 'floor (256 B)', 'sync floor', 'ratio', 'snapshot', 'restore', 'restore floor', 'recheck'];
+	const header = ['articles', 'files', 'indexed', 'first batch', 'all years seen', 'years final', 'full index', 'peak heap', 'retained', '1-file change', 'floor (256 B)', 'sync floor', 'ratio', 'snapshot', 'restore', 'read floor', 'JSON floor', 'restored heap', 'per article', 'JSON held', 'biggest month labels', 'filter restored/fresh', 'recheck'];
 	const rows = results.map((r) => [
 		String(r.size),
 		String(r.files),
@@ -323,8 +449,14 @@ function table(results: readonly IndexBenchResult[]): string {
 		`${r.syncFloorMs.toFixed(0)} ms`,
 		`${r.ratio.toFixed(2)}×`,
 		`${r.snapshotMB.toFixed(1)} MB`,
-		`${r.restoreMs.toFixed(0)} ms`,
-		`${r.restoreFloorMs.toFixed(0)} ms`,
+		`${r.restoreMs.toFixed(0)} ms (CPU ${r.restoreCpuMs.toFixed(0)})`,
+		`${r.restoreReadMs.toFixed(0)} ms`,
+		`${r.restoreFloorMs.toFixed(0)} ms (CPU ${r.restoreFloorCpuMs.toFixed(0)}, ${r.jsonMB.toFixed(1)} MB)`,
+		`${r.restoredMB.toFixed(1)} MB (peak ${r.restorePeakMB.toFixed(1)})`,
+		`${((r.restoredMB * 1e6) / r.articles).toFixed(0)} B`,
+		`${r.jsonHeldMB.toFixed(1)} MB`,
+		`${r.monthLabelsMs.toFixed(1)} ms (${r.monthArticles})`,
+		`${r.restoredFilterMs.toFixed(0)}/${r.freshFilterMs.toFixed(0)} ms`,
 		`${r.recheckMs.toFixed(0)} ms`,
 	]);
 	const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -332,7 +464,16 @@ function table(results: readonly IndexBenchResult[]): string {
 	return [line(header), ...rows.map(line)].join('\n');
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv[2] === '--probe') {
+	const [mode, file, rootKey, expected] = process.argv.slice(3);
+	probe(mode as ProbeMode, file, rootKey, Number(expected)).then(
+		(result) => console.log(JSON.stringify(result)),
+		(error: unknown) => {
+			console.error(error);
+			process.exitCode = 1;
+		},
+	);
+} else if (require.main === module) {
 	const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 	if (!(globalThis as { gc?: unknown }).gc) {
 		console.warn('(run with node --expose-gc for exact heap figures)');
