@@ -381,9 +381,6 @@ function importBrat(files: readonly ExchangeFile[]): ImportResult {
 
 /** brat standoff: `.txt` + `.ann` per article and one `annotation.conf`. */
 export const bratFormat: ExchangeFormat = exchangeFormatOf({
-	id: 'brat',
+	id: 'brat', inputExtensions: ['.ann', '.txt', '.conf'], exporter: bratExporter, importFiles: importBrat,
 	description: 'brat standoff: <stem>.txt and <stem>.ann per article (T, R and AnnotatorNotes lines), one annotation.conf',
-	inputExtensions: ['.ann', '.txt', '.conf'],
-	exporter: bratExporter,
-	importFiles: importBrat,
 });

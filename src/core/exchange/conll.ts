@@ -282,9 +282,6 @@ export function alignToArticle(doc: ImportedDocument, articleText: string): { ok
 
 /** CoNLL IOB2 with our tokenizer. */
 export const conllFormat: ExchangeFormat = exchangeFormatOf({
-	id: 'conll',
+	id: 'conll', inputExtensions: ['.conll'], exporter: conllExporter, importFiles: importConll,
 	description: 'CoNLL IOB2: <stem>.conll per article, token<tab>tag lines, -DOCSTART- at the top (only --labels, the longest of overlapping spans)',
-	inputExtensions: ['.conll'],
-	exporter: conllExporter,
-	importFiles: importConll,
 });

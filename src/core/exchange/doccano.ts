@@ -216,9 +216,6 @@ function readRelations(
 }
 
 export const doccanoFormat: ExchangeFormat = exchangeFormatOf({
-	id: 'doccano',
+	id: 'doccano', inputExtensions: ['.jsonl'], exporter: doccanoExporter, importFiles: importDoccano,
 	description: 'doccano JSONL (sequence labelling with relations): one line per article in doccano.jsonl',
-	inputExtensions: ['.jsonl'],
-	exporter: doccanoExporter,
-	importFiles: importDoccano,
 });

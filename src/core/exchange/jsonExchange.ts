@@ -89,6 +89,26 @@ export function parseJson(text: string, firstLine = 1): JsonParse {
 		return fail('a string is not closed', open);
 	};
 	const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+	/** The members of an object or array after its opening bracket, through `close`. */
+	const members = (close: string, member: () => void): void => {
+		ws();
+		if (text[i] === close) {
+			i++;
+			return;
+		}
+		for (;;) {
+			member();
+			ws();
+			if (text[i] === ',') {
+				i++;
+			} else if (text[i] === close) {
+				i++;
+				return;
+			} else {
+				unexpected();
+			}
+		}
+	};
 	const value = (depth: number): unknown => {
 		ws();
 		if (depth > MAX_DEPTH) {
@@ -98,12 +118,7 @@ export function parseJson(text: string, firstLine = 1): JsonParse {
 		if (c === '{') {
 			const obj: Record<string, unknown> = {};
 			starts.set(obj, i++);
-			ws();
-			if (text[i] === '}') {
-				i++;
-				return obj;
-			}
-			for (;;) {
+			members('}', () => {
 				ws();
 				if (text[i] !== '"') {
 					unexpected();
@@ -121,37 +136,14 @@ export function parseJson(text: string, firstLine = 1): JsonParse {
 				} else {
 					obj[key] = v;
 				}
-				ws();
-				if (text[i] === ',') {
-					i++;
-				} else if (text[i] === '}') {
-					i++;
-					return obj;
-				} else {
-					unexpected();
-				}
-			}
+			});
+			return obj;
 		}
 		if (c === '[') {
 			const arr: unknown[] = [];
 			starts.set(arr, i++);
-			ws();
-			if (text[i] === ']') {
-				i++;
-				return arr;
-			}
-			for (;;) {
-				arr.push(value(depth + 1));
-				ws();
-				if (text[i] === ',') {
-					i++;
-				} else if (text[i] === ']') {
-					i++;
-					return arr;
-				} else {
-					unexpected();
-				}
-			}
+			members(']', () => arr.push(value(depth + 1)));
+			return arr;
 		}
 		if (c === '"') {
 			return string();
@@ -425,15 +417,20 @@ export function buildDocument(
 		}
 		return out;
 	};
-	const ids = new Set<string>();
-	for (const s of spans) {
-		if (s.id !== undefined) {
-			if (ids.has(s.id)) {
-				report(s.place, `annotation id "${s.id}" is used twice in ${path}`);
+	/** The ids the input gives, each reported when given twice. */
+	const givenIds = (items: readonly { id?: string; place: Place }[], what: string): Set<string> => {
+		const given = new Set<string>();
+		for (const item of items) {
+			if (item.id !== undefined) {
+				if (given.has(item.id)) {
+					report(item.place, `${what} id "${item.id}" is used twice in ${path}`);
+				}
+				given.add(item.id);
 			}
-			ids.add(s.id);
 		}
-	}
+		return given;
+	};
+	const ids = givenIds(spans, 'annotation');
 	const rng = seededRandom(seedOf(path));
 	const newId = makeIdGenerator(rng, (id) => ids.has(id));
 	const annotations: Annotation[] = spans.map((s) => {
@@ -450,15 +447,7 @@ export function buildDocument(
 		schema.label(s.label);
 		return { id, label: s.label, ...sel, ...checkExtras(s.extras, ANNOTATION_FIELDS, ANNOTATION_EXTRA_KEYS, s.place) };
 	});
-	const relationIds = new Set<string>();
-	for (const r of relations) {
-		if (r.id !== undefined) {
-			if (relationIds.has(r.id)) {
-				report(r.place, `relation id "${r.id}" is used twice in ${path}`);
-			}
-			relationIds.add(r.id);
-		}
-	}
+	const relationIds = givenIds(relations, 'relation');
 	const newRelationId = makeIdGenerator(rng, (id) => relationIds.has(id));
 	const out: Relation[] = relations.map((r) => {
 		if (typeof r.type !== 'string' || r.type === '') {

@@ -260,9 +260,6 @@ function readLinks(links: readonly Json[], regions: Map<string, number[]>, spans
 }
 
 export const labelStudioFormat: ExchangeFormat = exchangeFormatOf({
-	id: 'label-studio',
+	id: 'label-studio', inputExtensions: ['.json'], exporter: labelStudioExporter, importFiles: importLabelStudio,
 	description: 'Label Studio JSON task list (labels, per-region notes, relations): label-studio.json',
-	inputExtensions: ['.json'],
-	exporter: labelStudioExporter,
-	importFiles: importLabelStudio,
 });

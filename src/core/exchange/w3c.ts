@@ -407,9 +407,6 @@ function documentFor(
 }
 
 export const w3cFormat: ExchangeFormat = exchangeFormatOf({
-	id: 'w3c',
+	id: 'w3c', inputExtensions: ['.jsonld'], exporter: w3cExporter, importFiles: importW3c,
 	description: 'W3C Web Annotation (JSON-LD): one AnnotationPage <stem>.jsonld per article; import needs the article .txt beside it',
-	inputExtensions: ['.jsonld'],
-	exporter: w3cExporter,
-	importFiles: importW3c,
 });

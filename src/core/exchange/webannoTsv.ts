@@ -46,46 +46,45 @@ const VALUE_ESCAPES: [string, string][] = [['\\', '\\\\'], ['[', '\\['], [']', '
 
 const RESERVED = /[\\[\]|_;\t\n*]|->/;
 
-/** A feature value with the reserved characters escaped. */
-export function escapeValue(v: string): string {
-	if (!RESERVED.test(v)) {
+/**
+ * `v` rewritten from left to right: at each index, `step` gives what replaces the text there and
+ * how many UTF-16 units that consumes, or undefined to keep the unit. Unless `needed`, `v` as it is.
+ */
+function rewrite(v: string, needed: boolean, step: (v: string, i: number) => readonly [string, number] | undefined): string {
+	if (!needed) {
 		return v;
 	}
 	let out = '';
-	for (let i = 0; i < v.length; i++) {
-		if (v.startsWith('->', i)) {
-			out += '\\->';
-			i++;
-			continue;
-		}
-		const e = VALUE_ESCAPES.find(([ch]) => ch === v[i]);
-		out += e ? e[1] : v[i];
+	for (let i = 0; i < v.length;) {
+		const replaced = step(v, i);
+		out += replaced ? replaced[0] : v[i];
+		i += replaced ? replaced[1] : 1;
 	}
 	return out;
 }
 
-export function unescapeValue(v: string): string {
-	if (!v.includes('\\')) {
-		return v;
-	}
-	let out = '';
-	for (let i = 0; i < v.length; i++) {
-		if (v[i] === '\\') {
-			if (v.startsWith('->', i + 1)) {
-				out += '->';
-				i += 2;
-				continue;
-			}
-			const e = VALUE_ESCAPES.find(([, esc]) => esc === v.slice(i, i + 2));
-			if (e) {
-				out += e[0];
-				i++;
-				continue;
-			}
+/** A feature value with the reserved characters escaped. */
+export function escapeValue(v: string): string {
+	return rewrite(v, RESERVED.test(v), (s, i) => {
+		if (s.startsWith('->', i)) {
+			return ['\\->', 2];
 		}
-		out += v[i];
-	}
-	return out;
+		const e = VALUE_ESCAPES.find(([ch]) => ch === s[i]);
+		return e ? [e[1], 1] : undefined;
+	});
+}
+
+export function unescapeValue(v: string): string {
+	return rewrite(v, v.includes('\\'), (s, i) => {
+		if (s[i] !== '\\') {
+			return undefined;
+		}
+		if (s.startsWith('->', i + 1)) {
+			return ['->', 3];
+		}
+		const e = VALUE_ESCAPES.find(([, esc]) => esc === s.slice(i, i + 2));
+		return e ? [e[0], 2] : undefined;
+	});
 }
 
 const TEXT_ESCAPES: Record<string, string> = { '\t': 't', '\n': 'n', '\f': 'f', '\r': 'r', '\b': 'b', '\\': '\\' };
@@ -93,48 +92,28 @@ const TEXT_UNESCAPES: Record<string, string> = { t: '\t', n: '\n', f: '\f', r: '
 
 const CONTROL_OR_BACKSLASH = /[\x00-\x1f\\]/;
 
+/** A control character the spec's writer escapes as itself after a backslash (not one of the named escapes). */
+function escapedAsItself(c: number): boolean {
+	return c < 32 && (c < 8 || c > 13);
+}
+
 /** Text of `#Text=` lines and the token column: control characters escaped as the spec's writer does. */
 export function escapeText(t: string): string {
-	if (!CONTROL_OR_BACKSLASH.test(t)) {
-		return t;
-	}
-	let out = '';
-	for (const ch of t) {
-		const c = ch.charCodeAt(0);
-		if (TEXT_ESCAPES[ch] !== undefined) {
-			out += '\\' + TEXT_ESCAPES[ch];
-		} else if (c < 32 && (c < 8 || c > 13)) {
-			out += '\\' + ch;
-		} else {
-			out += ch;
-		}
-	}
-	return out;
+	return rewrite(t, CONTROL_OR_BACKSLASH.test(t), (s, i) => {
+		const named = TEXT_ESCAPES[s[i]];
+		return named !== undefined ? ['\\' + named, 1] : escapedAsItself(s.charCodeAt(i)) ? ['\\' + s[i], 1] : undefined;
+	});
 }
 
 export function unescapeText(t: string): string {
-	if (!t.includes('\\')) {
-		return t;
-	}
-	let out = '';
-	for (let i = 0; i < t.length; i++) {
-		if (t[i] === '\\' && i + 1 < t.length) {
-			const next = t[i + 1];
-			const c = next.charCodeAt(0);
-			if (TEXT_UNESCAPES[next] !== undefined) {
-				out += TEXT_UNESCAPES[next];
-				i++;
-				continue;
-			}
-			if (c < 32 && (c < 8 || c > 13)) {
-				out += next;
-				i++;
-				continue;
-			}
+	return rewrite(t, t.includes('\\'), (s, i) => {
+		if (s[i] !== '\\' || i + 1 >= s.length) {
+			return undefined;
 		}
-		out += t[i];
-	}
-	return out;
+		const next = s[i + 1];
+		const named = TEXT_UNESCAPES[next];
+		return named !== undefined ? [named, 2] : escapedAsItself(next.charCodeAt(0)) ? [next, 2] : undefined;
+	});
 }
 
 /** Splits a column at `sep` characters not escaped by a backslash. */
@@ -676,9 +655,6 @@ function importTsv(files: readonly ExchangeFile[]): ImportResult {
 
 /** WebAnno TSV 3.3, as INCEpTION imports and exports it. */
 export const webannoTsvFormat: ExchangeFormat = exchangeFormatOf({
-	id: 'webanno-tsv',
+	id: 'webanno-tsv', inputExtensions: ['.tsv'], exporter: tsvExporter, importFiles: importTsv,
 	description: 'WebAnno TSV 3.3 (INCEpTION): <stem>.tsv per article, span layer webanno.custom.Annotation and relation layer webanno.custom.Relation',
-	inputExtensions: ['.tsv'],
-	exporter: tsvExporter,
-	importFiles: importTsv,
 });
