@@ -20,14 +20,25 @@
  * place for a region's author, times, entity or curation, nor for a relation's id, note, author or
  * times: those are in `data.corpus_annotator` (`annotations` by region id; `relations` matched
  * back by their ends and type), which Label Studio keeps with the task. Nothing is lost.
+ * Label Studio's times are per annotation (one annotator's whole result), not per region: the
+ * annotation gets `created_at`, the earliest `created` of its regions, and `updated_at`, the
+ * latest `modified` (else `created`), so Label Studio shows when the work was done; the regions'
+ * own times stay in the stash. `completed_by` is not written: it holds a Label Studio user id,
+ * and our authors are names.
  *
  * Import reads every annotation of each task (not predictions). A region with several labels
  * becomes one annotation per label (the second gets `<id>-2`, …); a relation with several labels
  * one relation per label, one without a label the type `related`; `direction: "left"` swaps the
  * ends, `"bi"` is kept as from → to (with a warning). Each task becomes `data.path` when it is a
- * safe relative path, else `<json stem>/<task id>.txt` beside the file.
+ * safe relative path, else `<json stem>/<task id>.txt` beside the file. A task Label Studio
+ * exported (without our stash) gives each region its annotation's `completed_by` as author (the
+ * e-mail when it is a user object, the text when it is one; a bare user id names no one outside
+ * that Label Studio, and is not taken), `created_at` as created and `updated_at`, when later, as
+ * modified.
  */
-import type { Relation } from '../annotations/model';
+import { ANNOTATION_FIELDS } from '../annotations/fieldTable';
+import type { Annotation, Relation } from '../annotations/model';
+import { fieldValueProblem } from '../annotations/sidecarValidator';
 import { exchangeFormatOf } from './articleExport';
 import type { ArticleExporter, ExchangeDocument, ExchangeError, ExchangeFile, ExchangeFormat, ImportedDocument, ImportResult } from './exchangeFormat';
 import {
@@ -71,8 +82,24 @@ function task(doc: ExchangeDocument, index: number, text: RawText, relations: re
 				relations: relations.map((r) => ({ id: r.id, from: r.from, to: r.to, type: r.type, ...extrasOf(r, RELATION_EXTRA_KEYS) })),
 			},
 		},
-		annotations: [{ result }],
+		annotations: [{ result, ...timesOf(doc.annotations) }],
 	};
+}
+
+/** `created_at` and `updated_at` of the one annotation holding all regions (none when no region has times). */
+function timesOf(annotations: readonly Annotation[]): { created_at?: string; updated_at?: string } {
+	let created: string | undefined;
+	let updated: string | undefined;
+	for (const a of annotations) {
+		if (a.created !== undefined && (created === undefined || a.created < created)) {
+			created = a.created;
+		}
+		const last = a.modified ?? a.created;
+		if (last !== undefined && (updated === undefined || last > updated)) {
+			updated = last;
+		}
+	}
+	return { ...(created !== undefined ? { created_at: created } : {}), ...(updated !== undefined ? { updated_at: updated } : {}) };
 }
 
 const labelStudioExporter: ArticleExporter = {
@@ -142,13 +169,15 @@ function readTask(t: unknown, index: number, ctx: TaskContext, errors: ExchangeE
 	if (path === undefined) {
 		return undefined;
 	}
-	const ours = isRecord(data.corpus_annotator) ? data.corpus_annotator : {};
-	const stashedSpans = isRecord(ours.annotations) ? ours.annotations : {};
+	const ours = isRecord(data.corpus_annotator) ? data.corpus_annotator : undefined;
+	const stashedSpans = isRecord(ours?.annotations) ? ours.annotations : {};
 	const text = new RawText(data.text);
-	const results: Json[] = [];
+	const results: { result: Json; provenance: Json | undefined }[] = [];
 	for (const a of Array.isArray(t.annotations) ? t.annotations : []) {
 		if (isRecord(a) && a.was_cancelled !== true && Array.isArray(a.result)) {
-			results.push(...a.result.filter(isRecord));
+			// Our own export stashes each region's fields; Label Studio's own only has the annotation's.
+			const provenance = ours ? undefined : provenanceOf(a);
+			results.push(...a.result.filter(isRecord).map((result) => ({ result, provenance })));
 		}
 	}
 	if (results.length === 0 && Array.isArray(t.predictions) && t.predictions.length > 0) {
@@ -159,13 +188,14 @@ function readTask(t: unknown, index: number, ctx: TaskContext, errors: ExchangeE
 	const regions = new Map<string, number[]>();
 	const notes: Json[] = [];
 	const links: Json[] = [];
-	for (const r of results) {
+	for (const { result: r, provenance } of results) {
 		if (r.type === 'relation') {
 			links.push(r);
 		} else if (r.type === 'textarea') {
 			notes.push(r);
 		} else if (r.type === 'labels') {
-			readRegion(r, text, stashedSpans, spans, regions, ctx);
+			const extrasFor = (id: string | undefined): Json | undefined => provenance ?? (id !== undefined && isRecord(stashedSpans[id]) ? stashedSpans[id] : undefined);
+			readRegion(r, text, extrasFor, spans, regions, ctx);
 		} else {
 			ctx.warn(r, `a "${String(r.type)}" result is not a span label: not imported`);
 		}
@@ -185,14 +215,30 @@ function readTask(t: unknown, index: number, ctx: TaskContext, errors: ExchangeE
 			spans[k] = { ...spans[k], extras: { ...spans[k].extras, note: Array.isArray(note) ? note.join('\n') : note } };
 		}
 	}
-	const relations = readLinks(links, regions, spans, ours.relations, ctx);
+	const relations = readLinks(links, regions, spans, ours?.relations, ctx);
 	if (errors.length > before) {
 		return undefined;
 	}
 	return buildDocument(ctx.file.path, path, text, spans, relations, errors, schema);
 }
 
-function readRegion(r: Json, text: RawText, stashed: Json, spans: SpanInput[], regions: Map<string, number[]>, ctx: TaskContext): void {
+/**
+ * A Label Studio annotation's author and times as region fields: the values a sidecar accepts
+ * (`completed_by`'s e-mail or text; `created_at`; `updated_at` when later), the others left out.
+ */
+function provenanceOf(a: Json): Json {
+	const by = a.completed_by;
+	const author = isRecord(by) ? by.email : by;
+	const fields: Json = {
+		author: typeof author === 'string' && author.trim() !== '' ? author : undefined,
+		created: a.created_at,
+		modified: typeof a.updated_at === 'string' && typeof a.created_at === 'string' && a.updated_at > a.created_at ? a.updated_at : undefined,
+	};
+	return Object.fromEntries(Object.entries(fields).filter(([k, v]) => typeof v === 'string' && fieldValueProblem(k, ANNOTATION_FIELDS[k as 'author'], v) === undefined));
+}
+
+/** `extrasFor`: the fields of the region with this id (from our stash, or its annotation's provenance). */
+function readRegion(r: Json, text: RawText, extrasFor: (id: string | undefined) => Json | undefined, spans: SpanInput[], regions: Map<string, number[]>, ctx: TaskContext): void {
 	const v = r.value;
 	if (!isRecord(v) || !isOffset(v.start) || !isOffset(v.end)) {
 		ctx.report(r, 'a labels result needs "value.start" and "value.end", whole numbers ≥ 0 (code points of data.text)');
@@ -217,7 +263,7 @@ function readRegion(r: Json, text: RawText, stashed: Json, spans: SpanInput[], r
 		ctx.report(r, `region id "${id}" is used twice in this task`);
 		return;
 	}
-	const extras = id !== undefined && isRecord(stashed[id]) ? stashed[id] : undefined;
+	const extras = extrasFor(id);
 	const indexes: number[] = [];
 	labels.forEach((label: string, k) => {
 		indexes.push(spans.length);

@@ -71,6 +71,35 @@ describe('exchange: Label Studio JSON', () => {
 		assert.deepStrictEqual(doc.relations.map((r) => [r.type, r.from, r.to]), RELATIONS.map((r) => [r.type, r.from, r.to]));
 	});
 
+	it('the annotation says when: created_at is the regions\' earliest created, updated_at their latest modified (or created); no completed_by', () => {
+		const [task, plain] = exportedTasks() as (Task & { annotations: Record<string, unknown>[] })[];
+		const times = ANNOTATIONS.flatMap((a) => (a.created !== undefined ? [a.created] : [])).sort();
+		const last = ANNOTATIONS.flatMap((a) => (a.modified ?? a.created) ?? []).sort();
+		assert.ok(times.length > 1);
+		assert.deepStrictEqual([task.annotations[0].created_at, task.annotations[0].updated_at], [times[0], last[last.length - 1]]);
+		assert.ok(!('completed_by' in task.annotations[0]));
+		assert.deepStrictEqual(Object.keys(plain.annotations[0]), ['result'], 'no times, no time fields');
+	});
+
+	it('a task Label Studio exported: its annotation\'s completed_by (e-mail or text), created_at and a later updated_at go to every region of it', () => {
+		const region = (id: string, start: number, end: number, text: string): string =>
+			`{"id": "${id}", "type": "labels", "from_name": "label", "to_name": "text", "value": {"start": ${start}, "end": ${end}, "text": "${text}", "labels": ["PER"]}}`;
+		const tasks = `[{"id": 7, "data": {"text": "Rutte en Poetin"}, "annotations": [
+  {"id": 11, "completed_by": {"id": 3, "email": "anna@example.org", "first_name": "Anna"}, "created_at": "2024-06-01T10:00:00.513742Z", "updated_at": "2024-06-02T08:30:00.000001Z",
+   "result": [${region('r1', 0, 5, 'Rutte')}]},
+  {"id": 12, "completed_by": 4, "created_at": "2024-06-03T09:00:00Z", "updated_at": "2024-06-03T09:00:00Z", "result": [${region('r2', 9, 15, 'Poetin')}]},
+  {"id": 13, "completed_by": "bram", "created_at": "gisteren", "result": [${region('r3', 0, 5, 'Rutte')}]}
+]}]`;
+		const [doc] = documentsOf(labelStudioFormat.importFiles([{ path: 'ls.json', text: tasks }])).documents;
+		assert.deepStrictEqual(byId(doc.annotations).map((a) => [a.id, a.author, a.created, a.modified]), [
+			['r1', 'anna@example.org', '2024-06-01T10:00:00.513742Z', '2024-06-02T08:30:00.000001Z'],
+			// A bare user id names no one outside that Label Studio; updated_at equal to created_at is no change.
+			['r2', undefined, '2024-06-03T09:00:00Z', undefined],
+			// A time a sidecar would refuse is left out, not an error.
+			['r3', 'bram', undefined, undefined],
+		]);
+	});
+
 	it('imports the hand-written fixture', () => {
 		const result = documentsOf(labelStudioFormat.importFiles(fixtureFiles('label-studio')));
 		const [d1, d2] = result.documents;
