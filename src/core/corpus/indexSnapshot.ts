@@ -69,9 +69,17 @@ class SnapshotTable {
 	}
 
 	lead(slot: number): string {
-		const bytes = this.leadBytes(slot);
-		return bytes.length === 0 ? '' : this.decoder.decode(bytes);
+		// The last lead decoded is kept: a label or the filter reads the lead and then the title derived from it.
+		if (slot !== this.lastSlot) {
+			const bytes = this.leadBytes(slot);
+			this.lastLead = bytes.length === 0 ? '' : this.decoder.decode(bytes);
+			this.lastSlot = slot;
+		}
+		return this.lastLead;
 	}
+
+	private lastSlot = -1;
+	private lastLead = '';
 }
 
 /**
