@@ -6,7 +6,8 @@
  *
  * Part of `npm run bench`; alone (prints, writes nothing): `npm run bench:exchange`.
  * EXCHANGE_BENCH_ARTICLES (default 10000), EXCHANGE_BENCH_FORMATS (default: all six, comma-separated),
- * EXCHANGE_BENCH_DIR (where the corpus goes; reused when present, default $TMPDIR/corpus-exchange-bench).
+ * EXCHANGE_BENCH_DIR (where the corpus goes; reused when present, default $TMPDIR/corpus-exchange-bench),
+ * EXCHANGE_BENCH_JOBS (export's --jobs, comma-separated for several rows each; default: none given, i.e. the cores).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -27,6 +28,7 @@ const ARTICLES = Number(process.env.EXCHANGE_BENCH_ARTICLES ?? 10_000);
 const PER_ARTICLE = 100;
 const FORMATS = (process.env.EXCHANGE_BENCH_FORMATS ?? 'w3c,brat,webanno-tsv,doccano,label-studio,conll').split(',').filter((f) => f !== '');
 const BUDGET_MS = 20_000;
+const JOBS = (process.env.EXCHANGE_BENCH_JOBS ?? '').split(',').filter((j) => j !== '');
 
 const VOCABULARY = 'Kiev Washington Poetin Zelensky NAVO Brussel kabinet minister wapens levering onderhandelingen sancties ' +
 	'verklaarde president bondgenoten steun oorlog vrede gesprek Witte Huis Patriot raketten luchtverdediging Europa';
@@ -117,11 +119,13 @@ export function runExchangeBench(say: (msg: string) => void): ScaleRow[] {
 			throw new Error(`the bench corpus has ${floor.annotations} annotations, expected ${ARTICLES * PER_ARTICLE}`);
 		}
 		say(`floor: read + parse ${sidecars.length} sidecars ${(floor.ms / 1000).toFixed(1)} s`);
-		for (const format of FORMATS) {
-			say(`export --format ${format}…`);
+		const runs = FORMATS.flatMap((format) => (JOBS.length > 0 ? JOBS : [undefined]).map((jobs) => ({ format, jobs })));
+		for (const { format, jobs } of runs) {
+			const jobsArgs = jobs === undefined ? [] : ['--jobs', jobs];
+			say(`export --format ${format} ${jobsArgs.join(' ')}…`);
 			const target = path.join(out, format);
 			const t0 = performance.now();
-			const r = spawnSync('node', [CLI, 'export', dir, '--format', format, '--out', target], { encoding: 'utf8', maxBuffer: 1 << 26 });
+			const r = spawnSync('node', [CLI, 'export', dir, '--format', format, '--out', target, ...jobsArgs], { encoding: 'utf8', maxBuffer: 1 << 26 });
 			const wall = performance.now() - t0;
 			if (r.status !== 0) {
 				throw new Error(`export --format ${format} exited ${r.status}: ${r.stderr.slice(0, 500)}`);
@@ -129,7 +133,7 @@ export function runExchangeBench(say: (msg: string) => void): ScaleRow[] {
 			fs.rmSync(target, { recursive: true, force: true });
 			rows.push({
 				group: 'Exchange (export)',
-				name: `export --format ${format}: ${ARTICLES.toLocaleString('en')} articles × ${PER_ARTICLE} annotations`,
+				name: `export --format ${format}${jobsArgs.map((a) => ' ' + a).join('')}: ${ARTICLES.toLocaleString('en')} articles × ${PER_ARTICLE} annotations`,
 				value: wall,
 				unit: 'ms',
 				floor: floor.ms,
