@@ -9,11 +9,41 @@ import { CancelledError, UserError } from './userError';
  */
 export class CommandRegistry implements vscode.Disposable {
 	private readonly registrations: vscode.Disposable[] = [];
+	private readonly registered = new Set<string>();
+	/** Handlers of deferred commands, once the code that registers them has loaded. */
+	private readonly deferred = new Map<string, ((...args: never[]) => unknown) | undefined>();
 
 	constructor(private readonly logger: Logger) {}
 
 	register(id: string, handler: (...args: never[]) => unknown): void {
+		if (this.deferred.has(id)) {
+			this.deferred.set(id, handler);
+			return;
+		}
+		this.registered.add(id);
 		this.registrations.push(vscode.commands.registerCommand(id, (...args: unknown[]) => this.run(id, handler, args)));
+	}
+
+	/**
+	 * Registers the commands among `ids` that nothing registered yet, with handlers still to come:
+	 * the first run of any of them calls `load`, which loads the code that `register`s them.
+	 */
+	defer(ids: readonly string[], load: () => void): void {
+		for (const id of ids) {
+			if (this.registered.has(id) || this.deferred.has(id)) {
+				continue;
+			}
+			this.deferred.set(id, undefined);
+			const handler = (...args: never[]): unknown => {
+				load();
+				const loaded = this.deferred.get(id);
+				if (!loaded) {
+					throw new Error(`${id} was not registered by the code loaded for it`);
+				}
+				return loaded(...args);
+			};
+			this.registrations.push(vscode.commands.registerCommand(id, (...args: unknown[]) => this.run(id, handler, args)));
+		}
 	}
 
 	private async run(id: string, handler: (...args: never[]) => unknown, args: unknown[]): Promise<unknown> {
