@@ -35,6 +35,10 @@ const shared = {
 
 const contexts = await Promise.all([
 	esbuild.context({ ...shared, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+	// What activation does not load, require()d by dist/extension.js on first need (src/platform/lazyBundle.ts):
+	// the Articles view, and the other features with yaml and the tagger.
+	esbuild.context({ ...shared, entryPoints: ['src/features/articlesTree/articlesTreeView.ts'], outfile: 'dist/lazy-articles.js', external: ['vscode'] }),
+	esbuild.context({ ...shared, entryPoints: ['src/lazyFeatures.ts'], outfile: 'dist/lazy-features.js', external: ['vscode'] }),
 	// The entity tagger adapts to the analysts' corrections in a worker thread (src/features/entities/entityLearning.ts).
 	esbuild.context({ ...shared, entryPoints: ['src/features/entities/nerAdaptWorker.ts'], outfile: 'dist/nerAdaptWorker.js' }),
 	// `entities --jsonl --jobs N` tags in worker threads; the worker is loaded from beside dist/cli.js.

@@ -1,31 +1,32 @@
 import * as vscode from 'vscode';
 import type { CorpusApi, CorpusTestingApi } from './api';
-import { CommandId } from './constants';
-import { registerAgreement } from './features/agreement/registerAgreement';
+import { CommandId, LANGUAGE_ID, ViewId } from './constants';
 import { ArticleLanguageDetector } from './features/articleLanguage/articleLanguageDetector';
 import { HeaderDiagnostics } from './features/articleLanguage/headerDiagnostics';
-import type { AnnotationStore } from './features/annotations/annotationStore';
-import { registerAnnotations } from './features/annotations/registerAnnotations';
-import { ArticlesTreeView } from './features/articlesTree/articlesTreeView';
-import { registerEntities } from './features/entities/registerEntities';
-import { registerExchange } from './features/exchange/registerExchange';
-import { registerReview } from './features/review/registerReview';
+import { ARTICLES_TREE_COMMANDS } from './features/articlesTree/articlesTreeCommands';
+import type { LoadedFeatures } from './lazyFeatures';
 import { ArticleDocumentCache } from './platform/articleDocuments';
-import { AuthorResolver } from './platform/author';
 import { CommandRegistry } from './platform/commandRegistry';
 import { ConfigurationService } from './platform/configuration';
 import { EditorDecorationSetter, RecordingDecorationSetter } from './platform/decorationSetter';
+import { LazyBundle } from './platform/lazyBundle';
 import { OutputLogger } from './platform/logger';
+import { DeferredTreeViews } from './platform/treeViews';
 
-/** The one handle `deactivate()` needs: offsets still pending in memory are written on the way out. */
-let annotationStore: AnnotationStore | undefined;
+/** Offsets still pending in memory are written through the annotation store on the way out, if it was loaded. */
+let features: LazyBundle<LoadedFeatures> | undefined;
 
-/** Composition root: builds the services, hands them to the features, and registers everything for disposal. */
+/**
+ * Composition root: builds the services, hands them to the features, and registers everything for
+ * disposal. Activation itself runs only what every start needs — article recognition and the
+ * header checks. The Articles view (dist/lazy-articles.js) and the other features, with `yaml` and
+ * the tagger (dist/lazy-features.js, src/lazyFeatures.ts), load when first needed: one of their
+ * views is shown, one of their commands runs, or (for the features) an article is open.
+ */
 export function activate(context: vscode.ExtensionContext): CorpusApi {
 	const started = performance.now();
 	const logger = new OutputLogger();
 	const config = new ConfigurationService();
-	config.migrateLegacySettings().catch((error: unknown) => logger.warn(`could not rewrite old settings: ${String(error)}`));
 	const documents = new ArticleDocumentCache();
 	const commands = new CommandRegistry(logger);
 	// In test mode decorations are also recorded: VS Code cannot read them back from an editor.
@@ -34,47 +35,63 @@ export function activate(context: vscode.ExtensionContext): CorpusApi {
 
 	const detector = new ArticleLanguageDetector(config, logger);
 	const headerDiagnostics = new HeaderDiagnostics(documents);
-	const articlesTree = new ArticlesTreeView(config, commands, logger, context.extensionUri, context.storageUri);
-	const entities = registerEntities(context, commands, setter, logger);
-	const annotations = registerAnnotations(context, commands, config, documents, setter, logger, async (document, offset) =>
-		(await entities.service.mentions(document)).find((m) => m.start <= offset && offset <= m.end),
-	);
-	const review = registerReview(context, commands, setter, logger);
-	// Settled disagreements are written through the annotation store: the one, undoable write path for annotation changes.
-	const agreement = registerAgreement(context, commands, setter, logger, annotations.store, new AuthorResolver(() => config.current.annotations.author));
-	registerExchange(commands, logger);
-	annotationStore = annotations.store;
-	// Toggling highlights clears every highlight the analyst did not ask for again, review ones included.
-	const reviewFollowsToggle = entities.onDidToggleHighlights(() => review.clearHighlights());
-	context.subscriptions.push(
-		logger,
-		config,
-		documents,
-		commands,
-		detector,
-		headerDiagnostics,
-		articlesTree,
-		entities.disposable,
-		annotations.disposable,
-		review.disposable,
-		agreement.disposable,
-		reviewFollowsToggle,
-	);
-
 	commands.register(CommandId.DetectArticles, async () => {
 		const switched = await detector.detectAll();
 		void vscode.window.showInformationMessage(`Corpus Annotator: ${switched} open document(s) recognised as articles.`);
 	});
 
+	const views = new DeferredTreeViews();
+	const articlesTree = new LazyBundle(
+		context.extensionUri,
+		logger,
+		'lazy-articles.js',
+		(m: typeof import('./features/articlesTree/articlesTreeView')) => new m.ArticlesTreeView(config, commands, logger, context.extensionUri, context.storageUri, views.create),
+	);
+	const lazyFeatures = new LazyBundle(context.extensionUri, logger, 'lazy-features.js', (m: typeof import('./lazyFeatures')) =>
+		m.registerFeatures({ context, commands, config, documents, setter, logger, createView: views.create }),
+	);
+	features = lazyFeatures;
+	views.defer(ViewId.Articles, () => articlesTree.load('its view was shown'));
+	for (const id of [ViewId.Entities, ViewId.AnnotationChanges, ViewId.Disagreements]) {
+		views.defer(id, () => lazyFeatures.load(`the view ${id} was shown`));
+	}
+	commands.defer(ARTICLES_TREE_COMMANDS, () => articlesTree.load('one of its commands ran'));
+	// Every other contributed command is the features'.
+	const contributed = (context.extension.packageJSON as { contributes?: { commands?: { command: string }[] } }).contributes?.commands ?? [];
+	commands.defer(
+		contributed.map((c) => c.command),
+		() => lazyFeatures.load('one of their commands ran'),
+	);
+	const articleOpened = vscode.workspace.onDidOpenTextDocument((document) => {
+		if (document.languageId === LANGUAGE_ID) {
+			articleOpened.dispose();
+			lazyFeatures.load('an article opened');
+		}
+	});
+	if (vscode.workspace.textDocuments.some((d) => d.languageId === LANGUAGE_ID)) {
+		lazyFeatures.load('an article was open at activation');
+	}
+	context.subscriptions.push(logger, config, documents, commands, detector, headerDiagnostics, articlesTree, lazyFeatures, views, articleOpened);
+
 	const testing: CorpusTestingApi | undefined = recorder
 		? {
 				detectArticles: () => detector.detectAll(),
-				decorations: { recorded: (uri, key) => recorder.recorded(uri, key), repaint: entities.testing.repaint },
-				entities: entities.testing.entities,
-				annotations: annotations.testing,
-				articlesTree: articlesTree.testing,
-				review: review.testing,
-				agreement: agreement.testing,
+				decorations: { recorded: (uri, key) => recorder.recorded(uri, key), repaint: (uri) => lazyFeatures.load('the testing API asked').testing.repaint(uri) },
+				get articlesTree() {
+					return articlesTree.load('the testing API asked').testing;
+				},
+				get entities() {
+					return lazyFeatures.load('the testing API asked').testing.entities;
+				},
+				get annotations() {
+					return lazyFeatures.load('the testing API asked').testing.annotations;
+				},
+				get review() {
+					return lazyFeatures.load('the testing API asked').testing.review;
+				},
+				get agreement() {
+					return lazyFeatures.load('the testing API asked').testing.agreement;
+				},
 			}
 		: undefined;
 	logger.info(`activate() ran in ${(performance.now() - started).toFixed(1)} ms`);
@@ -83,5 +100,5 @@ export function activate(context: vscode.ExtensionContext): CorpusApi {
 
 /** Writes annotation offsets still pending in memory; everything else is disposed through context.subscriptions. */
 export function deactivate(): Promise<void> | undefined {
-	return annotationStore?.flushAll();
+	return features?.ifLoaded?.annotationStore.flushAll();
 }

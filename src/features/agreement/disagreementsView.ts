@@ -12,6 +12,7 @@ import type { SidecarDocument } from '../../core/annotations/sidecarCodec';
 import { SIDECAR_GLOB } from '../../core/corpus/corpusLayout';
 import { Disposable } from '../../platform/dispose';
 import type { Logger } from '../../platform/logger';
+import type { TreeViewFactory } from '../../platform/treeViews';
 import { UserError } from '../../platform/userError';
 import { AgreementSession, pairKey, workingTreeFromDisk, type AnalystPair, type SessionArticle, type WorkingSpan } from './agreementSession';
 import { DisagreementDecorator } from './disagreementDecorator';
@@ -67,10 +68,11 @@ export class DisagreementsView extends Disposable implements vscode.TreeDataProv
 		private readonly memento: vscode.Memento,
 		private readonly curator: (folder: vscode.Uri | undefined) => Promise<string>,
 		private readonly logger: Logger,
+		createView: TreeViewFactory,
 	) {
 		super();
 		this.decorator = decorator;
-		this.view = this._register(vscode.window.createTreeView(ViewId.Disagreements, { treeDataProvider: this, showCollapseAll: true }));
+		this.view = this._register(createView(ViewId.Disagreements, this));
 		this.view.message = 'Compare two analysts (two branches, or two authors in the sidecars) to settle their disagreements.';
 		this._register(store.onDidChange((uri) => this.articleChanged(uri.fsPath)));
 		const sidecars = this._register(vscode.workspace.createFileSystemWatcher(SIDECAR_GLOB));

@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
 import type { ArticlesTreeItemData, ArticlesTreeNodeHandle, ArticlesTreeTestingApi } from '../../api';
 import { CommandId, CONFIG_SECTION, ContextKey, ViewId } from '../../constants';
-import { DEFAULT_LABELS } from '../../core/annotations/labelSchema';
+import { DEFAULT_LABELS } from '../../core/annotations/defaultLabels';
 import { parseFilter, type SortOrder } from '../../core/corpus/corpusIndex';
 import type { CommandRegistry } from '../../platform/commandRegistry';
 import type { ConfigurationService } from '../../platform/configuration';
 import { Disposable } from '../../platform/dispose';
 import type { Logger } from '../../platform/logger';
+import type { TreeViewFactory } from '../../platform/treeViews';
 import { UserError } from '../../platform/userError';
 import { AnnotationCountBadges } from './annotationCountBadges';
 import { ArticlesTreeProvider } from './articlesTreeProvider';
@@ -35,6 +36,7 @@ export class ArticlesTreeView extends Disposable {
 		private readonly extensionUri: vscode.Uri,
 		/** The extension's workspace storage, where the index is kept between sessions (none without a workspace). */
 		storageUri: vscode.Uri | undefined,
+		createView: TreeViewFactory,
 	) {
 		super();
 		this.sortOrder = config.current.tree.sortOrder;
@@ -42,7 +44,7 @@ export class ArticlesTreeView extends Disposable {
 		this.corpus = this._register(new WorkspaceCorpus(logger, this.snapshots));
 		this.provider = this._register(new ArticlesTreeProvider(this.corpus, () => this.sortOrder));
 		this._register(new AnnotationCountBadges(this.corpus));
-		this.view = this._register(vscode.window.createTreeView(ViewId.Articles, { treeDataProvider: this.provider, showCollapseAll: true }));
+		this.view = this._register(createView(ViewId.Articles, this.provider));
 
 		this._register(
 			config.onDidChange((c) => {

@@ -3,6 +3,7 @@ import { ENTITY_TYPE_NAMES, ENTITY_TYPES, type EntityMention, type EntityType } 
 import { ViewId } from '../../constants';
 import { isArticleDocument } from '../../platform/articleDocuments';
 import { Disposable } from '../../platform/dispose';
+import type { TreeViewFactory } from '../../platform/treeViews';
 import type { EntityService } from './entityService';
 
 export type EntitiesNode =
@@ -29,9 +30,12 @@ export class EntitiesView extends Disposable implements vscode.TreeDataProvider<
 	private readonly view: vscode.TreeView<EntitiesNode>;
 	private timer: ReturnType<typeof setTimeout> | undefined;
 
-	constructor(private readonly entities: EntityService) {
+	constructor(
+		private readonly entities: EntityService,
+		createView: TreeViewFactory,
+	) {
 		super();
-		this.view = this._register(vscode.window.createTreeView(ViewId.Entities, { treeDataProvider: this, showCollapseAll: true }));
+		this.view = this._register(createView(ViewId.Entities, this));
 		this._register(vscode.window.onDidChangeActiveTextEditor(() => this.scheduleRefresh(0)));
 		// A .txt opens as plain text and becomes an article a moment later, in the same editor and
 		// without an active-editor change: the first article opened would otherwise stay unlisted.

@@ -3,6 +3,7 @@ import type { CorpusTestingApi } from '../../api';
 import type { CommandRegistry } from '../../platform/commandRegistry';
 import type { DecorationSetter } from '../../platform/decorationSetter';
 import type { Logger } from '../../platform/logger';
+import type { TreeViewFactory } from '../../platform/treeViews';
 import { EntitiesView } from './entitiesView';
 import { registerEntityCommands } from './entityCommands';
 import { EntityDecorator } from './entityDecorator';
@@ -15,6 +16,7 @@ export function registerEntities(
 	commands: CommandRegistry,
 	setter: DecorationSetter,
 	logger: Logger,
+	createView: TreeViewFactory,
 ): {
 	disposable: vscode.Disposable;
 	service: EntityService;
@@ -25,7 +27,7 @@ export function registerEntities(
 	const service = new EntityService(context, logger);
 	const decorator = new EntityDecorator(service, setter, context.workspaceState, logger);
 	const hover = new EntityHoverProvider(service, decorator);
-	const view = new EntitiesView(service);
+	const view = new EntitiesView(service, createView);
 	registerEntityCommands(commands, service, decorator);
 	const shown = (): ReturnType<CorpusTestingApi['entities']['shown']> =>
 		view.getChildren().map((node) =>

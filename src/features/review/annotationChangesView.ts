@@ -5,6 +5,7 @@ import { SIDECAR_GLOB } from '../../core/corpus/corpusLayout';
 import { Disposable } from '../../platform/dispose';
 import { gitDirectory, repositoryRoot } from '../../node/git';
 import type { Logger } from '../../platform/logger';
+import type { TreeViewFactory } from '../../platform/treeViews';
 import { ReviewDecorator } from './reviewDecorator';
 import { reviewRepository, type ArticleReview, type RepositoryReview, type ReviewChange, type ReviewChangeKind } from './reviewModel';
 
@@ -52,9 +53,10 @@ export class AnnotationChangesView extends Disposable implements vscode.TreeData
 	constructor(
 		private readonly decorator: ReviewDecorator,
 		private readonly logger: Logger,
+		createView: TreeViewFactory,
 	) {
 		super();
-		this.view = this._register(vscode.window.createTreeView(ViewId.AnnotationChanges, { treeDataProvider: this, showCollapseAll: true }));
+		this.view = this._register(createView(ViewId.AnnotationChanges, this));
 		const sidecars = this._register(vscode.workspace.createFileSystemWatcher(SIDECAR_GLOB));
 		for (const event of [sidecars.onDidChange, sidecars.onDidCreate, sidecars.onDidDelete]) {
 			this._register(event(() => this.schedule()));

@@ -7,6 +7,7 @@ import type { CommandRegistry } from '../../platform/commandRegistry';
 import type { DecorationSetter } from '../../platform/decorationSetter';
 import { listRefs, setupMergeDriver, type CliLauncher } from '../../node/git';
 import type { Logger } from '../../platform/logger';
+import type { TreeViewFactory } from '../../platform/treeViews';
 import { CancelledError, UserError } from '../../platform/userError';
 import { AnnotationChangesView, NOT_A_REPOSITORY_MESSAGE } from './annotationChangesView';
 import { ReviewDecorator } from './reviewDecorator';
@@ -17,9 +18,10 @@ export function registerReview(
 	commands: CommandRegistry,
 	setter: DecorationSetter,
 	logger: Logger,
+	createView: TreeViewFactory,
 ): { disposable: vscode.Disposable; clearHighlights(): void; testing: CorpusTestingApi['review'] } {
 	const decorator = new ReviewDecorator(setter);
-	const view = new AnnotationChangesView(decorator, logger);
+	const view = new AnnotationChangesView(decorator, logger, createView);
 
 	commands.register(CommandId.RefreshAnnotationChanges, () => view.refresh());
 	commands.register(CommandId.OpenAnnotationChange, (articlePath: string, id: string) => view.open(articlePath, id));

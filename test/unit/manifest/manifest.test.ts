@@ -62,6 +62,17 @@ describe('package.json manifest', () => {
 	});
 });
 
+describe('what activation registers ahead of the bundles it loads later', () => {
+	it('defers exactly the commands the Articles view registers to its bundle', () => {
+		const source = fs.readFileSync(path.join(root, 'src/features/articlesTree/articlesTreeView.ts'), 'utf8');
+		const registered = [...source.matchAll(/commands\.register\(CommandId\.(\w+)/g)].map((m) => m[1]);
+		const list = fs.readFileSync(path.join(root, 'src/features/articlesTree/articlesTreeCommands.ts'), 'utf8');
+		const deferred = [...list.matchAll(/CommandId\.(\w+)/g)].map((m) => m[1]);
+		assert.ok(registered.length > 0);
+		assert.deepStrictEqual([...deferred].sort(), [...registered].sort());
+	});
+});
+
 function walk(dir: string): string[] {
 	return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
 }
