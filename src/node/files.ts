@@ -1,3 +1,4 @@
+import { isUtf8 } from 'buffer';
 import { promises as fs } from 'fs';
 import { fileError, NodeFileError } from './fileErrors';
 
@@ -13,11 +14,12 @@ export function startsWithBom(bytes: Uint8Array): boolean {
  * text (TextDecoder's default) unless `keepBom`.
  */
 export function decodeUtf8(bytes: Uint8Array, file: string, what = 'file', keepBom = false): string {
-	try {
-		return new TextDecoder('utf-8', { fatal: true, ignoreBOM: keepBom }).decode(bytes);
-	} catch {
+	// Node's native check and decoder: several times faster than a fatal TextDecoder on a corpus.
+	if (!isUtf8(bytes)) {
 		throw new NodeFileError(`${what} ${file} is not valid UTF-8`);
 	}
+	const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+	return !keepBom && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** Reads a UTF-8 text file; invalid bytes are an error, not silently replaced. A BOM is dropped unless `keepBom`. */

@@ -1,8 +1,8 @@
 import * as path from 'path';
 import { articlePathFor } from '../../core/corpus/corpusLayout';
 import type { Annotation, Relation } from '../../core/annotations/model';
-import { readSidecarFast } from '../../core/agreement/fastSidecarRead';
-import { diffSidecars, formatDiffLines, isEmptyDiff, type SidecarDiff, type SidecarVersion } from '../../core/review/annotationDiff';
+import { formatDiffLines, isEmptyDiff, type SidecarDiff } from '../../core/review/annotationDiff';
+import { diffSidecarTexts } from '../../core/review/sidecarTextDiff';
 import { GitError, repositoryRoot } from '../../node/git';
 import { changedSidecars } from '../../node/sidecarChanges';
 import { parseArgs, stringOption } from '../args';
@@ -71,7 +71,7 @@ export const diffCommand: CliCommand = {
 			throw new CliError(error instanceof GitError ? error.message : String(error), 2);
 		}
 		const entries = files
-			.map((f) => ({ file: f, diff: diffSidecars(readFast(f.before), readFast(f.after)) }))
+			.map((f) => ({ file: f, diff: diffSidecarTexts(f.before, f.after) }))
 			.filter((e) => !isEmptyDiff(e.diff) || e.diff.errors);
 		if (parsed.options.has('json')) {
 			io.out(JSON.stringify(entries.map((e) => toJson(e.file.path, e.diff)), null, 2) + '\n');
@@ -81,11 +81,6 @@ export const diffCommand: CliCommand = {
 		return parsed.options.has('exit-code') && entries.length > 0 ? 1 : 0;
 	},
 };
-
-/** The printer's layout is read without the YAML library; anything else goes to the codec, which reports problems with their place. */
-function readFast(text: string | undefined): SidecarVersion {
-	return text === undefined ? undefined : (readSidecarFast(text) ?? text);
-}
 
 function toJson(sidecar: string, diff: SidecarDiff): DiffJsonEntry {
 	const entry: DiffJsonEntry = {

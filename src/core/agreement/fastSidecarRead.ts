@@ -82,6 +82,71 @@ export function readSidecarFast(text: string, article?: ArticleFacts): SidecarDa
 	}
 }
 
+/**
+ * One annotation item exactly as the printer writes it, as a single regular expression built from
+ * the field table (keys in key order, each once; offsets in digits; times matching their pattern;
+ * other text plain, single- or double-quoted on one line), accepting only what {@link scalar} and the
+ * field checks accept: a plain value that is not a null, boolean or number and holds no `: ` or
+ * ` #`; no control, tab, CR or other character {@link SUSPECT} leaves to the codec. It runs as
+ * native code, so a block both sides of a diff share is checked without the reader's
+ * per-line work. Built on first use.
+ */
+let printedItem: RegExp | undefined;
+
+function printedItemPattern(): RegExp {
+	const ctrl = '\\0-\\x1f\\x7f\\u0085\\u2028\\u2029\\ufeff';
+	const neverPlain = [...NEVER_PLAIN].map((c) => `\\x${c.toString(16).padStart(2, '0')}`).join('');
+	const notAString = NOT_A_STRING.source.replace(/^\^/, '').replace(/\$$/, '');
+	// First character: not an indicator; `-`, `?` and `:` only before a non-space. Then no `: `, no ` #`, no space or colon last.
+	// Runs of ordinary characters split by single special ones, each character matched one way only:
+	// a nested quantifier (`(?:x+|…)*`) backtracks exponentially on a value that fails late.
+	const plain = `(?!(?:${notAString})\\n)(?:[^${ctrl}${neverPlain}\\-?:]|[\\-?:](?=[^${ctrl} ]))[^${ctrl}: ]*(?:(?::(?=[^${ctrl} ])| (?=[^${ctrl}#]))[^${ctrl}: ]*)*`;
+	const escape = `\\\\(?:[${Object.keys(SIMPLE_ESCAPES).map((e) => `\\x${e.charCodeAt(0).toString(16).padStart(2, '0')}`).join('')}]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4})`;
+	// Non-empty: nothing but a quote after the opening one (a single-quoted `''''` is left to the reader).
+	const quoted = (nonEmpty: boolean): string => {
+		const [double, single] = nonEmpty ? ['(?!")', "(?!')"] : ['', ''];
+		return `"${double}[^${ctrl}"\\\\]*(?:${escape}[^${ctrl}"\\\\]*)*"|'${single}[^${ctrl}']*(?:''[^${ctrl}']*)*'`;
+	};
+	const lines = FIELD_SPECS.map(([key, spec], i) => {
+		let value: string;
+		if (spec.kind === 'offset') {
+			value = '([0-9]{1,15})'; // at most 15 digits: always a safe integer
+		} else if (spec.kind !== 'text') {
+			throw new Error(`no printed form for the ${spec.kind} field ${key}`);
+		} else if (key === 'id') {
+			value = `(${plain})`; // plain only: the text is the id
+		} else if (spec.pattern) {
+			const body = spec.pattern.source;
+			if (!body.startsWith('^') || !body.endsWith('$')) {
+				throw new Error(`the pattern of ${key} is not anchored at both ends`);
+			}
+			value = `(?=(?:${body.slice(1, -1)})\\n)${plain}`;
+		} else {
+			value = `(?:${plain}|${quoted(spec.nonEmpty === true)})`;
+		}
+		const line = `${i === 0 ? '  - ' : '    '}${key}: ${value}\\n`;
+		return spec.required ? line : `(?:${line})?`;
+	});
+	// The groups are read by number in {@link printedAnnotationAt}: id, start, end, in this order.
+	if (FIELD_SPECS.slice(0, 4).map(([key, spec]) => `${key}${spec.required ? '' : '?'}`).join() !== 'id,label,start,end') {
+		throw new Error('the annotation key order no longer starts id, label, start, end: update the printed item pattern');
+	}
+	return new RegExp(lines.join(''), 'y');
+}
+
+/**
+ * The annotation item that starts at `start` (a line `  - id: …`), when it is written exactly as
+ * the printer writes it and valid: where its last line ends, and its id. Undefined: only the reader
+ * can tell. What this accepts, the reader reads as one valid item wherever the annotations list
+ * holds it with an item start, a top-level line or the end of the text after it.
+ */
+export function printedAnnotationAt(text: string, start: number): { readonly end: number; readonly id: string } | undefined {
+	const pattern = (printedItem ??= printedItemPattern());
+	pattern.lastIndex = start;
+	const m = pattern.exec(text);
+	return m && Number(m[2]) < Number(m[3]) ? { end: pattern.lastIndex, id: m[1] } : undefined;
+}
+
 /** Reads a sidecar's data: the fast path when it applies, else the codec (with its errors). */
 export function readSidecarDataFast(text: string, article?: ArticleFacts): { ok: true; data: SidecarData } | { ok: false; errors: SidecarError[] } {
 	const fast = readSidecarFast(text, article);

@@ -2,8 +2,9 @@ import * as path from 'path';
 import type { Annotation, Relation } from '../../core/annotations/model';
 import { articlePathFor } from '../../core/corpus/corpusLayout';
 import {
-	classifyChange, diffSidecars, endpointText, shortQuote, type AnnotationChange, type ChangeKind, type RelationChange, type SidecarDiff,
+	classifyChange, endpointText, shortQuote, type AnnotationChange, type ChangeKind, type RelationChange, type SidecarDiff,
 } from '../../core/review/annotationDiff';
+import { diffSidecarTexts } from '../../core/review/sidecarTextDiff';
 import { changedSidecars } from '../../node/sidecarChanges';
 
 /** How one annotation or relation changed, as the view shows it. */
@@ -74,7 +75,7 @@ export async function reviewRepository(root: string, from: string, to: string | 
 	const files = await changedSidecars(root, from, to);
 	const articles: ArticleReview[] = [];
 	for (const file of files) {
-		const diff = diffSidecars(file.before, file.after);
+		const diff = diffSidecarTexts(file.before, file.after);
 		const changes: ReviewChange[] = [
 			...diff.added.map((a) => simple('added', a)),
 			...diff.removed.map((a) => simple('removed', a)),
