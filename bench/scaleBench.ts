@@ -13,7 +13,7 @@
  *
  * Part of `npm run bench`; alone (prints, writes nothing): `npm run bench:scale`.
  * SCALE_RUNS (default 3) timed runs per figure, median; KEEP=1 keeps the temp folder;
- * SCALE_ONLY=check runs the `check` rows only.
+ * SCALE_ONLY=check runs the `check` rows only, SCALE_ONLY=diff the `diff` rows (with the `--help` figure).
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -248,6 +248,20 @@ function diffBench(work: string, floor: Run, say: (msg: string) => void): ScaleR
 	return rows;
 }
 
+/** CLI start-up: `--help` (Node start, loading the bundle, no work) beside a bare Node start. */
+function helpRow(help: Run): ScaleRow {
+	const bare = measure('node', ['-e', '0'], os.tmpdir());
+	return {
+		group: 'Review at git speed (diff, issue 17)',
+		name: '`corpus-annotator --help` (CLI start-up)',
+		value: help.wallMs,
+		unit: 'ms',
+		floor: bare.wallMs,
+		floorWhat: '`node -e 0`',
+		note: `CPU ${ms(help.cpuMs)} vs ${ms(bare.cpuMs)}; peak RSS ${help.rssMB.toFixed(0)} MB vs ${bare.rssMB.toFixed(0)} MB`,
+	};
+}
+
 /** The floor of `check`: read every sidecar and its article, parse the YAML; no checks. */
 const CHECK_FLOOR = `
 const fs = require('fs'), path = require('path'), { parse } = require(process.argv[2]);
@@ -358,6 +372,9 @@ export function runScaleBench(say: (msg: string) => void): ScaleRow[] {
 			return checkBench(work, say);
 		}
 		const floor = measure('node', [CLI, '--help'], work);
+		if (process.env.SCALE_ONLY === 'diff') {
+			return [helpRow(floor), ...diffBench(work, floor, say)];
+		}
 		return [...checkBench(work, say), ...annotateFromBench(work, floor, say), ...diffBench(work, floor, say), ...entitiesBench(work, say)];
 	} finally {
 		if (process.env.KEEP !== '1') {
