@@ -211,42 +211,56 @@ function layout(text: string, starts: ReadonlySet<number>, ends: ReadonlySet<num
 	const tokens = tokenize(text, 0, text.length, breaks);
 	const sentences = splitSentences(tokens, breaks);
 	const bounds = [...new Set([...starts, ...ends])].sort((a, b) => a - b);
-	const out: { start: number; end: number }[][] = sentences.map(() => []);
+	// Rows are made as the text is walked (no intermediate lists: an article has hundreds of tokens).
+	const out: Sentence[] = [];
+	let rows: Sentence = [];
+	const row = (start: number, end: number): void => {
+		const id = `${out.length + 1}-${rows.length + 1}`;
+		const cuts = strictlyBetween(bounds, start, end);
+		const points = cuts.length > 0 ? [start, ...cuts, end] : [];
+		rows.push({
+			unit: { id, start, end, spans: NONE, relations: NONE },
+			subunits: points.length === 0 ? NO_UNITS : points.slice(1).map((e, k) => ({ id: `${id}.${k + 1}`, start: points[k], end: e, spans: NONE, relations: NONE })),
+		});
+	};
 	/** White-space tokens for the gap [from, to) when a span boundary needs one (or `force`). */
-	const gapPieces = (from: number, to: number, force: boolean): { start: number; end: number }[] => {
+	const gap = (from: number, to: number, force: boolean): void => {
 		if (from >= to) {
-			return [];
+			return;
 		}
 		const cuts = strictlyBetween(bounds, from, to);
 		// A span starting where the gap starts, or ending where it ends, needs a row there.
-		const edge = starts.has(from) || ends.has(to);
-		if (cuts.length === 0 && !edge && !force) {
-			return [];
+		if (cuts.length === 0 && !starts.has(from) && !ends.has(to) && !force) {
+			return;
 		}
-		const points = [from, ...cuts, to];
-		return points.slice(1).map((end, i) => ({ start: points[i], end }));
+		let at = from;
+		for (const cut of cuts) {
+			row(at, cut);
+			at = cut;
+		}
+		row(at, to);
+	};
+	const endSentence = (): void => {
+		if (rows.length > 0) {
+			out.push(rows);
+			rows = [];
+		}
 	};
 	let prevEnd = 0;
 	sentences.forEach((sentence, si) => {
 		for (const t of sentence) {
-			const leading = prevEnd === 0 && t.start > 0 && !/^ *$/.test(text.slice(0, t.start));
-			out[si].push(...gapPieces(prevEnd, t.start, leading), { start: t.start, end: t.end });
+			gap(prevEnd, t.start, prevEnd === 0 && t.start > 0 && !/^ *$/.test(text.slice(0, t.start)));
+			row(t.start, t.end);
 			prevEnd = t.end;
 		}
+		// The white space after the last sentence belongs to it.
+		if (si + 1 < sentences.length) {
+			endSentence();
+		}
 	});
-	if (out.length === 0) {
-		out.push([]);
-	}
-	out[out.length - 1].push(...gapPieces(prevEnd, text.length, tokens.length === 0));
-	return out.filter((sentence) => sentence.length > 0).map((sentence, i) => sentence.map((u, j) => {
-		const id = `${i + 1}-${j + 1}`;
-		const cuts = strictlyBetween(bounds, u.start, u.end);
-		const points = cuts.length > 0 ? [u.start, ...cuts, u.end] : [];
-		return {
-			unit: { id, start: u.start, end: u.end, spans: NONE, relations: NONE },
-			subunits: points.length === 0 ? NO_UNITS : points.slice(1).map((end, k) => ({ id: `${id}.${k + 1}`, start: points[k], end, spans: NONE, relations: NONE })),
-		};
-	}));
+	gap(prevEnd, text.length, tokens.length === 0);
+	endSentence();
+	return out;
 }
 
 function tsvOf(
