@@ -69,7 +69,8 @@ export function git(cwd, ...args) {
  * Copies `source` (default sample-corpus/) into a fresh temp folder, starts code-server with the
  * extension installed (symlink), opens the folder in headless Chromium and waits for the
  * workbench. `prepare(workspace)` runs on the copy before the server starts; `extraExtensions`
- * ({id, path}) are symlinked beside the extension.
+ * ({id, path}) are symlinked beside the extension; `extensionPath` is the folder installed as the
+ * extension (default: the project).
  */
 export async function openWorkbench({
 	source = SAMPLE_CORPUS,
@@ -77,6 +78,7 @@ export async function openWorkbench({
 	settings = {},
 	viewport = { width: 1280, height: 800 },
 	extraExtensions = [],
+	extensionPath = PROJECT_ROOT,
 	timeoutMs = 90_000,
 } = {}) {
 	const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'corpus-ui-'));
@@ -109,7 +111,7 @@ export async function openWorkbench({
 		server = await startCodeServer({
 			workspace,
 			userDataDir,
-			linkExtensions: [{ id: EXTENSION_DIR_NAME, path: PROJECT_ROOT }, ...extraExtensions],
+			linkExtensions: [{ id: EXTENSION_DIR_NAME, path: extensionPath }, ...extraExtensions],
 		});
 		browser = await launchBrowser({ viewport });
 		const { page } = browser;

@@ -8,7 +8,7 @@ const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'ut
 	devDependencies: Record<string, string>;
 	contributes: {
 		commands: { command: string }[];
-		configuration: { properties: Record<string, unknown> };
+		configuration: { properties: Record<string, { scope?: string }> };
 		views: Record<string, { id: string }[]>;
 		menus: Record<string, { when?: string }[]>;
 	};
@@ -70,6 +70,23 @@ describe('what activation registers ahead of the bundles it loads later', () => 
 		const deferred = [...list.matchAll(/CommandId\.(\w+)/g)].map((m) => m[1]);
 		assert.ok(registered.length > 0);
 		assert.deepStrictEqual([...deferred].sort(), [...registered].sort());
+	});
+});
+
+describe('settings scopes', () => {
+	it('declares a resource scope for every setting read for a resource', () => {
+		// VS Code warns for each read of a window-scoped setting with a resource.
+		const reads: string[] = [];
+		for (const file of walk(path.join(root, 'src'))) {
+			const text = fs.readFileSync(file, 'utf8');
+			for (const m of text.matchAll(/getConfiguration\('([\w.]+)',\s*[^)]+\)\s*\.(?:get|inspect)(?:<[^>]*>)?\('([\w.]+)'/g)) {
+				reads.push(`${m[1]}.${m[2]}`);
+			}
+		}
+		assert.ok(reads.includes('corpusAnnotator.entities.corpusVote'), reads.join(', '));
+		for (const key of reads) {
+			assert.ok(['resource', 'language-overridable', 'machine-overridable'].includes(manifest.contributes.configuration.properties[key]?.scope ?? 'window'), `${key} is read for a resource but not resource-scoped`);
+		}
 	});
 });
 
