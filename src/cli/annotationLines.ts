@@ -4,6 +4,8 @@
  * it went wrong; the reader never stops at the first one.
  */
 
+import { parseJson } from '../core/exchange/jsonExchange';
+
 /** One requested annotation, with where it was written. */
 export interface AnnotationRequest {
 	/** 1-based line in the file. */
@@ -41,13 +43,12 @@ export function readAnnotationLines(text: string): { requests: AnnotationRequest
 		if (source.trim() === '') {
 			return;
 		}
-		let value: unknown;
-		try {
-			value = JSON.parse(source);
-		} catch (error) {
-			problems.push({ line, column: jsonErrorOffset(source) + 1, message: `not JSON: ${(error as Error).message}` });
+		const parsed = parseJson(source, line);
+		if (!parsed.ok) {
+			problems.push({ line, column: parsed.column, message: parsed.message });
 			return;
 		}
+		const value = parsed.value;
 		if (typeof value !== 'object' || value === null || Array.isArray(value)) {
 			problems.push({ line, column: firstNonBlank(source), message: 'expected one JSON object per line, like {"start": 0, "end": 5, "label": "claim"}' });
 			return;
@@ -102,121 +103,4 @@ function valueColumn(source: string, key: string): number {
 
 function escapeRegExp(s: string): string {
 	return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/**
- * Offset of the first character that makes `s` invalid JSON (its length when it ends too
- * early). JSON.parse's own message gives a position for some errors only.
- */
-export function jsonErrorOffset(s: string): number {
-	let i = 0;
-	const ws = (): void => {
-		while (i < s.length && ' \t\n\r'.includes(s[i])) {
-			i++;
-		}
-	};
-	const bad = (): never => {
-		throw i;
-	};
-	const literal = (word: string): void => {
-		for (const ch of word) {
-			if (s[i] !== ch) {
-				bad();
-			}
-			i++;
-		}
-	};
-	const string = (): void => {
-		i++; // opening quote
-		while (i < s.length && s[i] !== '"') {
-			if (s[i] === '\\') {
-				i++;
-				if (s[i] === 'u') {
-					for (let k = 1; k <= 4; k++) {
-						if (!/[0-9a-fA-F]/.test(s[i + k] ?? '')) {
-							i += k;
-							bad();
-						}
-					}
-					i += 4;
-				} else if (!'"\\/bfnrt'.includes(s[i] ?? 'x')) {
-					bad();
-				}
-			} else if (s.charCodeAt(i) < 0x20) {
-				bad();
-			}
-			i++;
-		}
-		if (i >= s.length) {
-			bad();
-		}
-		i++;
-	};
-	const number = (): void => {
-		const m = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?/.exec(s.slice(i));
-		if (!m) {
-			bad();
-		}
-		i += m![0].length;
-	};
-	/** An object or array after its opening bracket: items separated by commas, then `close`. */
-	const sequence = (close: string, item: () => void): void => {
-		i++;
-		ws();
-		if (s[i] === close) {
-			i++;
-			return;
-		}
-		for (;;) {
-			item();
-			ws();
-			if (s[i] === ',') {
-				i++;
-			} else if (s[i] === close) {
-				i++;
-				return;
-			} else {
-				bad();
-			}
-		}
-	};
-	const member = (): void => {
-		ws();
-		if (s[i] !== '"') {
-			bad();
-		}
-		string();
-		ws();
-		if (s[i] !== ':') {
-			bad();
-		}
-		i++;
-		value();
-	};
-	const value = (): void => {
-		ws();
-		const c = s[i];
-		if (c === '{') {
-			sequence('}', member);
-		} else if (c === '[') {
-			sequence(']', value);
-		} else if (c === '"') {
-			string();
-		} else if (c === 't') {
-			literal('true');
-		} else if (c === 'f') {
-			literal('false');
-		} else if (c === 'n') {
-			literal('null');
-		} else {
-			number();
-		}
-	};
-	try {
-		value();
-		ws();
-		return i < s.length ? i : s.length;
-	} catch (at) {
-		return Math.min(at as number, s.length);
-	}
 }

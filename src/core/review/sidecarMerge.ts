@@ -216,6 +216,26 @@ function mergeDocuments(base: SidecarData | undefined, doc: SidecarDocument, the
 	return { text: insertConflictMarkers(text, state.blocks), conflicts: state.conflicts, notes };
 }
 
+/**
+ * The items only theirs has, each with what happened to it: `added` by theirs, `deleted` by ours
+ * and untouched by theirs (it stays deleted), or deleted by ours but `changed-deleted` by theirs
+ * (a conflict).
+ */
+function onlyInTheirs<T extends { readonly id: string }>(
+	theirs: readonly T[],
+	oursById: ReadonlyMap<string, T>,
+	baseById: ReadonlyMap<string, T>,
+	same: (a: T, b: T) => boolean,
+): { item: T; fate: 'added' | 'deleted' | 'changed-deleted' }[] {
+	return theirs.flatMap((item) => {
+		if (oursById.has(item.id)) {
+			return [];
+		}
+		const b = baseById.get(item.id);
+		return [{ item, fate: !b ? 'added' : same(b, item) ? 'deleted' : 'changed-deleted' }] as const;
+	});
+}
+
 /** Annotations one side deleted: untouched by the other (`clean`, removed unless a kept relation names them) or changed by it (`inConflict`). */
 interface Deletions {
 	readonly clean: Map<string, { by: Side; annotation: Annotation }>;
@@ -257,21 +277,16 @@ function mergeAnnotations(base: readonly Annotation[], ours: readonly Annotation
 			conflictOn(state, { kind: 'both-changed', id: o.id, fields: merged.conflicting }, { list: 'annotations', id: o.id, ours: merged.ours, theirs: merged.theirs });
 		}
 	}
-	// Annotations only in theirs.
-	for (const t of theirs) {
-		if (oursById.has(t.id)) {
-			continue;
-		}
-		const b = baseById.get(t.id);
-		if (!b) {
-			doc.add(t); // added by theirs
-		} else if (!sameAnnotation(b, t)) {
+	for (const { item: t, fate } of onlyInTheirs(theirs, oursById, baseById, sameAnnotation)) {
+		if (fate === 'added') {
+			doc.add(t);
+		} else if (fate === 'changed-deleted') {
 			// Deleted by ours, changed by theirs: show theirs' version where it sorts, ours empty.
 			doc.add(t);
 			conflictOn(state, { kind: 'deleted-by-ours', id: t.id }, { list: 'annotations', id: t.id, ours: undefined, theirs: t });
 			deleted.inConflict.set(t.id, 'ours');
 		} else {
-			deleted.clean.set(t.id, { by: 'ours', annotation: t }); // deleted by ours, untouched by theirs: stays deleted
+			deleted.clean.set(t.id, { by: 'ours', annotation: t }); // stays deleted
 		}
 	}
 	return deleted;
@@ -315,18 +330,13 @@ function mergeRelations(base: readonly Relation[], ours: readonly Relation[], th
 			relationConflict('both-changed', o.id, merged.ours, merged.theirs, merged.conflicting);
 		}
 	}
-	for (const t of theirs) {
-		if (oursById.has(t.id)) {
-			continue;
-		}
-		const b = baseById.get(t.id);
-		if (!b) {
-			toAdd.push(t); // added by theirs
-		} else if (!sameRelation(b, t)) {
+	for (const { item: t, fate } of onlyInTheirs(theirs, oursById, baseById, sameRelation)) {
+		if (fate !== 'deleted') {
 			toAdd.push(t);
+		}
+		if (fate === 'changed-deleted') {
 			relationConflict('deleted-by-ours', t.id, undefined, t);
 		}
-		// else: deleted by ours, untouched by theirs → stays deleted.
 	}
 	return toAdd;
 }

@@ -3,7 +3,7 @@ import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { jsonErrorOffset, readAnnotationLines } from '../../../src/cli/annotationLines';
+import { readAnnotationLines } from '../../../src/cli/annotationLines';
 import { runCli } from './runCli';
 
 const ARTICLE_A = ' date 2024-06 De NAVO 🇺🇦 sprak met Zelensky.\r\n\r\nRutte bezocht later Kiev.';
@@ -103,20 +103,23 @@ describe('CLI annotate --from', () => {
 });
 
 describe('annotation lines', () => {
-	it('finds the offset of the first invalid character of a JSON text', () => {
-		const cases: [string, number][] = [
-			['{"a":}', 5],
-			['{"a":1', 6],
-			['{a:1}', 1],
-			['{"a":"x', 7],
-			['[1,]', 3],
-			['{"a":1} x', 8],
-			['{"a":tru}', 8],
-			['{"a":"\\q"}', 7],
-			['{"a":-}', 5],
-			['{"a":[1,{"b":2}]}', 17],
+	it('names the line and column where a line stops being JSON, and why', () => {
+		const cases: [string, number, RegExp][] = [
+			['{"a":}', 6, /unexpected "}"/],
+			['{"a":1', 7, /ends too early/],
+			['{a:1}', 2, /unexpected "a"/],
+			['{"a":"x', 6, /string is not closed/],
+			['[1,]', 4, /unexpected "]"/],
+			['{"a":1} x', 9, /after the JSON value/],
+			['{"a":tru}', 6, /unexpected "t"/],
+			['{"a":"\\q"}', 8, /bad escape/],
+			['{"a":-}', 6, /unexpected "-"/],
 		];
-		const wrong = cases.filter(([s, at]) => jsonErrorOffset(s) !== at).map(([s]) => `${s} → ${jsonErrorOffset(s)}`);
+		const wrong = cases.flatMap(([s, column, message], i) => {
+			const { requests, problems } = readAnnotationLines(`${'\n'.repeat(i)}${s}`);
+			const p = problems[0];
+			return requests.length === 0 && problems.length === 1 && p.line === i + 1 && p.column === column && message.test(p.message) ? [] : [`${s} → ${JSON.stringify(problems)}`];
+		});
 		assert.deepStrictEqual(wrong, []);
 	});
 
