@@ -666,9 +666,9 @@ function markdown(
 	lines.push(`Machine: ${info.nproc} CPUs (\`nproc\`), ${info.cpu}, ${info.memoryGB} GB RAM, ${info.platform}; Node ${info.node}; ${info.date}.`);
 	lines.push(
 		`Load average before the run ${load.before.map((x) => x.toFixed(2)).join(' / ')}, after ${load.after.map((x) => x.toFixed(2)).join(' / ')} (1/5/15 min; \`uptime\`: ${load.uptime}).` +
-			(Math.max(...load.before, ...load.after) > 1
-				? ' **The machine was shared and loaded** (other builds and test runs at the same time): absolute times are pessimistic; the ratios to floors measured in the same run are the steadier figures.'
-				: ''),
+			(load.before[0] > 1
+				? ' **The machine was busy when the run started** (1-minute load above 1): absolute times are pessimistic; the ratios to floors measured in the same run are the steadier figures.'
+				: ' The machine was quiet when the run started (1-minute load under 1); the rows that use both cores (worker threads, code-server) raise the load during the run.'),
 	);
 	lines.push(
 		`The whole suite took ${totalS.toFixed(0)} s. On this shared 2-core machine figures below a second vary by up to about 2× from run to run (the floors too), so a budget close to its limit can pass in one run and fail in the next; compare several runs before acting on one.`,
