@@ -102,13 +102,13 @@ describe('exchange: conll', () => {
 		assert.match(bad.message, /^token 2 "bezoekt" is not in the article where the tokens before it end \(code point 21, which reads "bezocht\\nKi"\)/);
 	});
 
-	it('imports the hand-written CoNLL-2002 fixture: POS column, two documents, IOB1 I- starting a span', () => {
+	it('imports the hand-written three-column fixture (token, POS, tag): two documents, IOB1 I- starting a span', () => {
 		const r = conllFormat.importFiles([{ path: 'data/hand-written-iob.conll', text: fs.readFileSync(FIXTURE, 'utf8') }]);
 		const docs = imported(r);
 		assert.deepStrictEqual(docs.map((d) => d.path), ['data/hand-written-iob/0001.txt', 'data/hand-written-iob/0002.txt']);
-		assert.strictEqual(docs[0].text, 'De Nederlandse minister Rutte sprak in Den Haag .\nHij zweeg .');
-		assert.deepStrictEqual(docs[0].annotations.map((a) => [a.label, a.quote, a.start]), [['MISC', 'Nederlandse', 3], ['PER', 'Rutte', 24], ['LOC', 'Den Haag', 39]]);
-		assert.deepStrictEqual(docs[1].annotations.map((a) => [a.label, a.quote]), [['ORG', 'NAVO'], ['ORG', 'VN'], ['LOC', 'Oekraïne']]);
+		assert.strictEqual(docs[0].text, 'Het Belgische parlement ontving De Wever in Antwerpen .\nIedereen luisterde .');
+		assert.deepStrictEqual(docs[0].annotations.map((a) => [a.label, a.quote, a.start]), [['MISC', 'Belgische', 4], ['PER', 'De Wever', 32], ['LOC', 'Antwerpen', 44]]);
+		assert.deepStrictEqual(docs[1].annotations.map((a) => [a.label, a.quote]), [['ORG', 'Europol'], ['ORG', 'Interpol'], ['LOC', 'Moldavië']]);
 		assert.ok(r.ok);
 		assert.deepStrictEqual(r.schema.labels.map((l) => l.id), ['MISC', 'PER', 'LOC', 'ORG']);
 	});
