@@ -227,13 +227,12 @@ function onlyInTheirs<T extends { readonly id: string }>(
 	baseById: ReadonlyMap<string, T>,
 	same: (a: T, b: T) => boolean,
 ): { item: T; fate: 'added' | 'deleted' | 'changed-deleted' }[] {
-	return theirs.flatMap((item) => {
-		if (oursById.has(item.id)) {
-			return [];
-		}
-		const b = baseById.get(item.id);
-		return [{ item, fate: !b ? 'added' : same(b, item) ? 'deleted' : 'changed-deleted' }] as const;
-	});
+	return theirs
+		.filter((item) => !oursById.has(item.id))
+		.map((item) => {
+			const b = baseById.get(item.id);
+			return { item, fate: !b ? 'added' : same(b, item) ? 'deleted' : 'changed-deleted' };
+		});
 }
 
 /** Annotations one side deleted: untouched by the other (`clean`, removed unless a kept relation names them) or changed by it (`inConflict`). */
