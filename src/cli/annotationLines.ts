@@ -5,6 +5,7 @@
  */
 
 import { parseJson } from '../core/exchange/jsonExchange';
+import { escapeRegExp } from '../core/text/namePattern';
 
 /** One requested annotation, with where it was written. */
 export interface AnnotationRequest {
@@ -101,6 +102,3 @@ function valueColumn(source: string, key: string): number {
 	return m ? m.index + m[0].length + 1 : 1;
 }
 
-function escapeRegExp(s: string): string {
-	return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

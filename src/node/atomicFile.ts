@@ -1,6 +1,7 @@
 import { randomBytes } from 'crypto';
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { escapeRegExp } from '../core/text/namePattern';
 import { fileError, NodeFileError } from './fileErrors';
 import { isProcessAlive } from './liveProcess';
 
@@ -47,9 +48,6 @@ export function tempPathFor(target: string): string {
 	return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
-function escapeRegExp(text: string): string {
-	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /**
  * Removes temp files of `target` (and of its lock, `<name>.lock`) left by processes that no
